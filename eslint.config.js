@@ -1,0 +1,28 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import prettier from "eslint-config-prettier";
+
+export default tseslint.config(
+  { ignores: ["dist/", "coverage/", "node_modules/"] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  prettier,
+  {
+    files: ["src/core/**/*.ts"],
+    rules: {
+      // The core is pure: no I/O, clock, environment or logging (see shared/DESIGN.md).
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*", "fs", "path", "child_process", "octokit", "@octokit/*", "probot", "pino"],
+              message: "src/core is pure: do I/O at the edges (src/cli, src/services, src/adapters).",
+            },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", "process", "console"],
+    },
+  },
+);

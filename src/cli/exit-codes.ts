@@ -1,0 +1,11 @@
+/** The exit codes of `gitops-image-bot set-image`: a contract other tools rely on. */
+export const EXIT = {
+  /** Written, or already up to date. */
+  ok: 0,
+  /** Anything else: unreadable file, an edit refused by verification, a value that cannot be written. */
+  failure: 1,
+  /** Bad input: invalid reference, YAML that does not parse, unknown format. Nothing written. */
+  badInput: 2,
+  /** The image is not referenced in a Helm values or manifests file. Nothing written. */
+  notReferenced: 3,
+} as const;

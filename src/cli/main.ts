@@ -1,0 +1,28 @@
+import type { CliIo } from "./cli-io.js";
+import { EXIT } from "./exit-codes.js";
+import { SET_IMAGE_USAGE, setImageCommand } from "./set-image.js";
+
+const USAGE = `Usage: gitops-image-bot <command> [options]
+
+Commands:
+  set-image <file> <ref>...   set image tags, digests or names in a kustomization, Helm values or manifests
+
+Run 'gitops-image-bot <command> --help' for a command's options.
+`;
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "set-image":
+      return setImageCommand(rest, io);
+    case "help":
+    case "--help":
+    case "-h":
+      io.stdout(`${USAGE}\n${SET_IMAGE_USAGE}`);
+      return EXIT.ok;
+    default:
+      io.stderr(`${command === undefined ? "no command given" : `unknown command "${command}"`}\n\n${USAGE}`);
+      return EXIT.badInput;
+  }
+}

@@ -1,0 +1,74 @@
+import { isMap } from "yaml";
+import { isGiven, sameImageName, splitDomain, type ImageUpdate } from "../../image-ref/index.js";
+import { pairOf, stringValue } from "../../rewrite/map-edits.js";
+import { PlanBuilder } from "../../rewrite/plan-builder.js";
+import type { FormatPlan } from "../../rewrite/rewrite-types.js";
+import type { YamlFile } from "../../rewrite/yaml-file.js";
+import type { FileFormat } from "../file-format.js";
+import { notReferenced } from "../not-referenced.js";
+import { updateImageString } from "../string-site.js";
+import { findImages, type ImageBlock } from "./find-images.js";
+
+/**
+ * A repository + tag block: a new tag replaces the tag and clears a stale digest (charts render
+ * `repo:tag@digest`, and the runtime pulls the digest); a digest needs a `digest:` key in the block.
+ */
+function updateBlock(builder: PlanBuilder, block: ImageBlock, update: ImageUpdate): void {
+  const target = { image: update.name, docIndex: 0, path: block.path, map: block.map };
+  const hasDigestKey = pairOf(block.map, "digest") !== undefined;
+  if (isGiven(update.digest) && !hasDigestKey) {
+    const line = builder.lineOf((block.map.range ?? [0])[0]);
+    const message = `${update.name}: the block at line ${line} has no digest: key to write ${update.digest} into; set a tag instead, or add digest: "" to the values`;
+    builder.skip({ reason: "digest-not-supported", image: update.name, line, message });
+    return;
+  }
+  if (isGiven(update.newName)) {
+    if (block.hasRegistry) {
+      const { domain, path } = splitDomain(update.newName);
+      builder.setField(target, "registry", domain ?? "docker.io");
+      builder.setField(target, block.nameKey, path);
+    } else {
+      builder.setField(target, block.nameKey, update.newName);
+    }
+  }
+  if (isGiven(update.newTag)) builder.setField(target, "tag", update.newTag);
+  if (isGiven(update.digest)) builder.setField(target, "digest", update.digest);
+  else if (
+    update.digest === undefined &&
+    isGiven(update.newTag) &&
+    (stringValue(block.map, "digest") ?? "") !== ""
+  ) {
+    builder.setField(target, "digest", "");
+  }
+}
+
+function plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan {
+  const builder = new PlanBuilder(file);
+  const sites = findImages(file.docs[0]?.contents);
+  for (const update of updates) {
+    const matches = sites.filter((site) =>
+      sameImageName(site.kind === "block" ? site.name : site.ref.name, update.name),
+    );
+    if (matches.length === 0) {
+      builder.skip(notReferenced(update.name, file.path));
+      continue;
+    }
+    builder.attempt(update.name, () => {
+      for (const site of matches) {
+        if (site.kind === "block") updateBlock(builder, site, update);
+        else updateImageString(builder, site, 0, update);
+      }
+    });
+  }
+  return builder.result();
+}
+
+export const helmValuesFormat: FileFormat = {
+  name: "helm-values",
+  /** A single mapping that is not a Kubernetes object: what a values file is. */
+  matches(file) {
+    const root = file.docs.length === 1 ? file.docs[0]?.contents : undefined;
+    return isMap(root) && !(root.has("apiVersion") && root.has("kind"));
+  },
+  plan,
+};

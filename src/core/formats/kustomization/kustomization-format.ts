@@ -1,0 +1,104 @@
+import { isMap, isSeq, type YAMLMap } from "yaml";
+import { KEEP, sameImageName, type ImageUpdate } from "../../image-ref/index.js";
+import { stringValue } from "../../rewrite/map-edits.js";
+import { PlanBuilder } from "../../rewrite/plan-builder.js";
+import type { FormatPlan } from "../../rewrite/rewrite-types.js";
+import type { YamlFile } from "../../rewrite/yaml-file.js";
+import type { FileFormat } from "../file-format.js";
+import { ENTRY_FIELDS, desiredEntry, type EntryValues } from "./entry-fields.js";
+import { addEntries, type NewEntry } from "./new-entries.js";
+
+const FILE_NAMES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+const KINDS = new Set(["Kustomization", "Component"]);
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function rootMap(file: YamlFile): YAMLMap | null {
+  const contents = file.docs[0]?.contents;
+  return isMap(contents) ? contents : null;
+}
+
+function entryValues(entry: YAMLMap): EntryValues {
+  const values: Partial<Record<(typeof ENTRY_FIELDS)[number], string>> = {};
+  for (const field of ENTRY_FIELDS) {
+    const value = stringValue(entry, field);
+    if (value !== undefined) values[field] = value;
+  }
+  return values;
+}
+
+/** Entries whose `name` is the image; for `NAME:TAG` requests also those whose `newName` is. */
+function matchingEntries(entries: readonly { entry: YAMLMap; index: number }[], update: ImageUpdate) {
+  const byName = entries.filter(({ entry }) => stringValue(entry, "name") === update.name);
+  if (byName.length > 0 || update.newName !== KEEP) return byName;
+  return entries.filter(({ entry }) => {
+    const newName = stringValue(entry, "newName");
+    return newName !== undefined && sameImageName(newName, update.name);
+  });
+}
+
+function plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan {
+  const builder = new PlanBuilder(file);
+  const root = rootMap(file);
+  const imagesNode = root?.get("images", true);
+  const entries = (isSeq(imagesNode) ? imagesNode.items : [])
+    .map((entry, index) => ({ entry, index }))
+    .filter((item): item is { entry: YAMLMap; index: number } => isMap(item.entry));
+  const added: NewEntry[] = [];
+
+  for (const update of updates) {
+    const matches = matchingEntries(entries, update);
+    if (matches.length === 0) {
+      const values = desiredEntry(update, {});
+      if (Object.keys(values).length > 0) added.push({ name: update.name, values });
+      continue;
+    }
+    builder.attempt(update.name, () => {
+      for (const { entry, index } of matches) {
+        const desired = desiredEntry(update, entryValues(entry));
+        const target = { image: update.name, docIndex: 0, path: ["images", index], map: entry };
+        for (const field of ENTRY_FIELDS) builder.setField(target, field, desired[field]);
+      }
+    });
+  }
+
+  if (added.length > 0) {
+    const images = added.map((entry) => entry.name).join(", ");
+    builder.attempt(images, () => {
+      const edit = addEntries(file, root, added);
+      const firstIndex = isSeq(imagesNode) ? imagesNode.items.length : 0;
+      const line = builder.lineOf(edit.start) + (edit.text.startsWith(file.eol) ? 1 : 0);
+      const changes = added.flatMap(({ name, values }, offset) =>
+        Object.entries({ name, ...values }).map(([field, to]) => ({
+          image: name,
+          field,
+          docIndex: 0,
+          path: ["images", firstIndex + offset, field],
+          to,
+          line,
+        })),
+      );
+      builder.add([edit], changes);
+    });
+  }
+  return builder.result();
+}
+
+export const kustomizationFormat: FileFormat = {
+  name: "kustomization",
+  matches(file) {
+    if (FILE_NAMES.has(baseName(file.path))) return true;
+    const kind = rootMap(file)?.get("kind");
+    const apiVersion = rootMap(file)?.get("apiVersion");
+    return (
+      file.docs.length === 1 &&
+      typeof kind === "string" &&
+      KINDS.has(kind) &&
+      typeof apiVersion === "string" &&
+      apiVersion.startsWith("kustomize.config.k8s.io/")
+    );
+  },
+  plan,
+};

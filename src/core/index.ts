@@ -1,0 +1,11 @@
+// The pure core's public API: what the CLI and the app call.
+export * from "./image-ref/index.js";
+export {
+  setImages,
+  type SetImagesInput,
+  type SetImagesResult,
+  type RewriteError,
+} from "./rewrite/set-images.js";
+export type { Change, Skip, FormatName, ValuePath } from "./rewrite/rewrite-types.js";
+export { needsQuotes } from "./rewrite/scalar-text.js";
+export { FORMATS, type FileFormat } from "./formats/index.js";
