@@ -1,4 +1,5 @@
 import { isAlias, isCollection, isScalar, type Pair, type YAMLMap } from "yaml";
+import { insertLines } from "./insert-lines.js";
 import { renderScalar } from "./scalar-text.js";
 import type { TextEdit } from "./text-edit.js";
 import { UnsupportedEdit } from "./unsupported-edit.js";
@@ -68,9 +69,7 @@ export function insertPair(file: YamlFile, map: YAMLMap, key: string, value: str
   const firstKey = keyStart(first);
   const indent = " ".repeat(firstKey - lineStart(file.text, firstKey));
   const at = nextLineStart(file.text, valueEnd(last));
-  const line = `${indent}${key}: ${renderScalar(value)}`;
-  const atEndWithoutNewline = at === file.text.length && !file.text.endsWith("\n");
-  return { start: at, end: at, text: atEndWithoutNewline ? `${file.eol}${line}` : `${line}${file.eol}` };
+  return insertLines(file, at, [`${indent}${key}: ${renderScalar(value)}`]);
 }
 
 /** Deletes a pair: its whole line, or when it shares the line of a `- `, up to the next key. */

@@ -29,9 +29,11 @@ export function verifyRewrite(
   const reparsed = parseYamlFile(file.path, newText);
   if (!reparsed.ok) return `the edited text does not parse (${reparsed.message})`;
   const docs = reparsed.file.docs;
-  if (docs.length !== file.docs.length) return "the edit changed the number of YAML documents";
-  for (const [index, doc] of file.docs.entries()) {
-    let expected = doc.toJS();
+  // An empty file has no document; it gains one when a kustomization is written into it.
+  const before = file.docs.length === 0 ? [null] : file.docs;
+  if (docs.length !== before.length) return "the edit changed the number of YAML documents";
+  for (const [index, doc] of before.entries()) {
+    let expected = doc === null ? null : doc.toJS();
     for (const change of changes) {
       if (change.docIndex === index) expected = setPath(expected, change.path, change.to);
     }

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from "yaml";
 import { contentEnd } from "../../rewrite/content-end.js";
+import { insertLines } from "../../rewrite/insert-lines.js";
 import { renderScalar } from "../../rewrite/scalar-text.js";
 import type { TextEdit } from "../../rewrite/text-edit.js";
 import { UnsupportedEdit } from "../../rewrite/unsupported-edit.js";
@@ -30,13 +31,6 @@ function entryLines(entries: readonly NewEntry[], prefix: string): string[] {
   ]);
 }
 
-/** Inserts `lines` as whole lines at `at`, keeping a missing final newline missing. */
-function linesAt(file: YamlFile, at: number, lines: readonly string[]): TextEdit {
-  const body = lines.join(file.eol);
-  const atEndWithoutNewline = at === file.text.length && !file.text.endsWith("\n");
-  return { start: at, end: at, text: atEndWithoutNewline ? `${file.eol}${body}` : `${body}${file.eol}` };
-}
-
 /** One edit that adds `entries` to the `images:` list, creating the list if needed. */
 export function addEntries(file: YamlFile, root: YAMLMap | null, entries: readonly NewEntry[]): TextEdit {
   const { text } = file;
@@ -51,14 +45,14 @@ export function addEntries(file: YamlFile, root: YAMLMap | null, entries: readon
     const prefix = siblingStyle ?? `${rootIndent}- `;
     const at =
       root === null || root.items.length === 0 ? text.length : nextLineStart(text, contentEnd(root, 0));
-    return linesAt(file, at, [`${rootIndent}images:`, ...entryLines(entries, prefix)]);
+    return insertLines(file, at, [`${rootIndent}images:`, ...entryLines(entries, prefix)]);
   }
 
   const seq = imagesPair.value;
   const keyIndent = " ".repeat(imagesPair.key.range[0] - lineStart(text, imagesPair.key.range[0]));
   if (isSeq(seq) && seq.flow !== true && seq.items.length > 0) {
     const prefix = itemPrefix(text, seq) ?? `${keyIndent}- `;
-    return linesAt(file, nextLineStart(text, contentEnd(seq, 0)), entryLines(entries, prefix));
+    return insertLines(file, nextLineStart(text, contentEnd(seq, 0)), entryLines(entries, prefix));
   }
   const lines = entryLines(entries, `${keyIndent}- `);
   if (isSeq(seq) && seq.items.length === 0 && seq.range) {
@@ -66,7 +60,7 @@ export function addEntries(file: YamlFile, root: YAMLMap | null, entries: readon
     return { start: colon + 1, end: seq.range[1], text: file.eol + lines.join(file.eol) };
   }
   if (isScalar(seq) && seq.value === null && seq.range)
-    return linesAt(file, nextLineStart(text, seq.range[0]), lines);
+    return insertLines(file, nextLineStart(text, seq.range[0]), lines);
   const at = (seq as { range?: [number] } | null)?.range?.[0] ?? imagesPair.key.range[0];
   const what = isMap(seq) ? "a mapping" : isSeq(seq) ? "a flow list ([...])" : "not a list";
   throw new UnsupportedEdit(
