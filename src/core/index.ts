@@ -6,6 +6,7 @@ export {
   type SetImagesResult,
   type RewriteError,
 } from "./rewrite/set-images.js";
+export { listImages, type ListImagesResult } from "./rewrite/list-images.js";
 export type { Change, Skip, FormatName, ValuePath } from "./rewrite/rewrite-types.js";
 export { needsQuotes } from "./rewrite/scalar-text.js";
 export { FORMATS, type FileFormat } from "./formats/index.js";

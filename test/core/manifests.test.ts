@@ -60,7 +60,7 @@ describe("plain manifests", () => {
   test("kind: List items", () => {
     const item = deployment("app:v1")
       .replace(/^/gm, "  ")
-      .replace(/^  apiVersion/, "- apiVersion");
+      .replace(/^ {2}apiVersion/, "- apiVersion");
     const input = lines("apiVersion: v1", "kind: List", "items:") + item;
     expect(rewritten(M, input, "app:v2")).toBe(input.replace("app:v1", "app:v2"));
   });

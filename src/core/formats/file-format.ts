@@ -7,6 +7,8 @@ export interface FileFormat {
   readonly name: FormatName;
   /** A cheap test on the file name and the parsed documents. */
   matches(file: YamlFile): boolean;
+  /** The names of the images the file refers to, as the file spells them. */
+  images(file: YamlFile): string[];
   /** The edits that make the file refer to the requested images; nothing is applied here. */
   plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan;
 }

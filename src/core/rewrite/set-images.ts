@@ -1,6 +1,6 @@
-import { FORMATS } from "../formats/index.js";
 import type { ImageUpdate } from "../image-ref/index.js";
 import type { Change, FormatName, Skip } from "./rewrite-types.js";
+import { detectFormat, UNKNOWN_FORMAT } from "./detect-format.js";
 import { applyEdits } from "./text-edit.js";
 import { verifyRewrite } from "./verify-rewrite.js";
 import { parseYamlFile } from "./yaml-file.js";
@@ -48,13 +48,9 @@ export function setImages(input: SetImagesInput): SetImagesResult {
     return { ok: false, error: { reason: "invalid-yaml", message: parsed.message, ...parsed.position } };
   }
   const { file } = parsed;
-  const format = FORMATS.find((candidate) =>
-    input.format === undefined ? candidate.matches(file) : candidate.name === input.format,
-  );
+  const format = detectFormat(file, input.format);
   if (format === undefined) {
-    const message =
-      "unknown format: not a kustomization, Kubernetes manifests (apiVersion and kind in every document) or a Helm values mapping";
-    return { ok: false, error: { reason: "unknown-format", message, line: 1, column: 1 } };
+    return { ok: false, error: { reason: "unknown-format", message: UNKNOWN_FORMAT, line: 1, column: 1 } };
   }
   const plan = format.plan(file, lastPerName(input.updates));
   const unchanged = { ok: true, format: format.name, changes: plan.changes, skips: plan.skips } as const;

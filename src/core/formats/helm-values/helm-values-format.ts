@@ -70,5 +70,10 @@ export const helmValuesFormat: FileFormat = {
     const root = file.docs.length === 1 ? file.docs[0]?.contents : undefined;
     return isMap(root) && !(root.has("apiVersion") && root.has("kind"));
   },
+  images(file) {
+    return findImages(file.docs[0]?.contents).map((site) =>
+      site.kind === "block" ? site.name : site.ref.name,
+    );
+  },
   plan,
 };

@@ -100,5 +100,13 @@ export const kustomizationFormat: FileFormat = {
       apiVersion.startsWith("kustomize.config.k8s.io/")
     );
   },
+  images(file) {
+    const images = rootMap(file)?.get("images", true);
+    if (!isSeq(images)) return [];
+    return images.items.flatMap((entry) => {
+      const name = isMap(entry) ? stringValue(entry, "name") : undefined;
+      return name === undefined ? [] : [name];
+    });
+  },
   plan,
 };

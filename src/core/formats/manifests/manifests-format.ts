@@ -37,5 +37,8 @@ export const manifestsFormat: FileFormat = {
     const objects = file.docs.filter((doc) => !isEmptyDocument(doc.contents));
     return objects.length > 0 && objects.every((doc) => isKubernetesObject(doc.contents));
   },
+  images(file) {
+    return file.docs.flatMap((doc) => findContainers(doc.contents).map((site) => site.ref.name));
+  },
   plan,
 };

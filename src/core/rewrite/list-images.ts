@@ -1,0 +1,16 @@
+import type { FormatName } from "./rewrite-types.js";
+import { detectFormat, UNKNOWN_FORMAT } from "./detect-format.js";
+import { parseYamlFile } from "./yaml-file.js";
+
+export type ListImagesResult =
+  | { readonly ok: true; readonly format: FormatName; readonly images: readonly string[] }
+  | { readonly ok: false; readonly message: string };
+
+/** The images a file refers to (kustomize entry names, Helm repositories, container images), unique. */
+export function listImages(input: { path: string; text: string; format?: FormatName }): ListImagesResult {
+  const parsed = parseYamlFile(input.path, input.text);
+  if (!parsed.ok) return { ok: false, message: parsed.message };
+  const format = detectFormat(parsed.file, input.format);
+  if (format === undefined) return { ok: false, message: UNKNOWN_FORMAT };
+  return { ok: true, format: format.name, images: [...new Set(format.images(parsed.file))] };
+}

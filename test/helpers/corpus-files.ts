@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface CorpusFile {
+  /** Where the copy lives here, and where it came from (repository, path, commit). */
+  readonly local: string;
+  readonly kind: "kustomize" | "helm" | "manifests";
+  readonly origin: string;
+  readonly text: string;
+}
+
+/** Real files written by other people: ../shared/corpus and test/fixtures/corpus, with provenance. */
+export const CORPUS_ROOTS = [
+  join(process.cwd(), "..", "shared", "corpus"),
+  join(process.cwd(), "test", "fixtures", "corpus"),
+];
+
+export function corpusFiles(): CorpusFile[] {
+  return CORPUS_ROOTS.filter(existsSync).flatMap((root) =>
+    (["kustomize", "helm", "manifests"] as const).flatMap((kind) => {
+      const index = join(root, kind, "INDEX.tsv");
+      if (!existsSync(index)) return [];
+      return readFileSync(index, "utf8")
+        .split("\n")
+        .slice(1)
+        .filter((line) => line.trim() !== "")
+        .map((line) => {
+          const [file = "", repo, path, commit] = line.split("\t");
+          const local = join(root, kind, file);
+          return {
+            local,
+            kind,
+            origin: `${repo}/${path}@${commit?.slice(0, 7)}`,
+            text: readFileSync(local, "utf8"),
+          };
+        });
+    }),
+  );
+}
+
+export function corpusFileNames(root: string, kind: string): string[] {
+  const dir = join(root, kind);
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name !== "INDEX.tsv") : [];
+}
