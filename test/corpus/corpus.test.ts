@@ -135,11 +135,11 @@ describe.each(files.map((file) => [file.origin, file] as const))("corpus: %s", (
         if (parsed.ok) image = { name: parsed.value.name, tag: parsed.value.tag ?? "" };
         for (const entry of named) {
           if (entry.name !== image.name && entry.name !== `${image.name}:${image.tag}`) continue;
-          image = { name: entry.newName ?? image.name, tag: entry.newTag ?? image.tag };
+          // The tag this test asked for, not what the edited file says: the oracle checks both agree.
+          image = { name: entry.newName ?? image.name, tag: tags.get(entry.name as string) ?? image.tag };
         }
         return `${image.name}:${image.tag}`;
       });
-      expect(expected.every((image) => TAGS.some((tag) => image.endsWith(`:${tag}`)))).toBe(true);
       expect(rendered).toEqual(expected);
     });
   }
