@@ -8,6 +8,10 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   prettier,
   {
+    files: ["test/**/*.ts", "bench/**/*.ts"],
+    rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+  },
+  {
     files: ["src/core/**/*.ts"],
     rules: {
       // The core is pure: no I/O, clock, environment or logging (see shared/DESIGN.md).
