@@ -84,9 +84,9 @@ export async function setImageCommand(argv: readonly string[], io: CliIo): Promi
 
   const result = setImages({ path: file, text, updates, ...(format === undefined ? {} : { format }) });
   if (!result.ok) {
-    const { line, column, message, reason } = result.error;
+    const { line, column, message } = result.error;
     io.stderr(`${file}:${line}:${column}: ${message}; the file is untouched\n`);
-    return reason === "verification-failed" ? EXIT.failure : EXIT.badInput;
+    return EXIT.badInput;
   }
   if (result.skips.length > 0) {
     for (const skip of result.skips) {

@@ -83,13 +83,13 @@ describe("bad input", () => {
     });
   });
 
-  test("an edit whose re-parse shows other values changed is refused", () => {
+  test("an image whose edit the re-parse cannot verify is skipped; the other images are written", () => {
     // The anchored tag is shared with `also`: replacing its text would change both.
-    const input = "images:\n- name: a\n  newTag: &t v1\nalso: *t\n";
-    const result = rewrite(K, input, "a:v2");
-    expect(result).toEqual({
-      ok: false,
-      error: expect.objectContaining({ reason: "verification-failed", line: 3 }),
-    });
+    const input = "images:\n- name: a\n  newTag: &t v1\n- name: b\n  newTag: v1\nalso: *t\n";
+    const result = rewrite(K, input, "a:v2", "b:v3");
+    expect(result.ok && result.skips).toEqual([
+      expect.objectContaining({ reason: "verification-failed", image: "a", line: 3 }),
+    ]);
+    expect(result.ok && result.text).toBe(input.replace("newTag: v1\nalso", "newTag: v3\nalso"));
   });
 });

@@ -4,10 +4,11 @@ type Ranged = { range?: readonly [number, number, number] | null };
 
 /**
  * The offset where a node's own text ends. A block collection's range runs on into the next line's
- * indentation, so for collections this is the end of the last scalar inside.
+ * indentation, so for block collections this is the end of the last scalar inside; a flow
+ * collection ends at its closing bracket.
  */
 export function contentEnd(node: unknown, fallback: number): number {
-  if (isCollection(node)) {
+  if (isCollection(node) && node.flow !== true) {
     const last = node.items.at(-1);
     if (last === undefined) return (node as Ranged).range?.[1] ?? fallback;
     if (isPair(last)) return contentEnd(last.value ?? last.key, contentEnd(last.key, fallback));

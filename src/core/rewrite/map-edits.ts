@@ -3,7 +3,7 @@ import { insertLines } from "./insert-lines.js";
 import { renderScalar } from "./scalar-text.js";
 import type { TextEdit } from "./text-edit.js";
 import { UnsupportedEdit } from "./unsupported-edit.js";
-import { lineStart, nextLineStart, type YamlFile } from "./yaml-file.js";
+import { indentBefore, lineStart, nextLineStart, type YamlFile } from "./yaml-file.js";
 
 type AnyPair = Pair<unknown, unknown>;
 
@@ -67,7 +67,7 @@ export function insertPair(file: YamlFile, map: YAMLMap, key: string, value: str
   if (isCollection(last.value))
     throw new UnsupportedEdit("the entry ends with a nested block", keyStart(last));
   const firstKey = keyStart(first);
-  const indent = " ".repeat(firstKey - lineStart(file.text, firstKey));
+  const indent = " ".repeat(indentBefore(file.text, firstKey).length);
   const at = nextLineStart(file.text, valueEnd(last));
   return insertLines(file, at, [`${indent}${key}: ${renderScalar(value)}`]);
 }
@@ -86,8 +86,9 @@ export function removePair(file: YamlFile, map: YAMLMap, pair: AnyPair): TextEdi
   if (text.slice(ownLineStart, start).trim() === "") {
     if (ownLineStart === 0 && lineEnd === text.length) return { start: 0, end: lineEnd, text: "" };
     // A last line without a line break: take the previous line's break instead.
+    const previousBreak = text.slice(0, ownLineStart).endsWith("\r\n") ? 2 : 1;
     const removeStart =
-      lineEnd === text.length && !text.endsWith("\n") ? ownLineStart - file.eol.length : ownLineStart;
+      lineEnd === text.length && !text.endsWith("\n") ? ownLineStart - previousBreak : ownLineStart;
     return { start: removeStart, end: lineEnd, text: "" };
   }
   const next = map.items[map.items.indexOf(pair) + 1];

@@ -22,18 +22,17 @@ export interface Change {
 /** A requested image that was not written, as data (rendered by the CLI, logs, PR bodies ...). */
 export type Skip =
   | { readonly reason: "not-referenced"; readonly image: string; readonly message: string }
-  | {
-      readonly reason: "digest-not-supported";
-      readonly image: string;
-      readonly line: number;
-      readonly message: string;
-    }
-  | {
-      readonly reason: "unsupported-yaml";
-      readonly image: string;
-      readonly line: number;
-      readonly message: string;
-    };
+  | LocatedSkip<"digest-not-supported">
+  | LocatedSkip<"unsupported-yaml">
+  | LocatedSkip<"verification-failed">;
+
+/** A skip tied to a line of the file. */
+export interface LocatedSkip<Reason extends string> {
+  readonly reason: Reason;
+  readonly image: string;
+  readonly line: number;
+  readonly message: string;
+}
 
 export interface FormatPlan {
   readonly edits: readonly TextEdit[];

@@ -1,10 +1,15 @@
 import { parse, type Scalar } from "yaml";
 
-// Go's strconv, which kustomize's YAML decoder uses for plain scalars, reads these as numbers:
-// `0777` (octal), `1_000`, `0x1F`, `0b101`, `0o17`, `1e10`, `.5`, `0x1p-2`.
-const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)$/;
-const GO_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9_]+)?$/;
-const GO_HEX_FLOAT = /^[-+]?0[xX][0-9a-fA-F_]*\.?[0-9a-fA-F_]*[pP][-+]?[0-9_]+$/;
+// kustomize's YAML decoder (Go) drops every `_` from a plain scalar and then asks strconv whether it
+// is a number: `0777` (octal), `1_000`, `0_x1F`, `0b101`, `0o17`, `1e10`, `.5`, `0x1p-2` all are.
+const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[0-9]+)$/;
+const GO_FLOAT = /^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+const GO_HEX_FLOAT = /^[-+]?0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*[pP][-+]?[0-9]+$/;
+
+function goReadsAsNumber(value: string): boolean {
+  const plain = value.replaceAll("_", "");
+  return GO_INT.test(plain) || GO_FLOAT.test(plain) || GO_HEX_FLOAT.test(plain);
+}
 
 function readsAs(text: string, version: "1.1" | "1.2"): unknown {
   try {
@@ -21,7 +26,7 @@ function readsAs(text: string, version: "1.1" | "1.2"): unknown {
  */
 export function needsQuotes(value: string): boolean {
   if (value === "" || value.trim() !== value) return true;
-  if (GO_INT.test(value) || GO_FLOAT.test(value) || GO_HEX_FLOAT.test(value)) return true;
+  if (goReadsAsNumber(value)) return true;
   return readsAs(value, "1.2") !== value || readsAs(value, "1.1") !== value;
 }
 

@@ -44,6 +44,11 @@ export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
 
+/** The text between the start of the line and `offset` (the indentation), a byte-order mark excluded. */
+export function indentBefore(text: string, offset: number): string {
+  return text.slice(lineStart(text, offset), offset).replace(/^\uFEFF/, "");
+}
+
 /** The offset just past the end of the line holding `offset` (past its line break), or the text's end. */
 export function nextLineStart(text: string, offset: number): number {
   const newline = text.indexOf("\n", offset);

@@ -1,10 +1,11 @@
-import { isMap } from "yaml";
-import { isGiven, sameImageName, splitDomain, type ImageUpdate } from "../../image-ref/index.js";
+import { isMap, isScalar } from "yaml";
+import { isGiven, splitDomain, type ImageUpdate } from "../../image-ref/index.js";
 import { pairOf, stringValue } from "../../rewrite/map-edits.js";
 import { PlanBuilder } from "../../rewrite/plan-builder.js";
 import type { FormatPlan } from "../../rewrite/rewrite-types.js";
 import type { YamlFile } from "../../rewrite/yaml-file.js";
 import type { FileFormat } from "../file-format.js";
+import { matchSites } from "../match-sites.js";
 import { notReferenced } from "../not-referenced.js";
 import { updateImageString } from "../string-site.js";
 import { findImages, type ImageBlock } from "./find-images.js";
@@ -32,13 +33,17 @@ function updateBlock(builder: PlanBuilder, block: ImageBlock, update: ImageUpdat
     }
   }
   if (isGiven(update.newTag)) builder.setField(target, "tag", update.newTag);
-  if (isGiven(update.digest)) builder.setField(target, "digest", update.digest);
-  else if (
-    update.digest === undefined &&
-    isGiven(update.newTag) &&
-    (stringValue(block.map, "digest") ?? "") !== ""
-  ) {
-    builder.setField(target, "digest", "");
+  if (isGiven(update.digest)) {
+    builder.setField(target, "digest", update.digest);
+    return;
+  }
+  // A new tag without a digest: clear the stale digests (ingress-nginx also has digestChroot).
+  if (update.digest !== undefined || !isGiven(update.newTag)) return;
+  for (const pair of block.map.items) {
+    const key = isScalar(pair.key) ? pair.key.value : undefined;
+    if (typeof key === "string" && key.startsWith("digest") && (stringValue(block.map, key) ?? "") !== "") {
+      builder.setField(target, key, "");
+    }
   }
 }
 
@@ -46,9 +51,7 @@ function plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan {
   const builder = new PlanBuilder(file);
   const sites = findImages(file.docs[0]?.contents);
   for (const update of updates) {
-    const matches = sites.filter((site) =>
-      sameImageName(site.kind === "block" ? site.name : site.ref.name, update.name),
-    );
+    const matches = matchSites(sites, (site) => (site.kind === "block" ? site.name : site.ref.name), update);
     if (matches.length === 0) {
       builder.skip(notReferenced(update.name, file.path));
       continue;

@@ -4,7 +4,7 @@ import { insertLines } from "../../rewrite/insert-lines.js";
 import { renderScalar } from "../../rewrite/scalar-text.js";
 import type { TextEdit } from "../../rewrite/text-edit.js";
 import { UnsupportedEdit } from "../../rewrite/unsupported-edit.js";
-import { lineStart, nextLineStart, type YamlFile } from "../../rewrite/yaml-file.js";
+import { indentBefore, nextLineStart, type YamlFile } from "../../rewrite/yaml-file.js";
 import type { EntryValues } from "./entry-fields.js";
 
 export interface NewEntry {
@@ -19,7 +19,7 @@ function itemPrefix(text: string, seq: unknown): string | undefined {
   if (!isSeq(seq) || seq.flow === true) return undefined;
   const start = (seq.items[0] as { range?: [number] } | undefined)?.range?.[0];
   if (start === undefined) return undefined;
-  const prefix = text.slice(lineStart(text, start), start);
+  const prefix = indentBefore(text, start);
   return DASH_PREFIX.test(prefix) ? prefix : undefined;
 }
 
@@ -40,7 +40,7 @@ export function addEntries(file: YamlFile, root: YAMLMap | null, entries: readon
   if (imagesPair === undefined) {
     const siblingStyle = root?.items.map((pair) => itemPrefix(text, pair.value)).find((p) => p !== undefined);
     const rootKey = (root?.items[0]?.key as { range?: [number] } | undefined)?.range?.[0] ?? 0;
-    const rootIndent = " ".repeat(rootKey - lineStart(text, rootKey));
+    const rootIndent = " ".repeat(indentBefore(text, rootKey).length);
     // Follow the file's own list style (`- ` or `  - `), seen on a sibling such as resources:.
     const prefix = siblingStyle ?? `${rootIndent}- `;
     const at =
@@ -49,13 +49,16 @@ export function addEntries(file: YamlFile, root: YAMLMap | null, entries: readon
   }
 
   const seq = imagesPair.value;
-  const keyIndent = " ".repeat(imagesPair.key.range[0] - lineStart(text, imagesPair.key.range[0]));
+  const keyIndent = " ".repeat(indentBefore(text, imagesPair.key.range[0]).length);
   if (isSeq(seq) && seq.flow !== true && seq.items.length > 0) {
     const prefix = itemPrefix(text, seq) ?? `${keyIndent}- `;
     return insertLines(file, nextLineStart(text, contentEnd(seq, 0)), entryLines(entries, prefix));
   }
   const lines = entryLines(entries, `${keyIndent}- `);
-  if (isSeq(seq) && seq.items.length === 0 && seq.range) {
+  // `images: []`, `images: ~` or `images: null`: the value is replaced by the list.
+  const isEmptyList = isSeq(seq) && seq.items.length === 0;
+  const isNullWord = isScalar(seq) && seq.value === null && seq.range?.[0] !== seq.range?.[1];
+  if ((isEmptyList || isNullWord) && seq.range) {
     const colon = text.indexOf(":", imagesPair.key.range[1]);
     return { start: colon + 1, end: seq.range[1], text: file.eol + lines.join(file.eol) };
   }

@@ -1,9 +1,10 @@
 import { isScalar } from "yaml";
-import { sameImageName, type ImageUpdate } from "../../image-ref/index.js";
+import type { ImageUpdate } from "../../image-ref/index.js";
 import { PlanBuilder } from "../../rewrite/plan-builder.js";
 import type { FormatPlan } from "../../rewrite/rewrite-types.js";
 import type { YamlFile } from "../../rewrite/yaml-file.js";
 import type { FileFormat } from "../file-format.js";
+import { matchSites } from "../match-sites.js";
 import { notReferenced } from "../not-referenced.js";
 import { updateImageString } from "../string-site.js";
 import { findContainers, isKubernetesObject } from "./find-containers.js";
@@ -14,7 +15,7 @@ function plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan {
     findContainers(doc.contents).map((site) => ({ site, docIndex })),
   );
   for (const update of updates) {
-    const matches = sites.filter(({ site }) => sameImageName(site.ref.name, update.name));
+    const matches = matchSites(sites, ({ site }) => site.ref.name, update);
     if (matches.length === 0) {
       builder.skip(notReferenced(update.name, file.path));
       continue;
