@@ -4,6 +4,9 @@ import { needsQuotes } from "../../src/core/index.js";
 describe("needsQuotes: a plain scalar must read back as the exact string in YAML 1.1, 1.2 and Go", () => {
   test.each([
     "1234567",
+    "e0",
+    "E-0",
+    "E12",
     "0123456",
     "1e10",
     "0777",

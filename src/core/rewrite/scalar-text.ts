@@ -11,6 +11,29 @@ function goReadsAsNumber(value: string): boolean {
   return GO_INT.test(plain) || GO_FLOAT.test(plain) || GO_HEX_FLOAT.test(plain);
 }
 
+// A plain scalar that starts with a letter or `_` and holds only these characters is a string in
+// YAML 1.1, YAML 1.2 and Go, unless it is one of the words below: numbers, dates and `.inf` start with
+// a digit, sign or dot, and no indicator character can appear.
+const SAFE_WORD = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+// The yaml library's YAML 1.1 schema reads an exponent without a mantissa (`e0`, `E12`) as a number.
+const EXPONENT = /^[eE][-+]?[0-9]/;
+const SPECIAL_WORDS = new Set([
+  "y",
+  "yes",
+  "n",
+  "no",
+  "true",
+  "false",
+  "on",
+  "off",
+  "null",
+  "inf",
+  "infinity",
+  "nan",
+]);
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, boolean>();
+
 function readsAs(text: string, version: "1.1" | "1.2"): unknown {
   try {
     return parse(text, { version, strict: true, uniqueKeys: false });
@@ -25,9 +48,18 @@ function readsAs(text: string, version: "1.1" | "1.2"): unknown {
  * `null`, `2024-01-01`, `12:30`, or text with YAML syntax in it.
  */
 export function needsQuotes(value: string): boolean {
-  if (value === "" || value.trim() !== value) return true;
-  if (goReadsAsNumber(value)) return true;
-  return readsAs(value, "1.2") !== value || readsAs(value, "1.1") !== value;
+  if (SAFE_WORD.test(value) && !EXPONENT.test(value) && !SPECIAL_WORDS.has(value.toLowerCase())) return false;
+  const known = cache.get(value);
+  if (known !== undefined) return known;
+  const answer =
+    value === "" ||
+    value.trim() !== value ||
+    goReadsAsNumber(value) ||
+    readsAs(value, "1.2") !== value ||
+    readsAs(value, "1.1") !== value;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(value, answer);
+  return answer;
 }
 
 export function doubleQuoted(value: string): string {

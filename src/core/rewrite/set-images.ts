@@ -59,7 +59,7 @@ function attempt(file: YamlFile, format: FileFormat, updates: readonly ImageUpda
     };
   }
   const text = applyEdits(file.text, plan.edits);
-  const problem = verifyRewrite(file, text, plan.changes);
+  const problem = verifyRewrite(file, text, plan.edits, plan.changes);
   if (problem !== undefined) return { kind: "unverified", problem, changes: plan.changes };
   return { kind: "done", text, changes: plan.changes, skips: plan.skips };
 }

@@ -1,7 +1,9 @@
-import { isScalar } from "yaml";
+import { isScalar, type Document } from "yaml";
 import type { Change, ValuePath } from "./rewrite-types.js";
 import { sameValue } from "./same-value.js";
 import { needsQuotes } from "./scalar-text.js";
+import { rootRegion, type RootRegion } from "./root-region.js";
+import type { TextEdit } from "./text-edit.js";
 import { parseYamlFile, type YamlFile } from "./yaml-file.js";
 
 type Container = Record<string | number, unknown>;
@@ -17,30 +19,82 @@ function setPath(root: unknown, path: ValuePath, value: string | undefined): unk
 }
 
 /**
- * Re-parses the edited text and checks that exactly the planned values changed: every document equals
- * the original with the changes applied, and every written value reads back as that exact string.
- * Returns what is wrong, or undefined.
+ * Where an offset of the original text lands in the edited text. An insertion exactly at `offset` is
+ * counted before it when `afterInsertions` (the end of a span), after it otherwise (a start).
  */
-export function verifyRewrite(
+function shifted(offset: number, edits: readonly TextEdit[], afterInsertions = false): number {
+  let delta = 0;
+  for (const edit of edits) {
+    const before = edit.end < offset || (edit.end === offset && (edit.start < offset || afterInsertions));
+    if (before) delta += edit.text.length - (edit.end - edit.start);
+  }
+  return offset + delta;
+}
+
+/**
+ * The edited documents re-parsed on their own. Documents without edits are byte-identical and an alias
+ * cannot cross documents, so only the edited ones need parsing again. Files with directives (`%YAML`),
+ * a single document or an edit at a document's edge are re-parsed whole.
+ */
+function reparsed(
   file: YamlFile,
   newText: string,
+  edits: readonly TextEdit[],
+): (Document.Parsed | undefined)[] | string {
+  const ranges = file.docs.map((doc) => doc.range);
+  const scoped =
+    file.docs.length > 1 &&
+    !/(^|\n)%/.test(file.text) &&
+    edits.every((edit) => ranges.some(([start, , end]) => edit.start > start && edit.end < end));
+  if (!scoped) {
+    const whole = parseYamlFile(file.path, newText);
+    return whole.ok ? [...whole.file.docs] : `the edited text does not parse (${whole.message})`;
+  }
+  const docs: (Document.Parsed | undefined)[] = [];
+  for (const [start, , end] of ranges) {
+    if (!edits.some((edit) => edit.start > start && edit.end < end)) {
+      docs.push(undefined);
+      continue;
+    }
+    const slice = parseYamlFile(file.path, newText.slice(shifted(start, edits), shifted(end, edits, true)));
+    if (!slice.ok) return `the edited text does not parse (${slice.message})`;
+    if (slice.file.docs.length !== 1) return "the edit changed the number of YAML documents";
+    docs.push(slice.file.docs[0]);
+  }
+  return docs;
+}
+
+/** Checks a single document through the root keys the edits touched (see rootRegion). */
+function verifyRegion(
+  file: YamlFile,
+  doc: Document.Parsed,
+  region: RootRegion,
+  newText: string,
+  edits: readonly TextEdit[],
   changes: readonly Change[],
 ): string | undefined {
-  const reparsed = parseYamlFile(file.path, newText);
-  if (!reparsed.ok) return `the edited text does not parse (${reparsed.message})`;
-  const docs = reparsed.file.docs;
-  // An empty file has no document; it gains one when a kustomization is written into it.
-  const before = file.docs.length === 0 ? [null] : file.docs;
-  if (docs.length !== before.length) return "the edit changed the number of YAML documents";
-  for (const [index, doc] of before.entries()) {
-    let expected = doc === null ? null : doc.toJS();
-    for (const change of changes) {
-      if (change.docIndex === index) expected = setPath(expected, change.path, change.to);
-    }
-    if (!sameValue(expected, docs[index]?.toJS())) {
-      return `the edit would change more than the planned values in document ${index + 1}`;
-    }
-  }
+  const slice = parseYamlFile(
+    file.path,
+    newText.slice(shifted(region.start, edits), shifted(region.end, edits, true)),
+  );
+  if (!slice.ok) return `the edited text does not parse (${slice.message})`;
+  const [after, extra] = slice.file.docs;
+  if (after === undefined || extra !== undefined) return "the edit changed the number of YAML documents";
+  const old = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let expected: unknown = Object.fromEntries(region.keys.map((key) => [key, old[key]]));
+  for (const change of changes) expected = setPath(expected, change.path, change.to);
+  const added = Object.keys(expected as object).filter((key) => !region.keys.includes(key));
+  if (added.some((key) => Object.hasOwn(old, key)))
+    return "the edit would add a key the document already has";
+  if (!sameValue(expected, after.toJS()))
+    return "the edit would change more than the planned values in document 1";
+  return checkWrittenValues([after], changes);
+}
+
+function checkWrittenValues(
+  docs: readonly (Document.Parsed | undefined)[],
+  changes: readonly Change[],
+): string | undefined {
   for (const change of changes) {
     if (change.to === undefined) continue;
     const node = docs[change.docIndex]?.getIn(change.path, true);
@@ -51,4 +105,41 @@ export function verifyRewrite(
     }
   }
   return undefined;
+}
+
+/**
+ * Re-parses the edited text and checks that exactly the planned values changed: the edited part equals
+ * the original with the changes applied, and every written value reads back as that exact string.
+ * Returns what is wrong, or undefined.
+ */
+export function verifyRewrite(
+  file: YamlFile,
+  newText: string,
+  edits: readonly TextEdit[],
+  changes: readonly Change[],
+): string | undefined {
+  const [only, second] = file.docs;
+  const region =
+    only !== undefined && second === undefined && !/(^|\n)%/.test(file.text)
+      ? rootRegion(file.text, only, edits)
+      : undefined;
+  if (only !== undefined && region !== undefined)
+    return verifyRegion(file, only, region, newText, edits, changes);
+  const docs = reparsed(file, newText, edits);
+  if (typeof docs === "string") return docs;
+  // An empty file has no document; it gains one when a kustomization is written into it.
+  const before = file.docs.length === 0 ? [null] : file.docs;
+  if (docs.length !== before.length) return "the edit changed the number of YAML documents";
+  for (const [index, doc] of before.entries()) {
+    const after = docs[index];
+    if (after === undefined) continue;
+    let expected = doc === null ? null : doc.toJS();
+    for (const change of changes) {
+      if (change.docIndex === index) expected = setPath(expected, change.path, change.to);
+    }
+    if (!sameValue(expected, after.toJS())) {
+      return `the edit would change more than the planned values in document ${index + 1}`;
+    }
+  }
+  return checkWrittenValues(docs, changes);
 }
