@@ -230,3 +230,23 @@ describe("kustomization: absent entries are added", () => {
     expect(result.ok && result.changed).toBe(false);
   });
 });
+
+describe("kustomization detection without the usual file name", () => {
+  test.each([
+    ["an images: list of kustomize entries", "images:\n- name: app\n  newTag: v1\n", "kustomization"],
+    ["resources: as a list of paths", "resources:\n- ../../base\n", "kustomization"],
+    [
+      "Helm values with resources: as a mapping",
+      "resources:\n  limits:\n    cpu: 1\nimage:\n  repository: app\n",
+      "helm-values",
+    ],
+    [
+      "Helm values with an images: mapping",
+      "images:\n  api:\n    repository: app\n    tag: v1\n",
+      "helm-values",
+    ],
+  ])("%s", (_, text, format) => {
+    const result = rewrite("overlay.yaml", text, "app:v2");
+    expect(result.ok && result.format).toBe(format);
+  });
+});

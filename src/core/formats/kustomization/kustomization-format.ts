@@ -1,4 +1,4 @@
-import { isMap, isSeq, type YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, type YAMLMap } from "yaml";
 import { KEEP, sameImageName, type ImageUpdate } from "../../image-ref/index.js";
 import { stringValue } from "../../rewrite/map-edits.js";
 import { PlanBuilder } from "../../rewrite/plan-builder.js";
@@ -36,6 +36,27 @@ function matchingEntries(entries: readonly { entry: YAMLMap; index: number }[], 
   return entries.filter(({ entry }) => {
     const newName = stringValue(entry, "newName");
     return newName !== undefined && sameImageName(newName, update.name);
+  });
+}
+
+const KUSTOMIZE_LISTS = ["resources", "bases", "components"];
+
+/**
+ * A file without kind whose `images:` entries carry kustomize's fields, or whose resources, bases or
+ * components are lists of paths (in Helm values `resources:` is a mapping of CPU and memory).
+ */
+function looksLikeKustomization(root: YAMLMap): boolean {
+  const images = root.get("images", true);
+  const kustomizeEntry = (entry: unknown) =>
+    isMap(entry) && entry.has("name") && ENTRY_FIELDS.some((field) => entry.has(field));
+  if (isSeq(images) && images.items.length > 0 && images.items.every(kustomizeEntry)) return true;
+  return KUSTOMIZE_LISTS.some((key) => {
+    const list = root.get(key, true);
+    return (
+      isSeq(list) &&
+      list.items.length > 0 &&
+      list.items.every((item) => isScalar(item) && typeof item.value === "string")
+    );
   });
 }
 
@@ -90,15 +111,18 @@ export const kustomizationFormat: FileFormat = {
   name: "kustomization",
   matches(file) {
     if (FILE_NAMES.has(baseName(file.path))) return true;
-    const kind = rootMap(file)?.get("kind");
-    const apiVersion = rootMap(file)?.get("apiVersion");
-    return (
-      file.docs.length === 1 &&
-      typeof kind === "string" &&
-      KINDS.has(kind) &&
-      typeof apiVersion === "string" &&
-      apiVersion.startsWith("kustomize.config.k8s.io/")
-    );
+    const root = rootMap(file);
+    if (file.docs.length !== 1 || root === null) return false;
+    const kind = root.get("kind");
+    const apiVersion = root.get("apiVersion");
+    if (kind !== undefined || apiVersion !== undefined) {
+      return (
+        typeof kind === "string" &&
+        KINDS.has(kind) &&
+        String(apiVersion).startsWith("kustomize.config.k8s.io/")
+      );
+    }
+    return looksLikeKustomization(root);
   },
   images(file) {
     const images = rootMap(file)?.get("images", true);
