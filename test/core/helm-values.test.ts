@@ -105,6 +105,19 @@ describe("Helm values", () => {
     expect(rewritten(V, input, ...args)).toBe(expected);
   });
 
+  test("NAME:* keeps the tag and clears a stale digest, as in a kustomization", () => {
+    const input = lines(
+      "image:",
+      "  repository: a",
+      "  tag: v1",
+      `  digest: ${SHA_A}`,
+      "sideImage: a:v1@" + SHA_A,
+    );
+    expect(rewritten(V, input, "a:*")).toBe(
+      lines("image:", "  repository: a", "  tag: v1", '  digest: ""', "sideImage: a:v1"),
+    );
+  });
+
   test("an image the file does not reference is a not-referenced skip", () => {
     const result = rewrite(V, lines("image:", "  repository: a", "  tag: b"), "c:d");
     expect(result.ok && result.skips).toEqual([

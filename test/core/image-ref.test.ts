@@ -105,6 +105,11 @@ describe("applyUpdate (how kustomize renders an images entry)", () => {
       { name: "app", tag: "v1", digest: other },
     ],
     [
+      "NAME:* keeps the tag and drops the digest, as in a kustomization",
+      { name: "app", newTag: "*" },
+      { name: "app", tag: "v1" },
+    ],
+    [
       "* keeps the digest",
       { name: "app", newTag: "v2", digest: "*" },
       { name: "app", tag: "v2", digest: SHA },

@@ -8,12 +8,12 @@ export function isGiven(value: string | undefined): value is string {
 
 /**
  * The reference an `image:` string should hold after an update, following how kustomize renders an
- * `images:` entry: a new name replaces the name; a new tag or digest replaces both tag and digest
- * (`*` keeps one), so a new tag never runs next to a stale digest; with neither, both stay.
+ * `images:` entry: a new name replaces the name; once a tag or a digest is given (`*` included), the
+ * part not given is dropped, so a new tag never runs next to a stale digest; with neither, both stay.
  */
 export function applyUpdate(ref: ImageRef, update: ImageUpdate): ImageRef {
   const name = isGiven(update.newName) ? update.newName : ref.name;
-  if (!isGiven(update.newTag) && !isGiven(update.digest)) return { ...ref, name };
+  if (update.newTag === undefined && update.digest === undefined) return { ...ref, name };
   const tag = isGiven(update.newTag) ? update.newTag : update.newTag === KEEP ? ref.tag : undefined;
   const digest = isGiven(update.digest) ? update.digest : update.digest === KEEP ? ref.digest : undefined;
   return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };

@@ -38,7 +38,7 @@ function updateBlock(builder: PlanBuilder, block: ImageBlock, update: ImageUpdat
     return;
   }
   // A new tag without a digest: clear the stale digests (ingress-nginx also has digestChroot).
-  if (update.digest !== undefined || !isGiven(update.newTag)) return;
+  if (update.digest !== undefined || update.newTag === undefined) return;
   for (const pair of block.map.items) {
     const key = isScalar(pair.key) ? pair.key.value : undefined;
     if (typeof key === "string" && key.startsWith("digest") && (stringValue(block.map, key) ?? "") !== "") {
