@@ -3,12 +3,24 @@ import type { Change } from "../../src/core/rewrite/rewrite-types.js";
 import { verifyRewrite } from "../../src/core/rewrite/verify-rewrite.js";
 import { parseYamlFile } from "../../src/core/rewrite/yaml-file.js";
 
-/** Applies a hand-made (possibly wrong) edit and asks the verifier about it. */
-function verdict(text: string, edit: TextEdit, change: Partial<Change>): string | undefined {
+/** Applies hand-made (possibly wrong) edits and asks the verifier about them. */
+function verdict(
+  text: string,
+  edit: TextEdit | TextEdit[],
+  change: Partial<Change> | Partial<Change>[],
+): string | undefined {
   const parsed = parseYamlFile("f.yaml", text);
   if (!parsed.ok) throw new Error(parsed.message);
-  const full: Change = { image: "a", field: "newTag", docIndex: 0, path: [], line: 1, ...change };
-  return verifyRewrite(parsed.file, applyEdits(text, [edit]), [edit], [full]);
+  const edits = Array.isArray(edit) ? edit : [edit];
+  const changes = (Array.isArray(change) ? change : [change]).map((c): Change => ({
+    image: "a",
+    field: "newTag",
+    docIndex: 0,
+    path: [],
+    line: 1,
+    ...c,
+  }));
+  return verifyRewrite(parsed.file, applyEdits(text, edits), edits, changes);
 }
 
 const K = "resources:\n- d.yaml\nimages:\n- name: a\n  newTag: v1\nnamespace: x\n";
@@ -71,5 +83,51 @@ describe("verifyRewrite refuses edits that change more than planned", () => {
         { docIndex: 1, path: mpath, to: "b:2" },
       ),
     ).toContain("more than the planned values in document 2");
+  });
+});
+
+describe("scoped verification holes found by review are closed", () => {
+  const T = "a: 1\nb: 2\nc: 3\n";
+  const a = { path: ["a"], to: "x" };
+  test.each<[string, string, TextEdit[], Partial<Change>[]]>([
+    ["an edit running past the region end", T, [{ start: 3, end: 9, text: "x" }], [a]],
+    ["an edit ending at the next key, joining its line", T, [{ start: 3, end: 5, text: "x" }], [a]],
+    ["an edit ending at the next key, indenting it", T, [{ start: 3, end: 5, text: "x\n " }], [a]],
+    ["an edit ending at the next key, with a tab", T, [{ start: 3, end: 5, text: "x\n\t" }], [a]],
+    [
+      "an insertion at the next key's start",
+      T,
+      [
+        { start: 3, end: 4, text: "x" },
+        { start: 5, end: 5, text: "  " },
+      ],
+      [a],
+    ],
+    ["a document end marker inserted", T, [{ start: 3, end: 5, text: "x\n...\n" }], [a]],
+    [
+      "a root tag the region would not see",
+      "--- !!set\na:\nb:\n",
+      [{ start: 15, end: 15, text: " x" }],
+      [{ path: ["b"], to: "x" }],
+    ],
+    [
+      "an edit after the document's end",
+      "a: 1\n...\n# c\n",
+      [
+        { start: 3, end: 4, text: "x" },
+        { start: 9, end: 12, text: "b: [" },
+      ],
+      [a],
+    ],
+    ["a planned removal outside the region", T, [{ start: 3, end: 4, text: "x" }], [a, { path: ["c"] }]],
+    ["two documents joined into one", "a: 1\n...\nb: 2\n", [{ start: 3, end: 6, text: "x\n#" }], [a]],
+    [
+      "a directive inserted before an unedited document",
+      "a: 1\n---\nb: 0o17\n",
+      [{ start: 3, end: 4, text: "x\n...\n%YAML 1.1" }],
+      [a],
+    ],
+  ])("%s", (_, text, edits, changes) => {
+    expect(verdict(text, edits, changes)).toBeDefined();
   });
 });

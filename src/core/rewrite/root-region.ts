@@ -19,7 +19,8 @@ export function rootRegion(
   edits: readonly TextEdit[],
 ): RootRegion | undefined {
   const root = doc.contents;
-  if (!isMap(root) || root.flow === true || root.items.length === 0) return undefined;
+  if (!isMap(root) || root.flow === true || root.items.length === 0 || root.tag !== undefined)
+    return undefined;
   const [docStart, , docEnd] = doc.range;
   if (/[&*]/.test(text.slice(docStart, docEnd))) return undefined;
   const starts: number[] = [];
@@ -34,14 +35,19 @@ export function rootRegion(
     keys.push(key.value);
   }
   const owner = (offset: number) => starts.findLastIndex((start) => start <= offset);
-  // Lines inserted at the start of a key's line belong to the value before it.
-  const touched = edits.map((edit) => owner(edit.start === edit.end ? edit.start - 1 : edit.start));
+  // An edit touches the key it starts in and the key it ends in (inclusive: ending at a key's first
+  // character can change that key's line). Lines inserted at a key's start also touch the key before.
+  const touched = edits.flatMap((edit) => [
+    owner(edit.start === edit.end ? edit.start - 1 : edit.start),
+    owner(edit.end),
+  ]);
   const first = Math.min(...touched);
   const last = Math.max(...touched);
   if (first < 0) return undefined;
+  // The last key's region runs to the end of the text, so whatever follows the document is parsed too.
   return {
     start: starts[first] ?? docStart,
-    end: starts[last + 1] ?? docEnd,
+    end: starts[last + 1] ?? text.length,
     keys: keys.slice(first, last + 1),
   };
 }

@@ -4,7 +4,7 @@ import { sameValue } from "./same-value.js";
 import { needsQuotes } from "./scalar-text.js";
 import { rootRegion, type RootRegion } from "./root-region.js";
 import type { TextEdit } from "./text-edit.js";
-import { parseYamlFile, type YamlFile } from "./yaml-file.js";
+import { lineStart, nextLineStart, parseYamlFile, type YamlFile } from "./yaml-file.js";
 
 type Container = Record<string | number, unknown>;
 
@@ -31,6 +31,24 @@ function shifted(offset: number, edits: readonly TextEdit[], afterInsertions = f
   return offset + delta;
 }
 
+const STRUCTURE_LINE = /^(?:---|\.\.\.)(?:[ \t]|$)|^%/m;
+
+/**
+ * True when a line an edit touches, before or after it, is a document marker or a directive
+ * (`---`, `...`, `%YAML`): such an edit can move document boundaries, so only a full parse will do.
+ */
+function touchesDocumentStructure(text: string, newText: string, edits: readonly TextEdit[]): boolean {
+  return edits.some((edit) => {
+    const before = text.slice(lineStart(text, edit.start), nextLineStart(text, edit.end));
+    const start = shifted(edit.start, edits);
+    const after = newText.slice(
+      lineStart(newText, start),
+      nextLineStart(newText, shifted(edit.end, edits, true)),
+    );
+    return STRUCTURE_LINE.test(before) || STRUCTURE_LINE.test(after);
+  });
+}
+
 /**
  * The edited documents re-parsed on their own. Documents without edits are byte-identical and an alias
  * cannot cross documents, so only the edited ones need parsing again. Files with directives (`%YAML`),
@@ -45,6 +63,7 @@ function reparsed(
   const scoped =
     file.docs.length > 1 &&
     !/(^|\n)%/.test(file.text) &&
+    !touchesDocumentStructure(file.text, newText, edits) &&
     edits.every((edit) => ranges.some(([start, , end]) => edit.start > start && edit.end < end));
   if (!scoped) {
     const whole = parseYamlFile(file.path, newText);
@@ -67,7 +86,7 @@ function reparsed(
 /** Checks a single document through the root keys the edits touched (see rootRegion). */
 function verifyRegion(
   file: YamlFile,
-  doc: Document.Parsed,
+  old: Record<string, unknown>,
   region: RootRegion,
   newText: string,
   edits: readonly TextEdit[],
@@ -80,7 +99,6 @@ function verifyRegion(
   if (!slice.ok) return `the edited text does not parse (${slice.message})`;
   const [after, extra] = slice.file.docs;
   if (after === undefined || extra !== undefined) return "the edit changed the number of YAML documents";
-  const old = (doc.toJS() ?? {}) as Record<string, unknown>;
   let expected: unknown = Object.fromEntries(region.keys.map((key) => [key, old[key]]));
   for (const change of changes) expected = setPath(expected, change.path, change.to);
   const added = Object.keys(expected as object).filter((key) => !region.keys.includes(key));
@@ -119,12 +137,23 @@ export function verifyRewrite(
   changes: readonly Change[],
 ): string | undefined {
   const [only, second] = file.docs;
-  const region =
-    only !== undefined && second === undefined && !/(^|\n)%/.test(file.text)
-      ? rootRegion(file.text, only, edits)
-      : undefined;
-  if (only !== undefined && region !== undefined)
-    return verifyRegion(file, only, region, newText, edits, changes);
+  const simple =
+    only !== undefined &&
+    second === undefined &&
+    !/(^|\n)%/.test(file.text) &&
+    !touchesDocumentStructure(file.text, newText, edits);
+  const region = simple ? rootRegion(file.text, only, edits) : undefined;
+  const old = (only?.toJS() ?? {}) as Record<string, unknown>;
+  // Every change must fall in the region, or be a key the document does not have yet.
+  const covered =
+    region?.keys.length !== undefined &&
+    changes.every((change) => {
+      const key = String(change.path[0]);
+      return region.keys.includes(key) || !Object.hasOwn(old, key);
+    });
+  if (only !== undefined && region !== undefined && covered) {
+    return verifyRegion(file, old, region, newText, edits, changes);
+  }
   const docs = reparsed(file, newText, edits);
   if (typeof docs === "string") return docs;
   // An empty file has no document; it gains one when a kustomization is written into it.
