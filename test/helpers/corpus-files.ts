@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface CorpusFile {
@@ -36,9 +36,4 @@ export function corpusFiles(): CorpusFile[] {
         });
     }),
   );
-}
-
-export function corpusFileNames(root: string, kind: string): string[] {
-  const dir = join(root, kind);
-  return existsSync(dir) ? readdirSync(dir).filter((name) => name !== "INDEX.tsv") : [];
 }
