@@ -133,6 +133,16 @@ describe("Helm values", () => {
     expect(result.ok && result.changed).toBe(false);
   });
 
+  test("an image is written everywhere or nowhere: a digest one block cannot take leaves its image strings alone too", () => {
+    const input = lines("image:", "  repository: a", "  tag: v1", "worker:", "  image: a:v1");
+    const result = rewrite(V, input, `a@${SHA_A}`, "b:2");
+    expect(result.ok && result.skips.map((skip) => [skip.reason, skip.image])).toEqual([
+      ["digest-not-supported", "a"],
+      ["not-referenced", "b"],
+    ]);
+    expect(result.ok && result.text).toBe(input);
+  });
+
   test("an aliased tag is refused rather than changing every alias", () => {
     const input = lines("common: &tag v1", "image:", "  repository: a", "  tag: *tag");
     const result = rewrite(V, input, "a:v2");

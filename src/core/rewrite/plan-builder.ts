@@ -26,6 +26,11 @@ export class PlanBuilder {
     return positionOf(this.file.lines, offset).line;
   }
 
+  /** The line an inserted edit's text starts on (an insertion may begin with the line break). */
+  insertionLine(edit: TextEdit): number {
+    return this.lineOf(edit.start) + (edit.text.startsWith(this.file.eol) ? 1 : 0);
+  }
+
   /** Runs `work` for one image; an UnsupportedEdit discards its edits and records a skip instead. */
   attempt(image: string, work: () => void): void {
     this.pending = { edits: [], changes: [] };
@@ -36,7 +41,7 @@ export class PlanBuilder {
     } catch (error) {
       if (!(error instanceof UnsupportedEdit)) throw error;
       const line = this.lineOf(error.offset);
-      this.skips.push({ reason: "unsupported-yaml", image, line, message: `${image}: ${error.detail}` });
+      this.skips.push({ reason: error.reason, image, line, message: `${image}: ${error.detail}` });
     } finally {
       this.pending = undefined;
     }
@@ -63,8 +68,7 @@ export class PlanBuilder {
     const base = { image, field: key, docIndex, path: [...path, key] };
     if (pair === undefined) {
       const edit = insertPair(this.file, map, key, value as string);
-      const line = this.lineOf(edit.start) + (edit.text.startsWith(this.file.eol) ? 1 : 0);
-      this.add([edit], [{ ...base, to: value, line }]);
+      this.add([edit], [{ ...base, to: value, line: this.insertionLine(edit) }]);
       return;
     }
     const line = this.lineOf((pair.key as { range: [number] }).range[0]);

@@ -104,14 +104,13 @@ export function setImages(input: SetImagesInput): SetImagesResult {
     }
   }
   if (outcome.kind === "conflict") return { ok: false, error: outcome.error };
-  const text = outcome.text === input.text ? input.text : outcome.text;
-  const changes = text === input.text ? [] : outcome.changes;
+  const { text, changes, skips } = outcome;
   return {
     ok: true,
     format: format.name,
     text,
     changed: text !== input.text,
     changes,
-    skips: [...outcome.skips, ...refused],
+    skips: [...skips, ...refused],
   };
 }

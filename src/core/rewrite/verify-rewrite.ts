@@ -2,7 +2,7 @@ import { isScalar, type Document } from "yaml";
 import type { Change, ValuePath } from "./rewrite-types.js";
 import { sameValue } from "./same-value.js";
 import { needsQuotes } from "./scalar-text.js";
-import { rootRegion, type RootRegion } from "./root-region.js";
+import { rootRegion } from "./root-region.js";
 import type { TextEdit } from "./text-edit.js";
 import { lineStart, nextLineStart, parseYamlFile, type YamlFile } from "./yaml-file.js";
 
@@ -34,11 +34,13 @@ function shifted(offset: number, edits: readonly TextEdit[], afterInsertions = f
 const STRUCTURE_LINE = /^(?:---|\.\.\.)(?:[ \t]|$)|^%/m;
 
 /**
- * True when a line an edit touches, before or after it, is a document marker or a directive
- * (`---`, `...`, `%YAML`): such an edit can move document boundaries, so only a full parse will do.
+ * False when the file has directives (`%YAML`), or when a line an edit touches, before or after it, is
+ * a document marker or a directive: such an edit can move document boundaries, so only a full parse of
+ * the edited text will do. True when re-parsing just the edited part is sound.
  */
-function touchesDocumentStructure(text: string, newText: string, edits: readonly TextEdit[]): boolean {
-  return edits.some((edit) => {
+function canScope(text: string, newText: string, edits: readonly TextEdit[]): boolean {
+  if (/(^|\n)%/.test(text)) return false;
+  return !edits.some((edit) => {
     const before = text.slice(lineStart(text, edit.start), nextLineStart(text, edit.end));
     const start = shifted(edit.start, edits);
     const after = newText.slice(
@@ -51,19 +53,19 @@ function touchesDocumentStructure(text: string, newText: string, edits: readonly
 
 /**
  * The edited documents re-parsed on their own. Documents without edits are byte-identical and an alias
- * cannot cross documents, so only the edited ones need parsing again. Files with directives (`%YAML`),
- * a single document or an edit at a document's edge are re-parsed whole.
+ * cannot cross documents, so only the edited ones need parsing again. A single document, an edit at a
+ * document's edge, or a file that cannot be scoped is re-parsed whole.
  */
 function reparsed(
   file: YamlFile,
   newText: string,
   edits: readonly TextEdit[],
+  scopable: boolean,
 ): (Document.Parsed | undefined)[] | string {
   const ranges = file.docs.map((doc) => doc.range);
   const scoped =
+    scopable &&
     file.docs.length > 1 &&
-    !/(^|\n)%/.test(file.text) &&
-    !touchesDocumentStructure(file.text, newText, edits) &&
     edits.every((edit) => ranges.some(([start, , end]) => edit.start > start && edit.end < end));
   if (!scoped) {
     const whole = parseYamlFile(file.path, newText);
@@ -83,30 +85,44 @@ function reparsed(
   return docs;
 }
 
-/** Checks a single document through the root keys the edits touched (see rootRegion). */
+/**
+ * Checks a single document through the root keys the edits touched (see rootRegion); undefined when
+ * that shortcut does not apply, so the caller re-parses.
+ */
 function verifyRegion(
   file: YamlFile,
-  old: Record<string, unknown>,
-  region: RootRegion,
   newText: string,
   edits: readonly TextEdit[],
   changes: readonly Change[],
-): string | undefined {
+): { problem: string | undefined } | undefined {
+  const [doc, second] = file.docs;
+  if (doc === undefined || second !== undefined) return undefined;
+  const region = rootRegion(file.text, doc, edits);
+  if (region === undefined) return undefined;
+  const old = (doc.toJS() ?? {}) as Record<string, unknown>;
+  // Every change must fall in the region, or be a key the document does not have yet.
+  const covered = changes.every((change) => {
+    const key = String(change.path[0]);
+    return region.keys.includes(key) || !Object.hasOwn(old, key);
+  });
+  if (!covered) return undefined;
   const slice = parseYamlFile(
     file.path,
     newText.slice(shifted(region.start, edits), shifted(region.end, edits, true)),
   );
-  if (!slice.ok) return `the edited text does not parse (${slice.message})`;
+  if (!slice.ok) return { problem: `the edited text does not parse (${slice.message})` };
   const [after, extra] = slice.file.docs;
-  if (after === undefined || extra !== undefined) return "the edit changed the number of YAML documents";
+  if (after === undefined || extra !== undefined)
+    return { problem: "the edit changed the number of YAML documents" };
   let expected: unknown = Object.fromEntries(region.keys.map((key) => [key, old[key]]));
   for (const change of changes) expected = setPath(expected, change.path, change.to);
   const added = Object.keys(expected as object).filter((key) => !region.keys.includes(key));
   if (added.some((key) => Object.hasOwn(old, key)))
-    return "the edit would add a key the document already has";
-  if (!sameValue(expected, after.toJS()))
-    return "the edit would change more than the planned values in document 1";
-  return checkWrittenValues([after], changes);
+    return { problem: "the edit would add a key the document already has" };
+  if (!sameValue(expected, after.toJS())) {
+    return { problem: "the edit would change more than the planned values in document 1" };
+  }
+  return { problem: checkWrittenValues([after], changes) };
 }
 
 function checkWrittenValues(
@@ -136,25 +152,10 @@ export function verifyRewrite(
   edits: readonly TextEdit[],
   changes: readonly Change[],
 ): string | undefined {
-  const [only, second] = file.docs;
-  const simple =
-    only !== undefined &&
-    second === undefined &&
-    !/(^|\n)%/.test(file.text) &&
-    !touchesDocumentStructure(file.text, newText, edits);
-  const region = simple ? rootRegion(file.text, only, edits) : undefined;
-  const old = (only?.toJS() ?? {}) as Record<string, unknown>;
-  // Every change must fall in the region, or be a key the document does not have yet.
-  const covered =
-    region?.keys.length !== undefined &&
-    changes.every((change) => {
-      const key = String(change.path[0]);
-      return region.keys.includes(key) || !Object.hasOwn(old, key);
-    });
-  if (only !== undefined && region !== undefined && covered) {
-    return verifyRegion(file, old, region, newText, edits, changes);
-  }
-  const docs = reparsed(file, newText, edits);
+  const scopable = canScope(file.text, newText, edits);
+  const region = scopable ? verifyRegion(file, newText, edits, changes) : undefined;
+  if (region !== undefined) return region.problem;
+  const docs = reparsed(file, newText, edits, scopable);
   if (typeof docs === "string") return docs;
   // An empty file has no document; it gains one when a kustomization is written into it.
   const before = file.docs.length === 0 ? [null] : file.docs;

@@ -24,6 +24,10 @@ export interface ImageString {
 
 export type ImageSite = ImageBlock | ImageString;
 
+export function siteName(site: ImageSite): string {
+  return site.kind === "block" ? site.name : site.ref.name;
+}
+
 const IMAGE_KEY = /^(?:image|[A-Za-z0-9_]*[a-z0-9_]Image)$/;
 
 function blockOf(map: YAMLMap, path: ValuePath): ImageBlock | undefined {

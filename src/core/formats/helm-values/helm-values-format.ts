@@ -2,13 +2,14 @@ import { isMap, isScalar } from "yaml";
 import { isGiven, splitDomain, type ImageUpdate } from "../../image-ref/index.js";
 import { pairOf, stringValue } from "../../rewrite/map-edits.js";
 import { PlanBuilder } from "../../rewrite/plan-builder.js";
+import { UnsupportedEdit } from "../../rewrite/unsupported-edit.js";
 import type { FormatPlan } from "../../rewrite/rewrite-types.js";
 import type { YamlFile } from "../../rewrite/yaml-file.js";
 import type { FileFormat } from "../file-format.js";
 import { matchSites } from "../match-sites.js";
 import { notReferenced } from "../not-referenced.js";
 import { updateImageString } from "../string-site.js";
-import { findImages, type ImageBlock } from "./find-images.js";
+import { findImages, siteName, type ImageBlock } from "./find-images.js";
 
 /**
  * A repository + tag block: a new tag replaces the tag and clears a stale digest (charts render
@@ -16,12 +17,9 @@ import { findImages, type ImageBlock } from "./find-images.js";
  */
 function updateBlock(builder: PlanBuilder, block: ImageBlock, update: ImageUpdate): void {
   const target = { image: update.name, docIndex: 0, path: block.path, map: block.map };
-  const hasDigestKey = pairOf(block.map, "digest") !== undefined;
-  if (isGiven(update.digest) && !hasDigestKey) {
-    const line = builder.lineOf((block.map.range ?? [0])[0]);
-    const message = `${update.name}: the block at line ${line} has no digest: key to write ${update.digest} into; set a tag instead, or add digest: "" to the values`;
-    builder.skip({ reason: "digest-not-supported", image: update.name, line, message });
-    return;
+  if (isGiven(update.digest) && pairOf(block.map, "digest") === undefined) {
+    const detail = `the block has no digest: key to write ${update.digest} into; set a tag instead, or add digest: "" to the values`;
+    throw new UnsupportedEdit(detail, block.map.range?.[0] ?? 0, "digest-not-supported");
   }
   if (isGiven(update.newName)) {
     if (block.hasRegistry) {
@@ -51,7 +49,7 @@ function plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan {
   const builder = new PlanBuilder(file);
   const sites = findImages(file.docs[0]?.contents);
   for (const update of updates) {
-    const matches = matchSites(sites, (site) => (site.kind === "block" ? site.name : site.ref.name), update);
+    const matches = matchSites(sites, siteName, update);
     if (matches.length === 0) {
       builder.skip(notReferenced(update.name, file.path));
       continue;
@@ -74,9 +72,7 @@ export const helmValuesFormat: FileFormat = {
     return isMap(root) && !(root.has("apiVersion") && root.has("kind"));
   },
   images(file) {
-    return findImages(file.docs[0]?.contents).map((site) =>
-      site.kind === "block" ? site.name : site.ref.name,
-    );
+    return findImages(file.docs[0]?.contents).map(siteName);
   },
   plan,
 };

@@ -90,7 +90,7 @@ function plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan {
     builder.attempt(images, () => {
       const edit = addEntries(file, root, added);
       const firstIndex = isSeq(imagesNode) ? imagesNode.items.length : 0;
-      const line = builder.lineOf(edit.start) + (edit.text.startsWith(file.eol) ? 1 : 0);
+      const line = builder.insertionLine(edit);
       const changes = added.flatMap(({ name, values }, offset) =>
         Object.entries({ name, ...values }).map(([field, to]) => ({
           image: name,
