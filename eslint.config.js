@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   prettier,
   {
-    files: ["test/**/*.ts", "bench/**/*.ts"],
+    files: ["test/**/*.ts", "bench/**/*.ts", "twin/**/*.ts"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
   },
   {

@@ -39,3 +39,8 @@ export function renderImages(imagesBlock: string, containerImages: readonly stri
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** `kubectl kustomize DIR`: what Argo CD would render for a kustomization directory. */
+export function kustomizeBuild(dir: string): string {
+  return execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}

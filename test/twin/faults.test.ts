@@ -1,0 +1,102 @@
+import { RequestError } from "@octokit/request-error";
+import { checkResponseBody } from "../../twin/rest/schema-validator.js";
+import { matchRoute } from "../../twin/rest/router.js";
+import { octokitFor, startTwin, type TwinFixture } from "./twin-fixture.js";
+
+let fx: TwinFixture;
+beforeEach(async () => {
+  fx = await startTwin();
+});
+afterEach(async () => {
+  await fx.close();
+});
+
+const repo = { owner: "acme", repo: "manifests" };
+const GET_REPO = "GET /repos/{owner}/{repo}";
+
+async function failure(promise: Promise<unknown>): Promise<RequestError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RequestError);
+  return error as RequestError;
+}
+
+test("an injected 502 answers the next request to that route only", async () => {
+  fx.twin.faults.fail(GET_REPO, 502);
+  expect((await failure(fx.octokit.rest.repos.get(repo))).status).toBe(502);
+  expect((await fx.octokit.rest.repos.get(repo)).status).toBe(200);
+  expect(fx.twin.counters.count(GET_REPO)).toBe(2);
+});
+
+test("a secondary rate limit answers 403 or 429 with retry-after and GitHub's message", async () => {
+  fx.twin.faults.secondaryRateLimit(GET_REPO, { status: 429, retryAfter: 7 });
+  const error = await failure(fx.octokit.rest.repos.get(repo));
+  expect(error.status).toBe(429);
+  expect(error.response?.headers["retry-after"]).toBe("7");
+  expect(error.message).toMatch(/secondary rate limit/);
+});
+
+test("the 81st content-creating request within a minute meets the secondary limit", async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 81; i += 1) {
+    const answer = await fx.octokit.rest.git
+      .createBlob({ ...repo, content: `blob ${i}` })
+      .then((r) => r.status)
+      .catch((e: RequestError) => e.status);
+    statuses.push(answer);
+  }
+  expect(statuses.slice(0, 80).every((s) => s === 201)).toBe(true);
+  expect(statuses[80]).toBe(403);
+  // reads are not content-creating
+  expect((await fx.octokit.rest.repos.get(repo)).status).toBe(200);
+  expect(fx.twin.counters.maxContentCreatingPerMinute()).toBe(80);
+});
+
+test("latency per route, and the concurrency counter", async () => {
+  fx.twin.faults.setLatency(GET_REPO, 150);
+  const started = Date.now();
+  await Promise.all([1, 2, 3, 4].map(() => fx.octokit.rest.repos.get(repo)));
+  expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  expect(fx.twin.counters.maxConcurrent).toBe(4);
+  expect(fx.twin.counters.snapshot().byRoute).toEqual({ [GET_REPO]: 4 });
+});
+
+test("a GitHub route the twin does not serve is a violation naming the route", async () => {
+  const error = await failure(fx.octokit.rest.repos.listForks(repo));
+  expect(error.status).toBe(501);
+  expect(fx.twin.violations).toEqual([
+    "the twin does not serve GET /repos/{owner}/{repo}/forks (repos/list-forks)",
+  ]);
+});
+
+test("a path that is no GitHub route at all is a violation", async () => {
+  await failure(fx.octokit.request("GET /repos/{owner}/{repo}/no-such-thing", repo));
+  expect(fx.twin.violations).toEqual([
+    "GET /repos/acme/manifests/no-such-thing is not a route of GitHub's REST API",
+  ]);
+});
+
+test("a request body GitHub's schema rejects is a violation and a 422", async () => {
+  const error = await failure(
+    fx.octokit.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: "refs/heads/x" } as never),
+  );
+  expect(error.status).toBe(422);
+  expect(fx.twin.violations[0]).toMatch(
+    /^POST \/repos\/\{owner\}\/\{repo\}\/git\/refs: request body does not match GitHub's schema: .*sha/,
+  );
+});
+
+test("an answer missing a required field would be caught by the response check", () => {
+  const route = matchRoute("GET", "/repos/acme/manifests/git/ref/heads/main")!;
+  expect(route.operationId).toBe("git/get-ref");
+  expect(route.params).toEqual({ owner: "acme", repo: "manifests", ref: "heads/main" });
+  const problem = checkResponseBody(route.operation, 200, { ref: "refs/heads/main", url: "http://x/y" });
+  expect(problem).toContain("must have required property 'node_id'");
+});
+
+test("bad credentials are a 401", async () => {
+  const stranger = octokitFor(fx.twin, { type: "token", token: "ghs_not-a-token" });
+  expect((await failure(stranger.rest.repos.get(repo))).status).toBe(401);
+});

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Twin } from "./twin.js";
+import { throwawayKeyPair } from "./keys.js";
+import { manifestsRepoFiles, serviceNames } from "./fixtures/manifests-repo.js";
+
+const HELP = `Usage: npm run twin -- [options]
+
+Starts the GitHub twin: GitHub's REST API under /api/v3, GraphQL at /api/graphql, an admin
+interface under /_twin, with real git repositories underneath.
+
+Options:
+  --port N              port to listen on (default 3001)
+  --host H              address to listen on (default 127.0.0.1)
+  --services N          services in the seeded acme/manifests repository (default 50; 0: seed nothing)
+  --app-id N            the GitHub App id the twin knows (default 4242)
+  --webhook-url URL     where the twin delivers the app's webhooks (default http://127.0.0.1:3000/api/github/webhooks)
+  --webhook-secret S    the app's webhook secret (default: printed at start)
+  --latency MS          latency of every route, to resemble github.com (default 0)
+  --no-validate         do not check requests and answers against GitHub's schemas
+  --help                this text
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "3001" },
+      host: { type: "string", default: "127.0.0.1" },
+      services: { type: "string", default: "50" },
+      "app-id": { type: "string", default: "4242" },
+      "webhook-url": { type: "string", default: "http://127.0.0.1:3000/api/github/webhooks" },
+      "webhook-secret": { type: "string" },
+      latency: { type: "string", default: "0" },
+      "no-validate": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const twin = await Twin.create({ validate: !values["no-validate"] });
+  twin.onViolation = (message) => process.stderr.write(`twin: VIOLATION ${message}\n`);
+  twin.faults.setLatency("*", Number(values.latency));
+  const url = await twin.listen(Number(values.port), values.host);
+  const keys = throwawayKeyPair();
+  const keyPath = join(twin.store.dataDir, "app.private-key.pem");
+  await writeFile(keyPath, keys.privateKey, { mode: 0o600 });
+  const secret = values["webhook-secret"] ?? `twin-${Math.random().toString(36).slice(2, 12)}`;
+  const app = twin.store.createApp({
+    id: Number(values["app-id"]),
+    slug: "gitops-image-bot",
+    owner: "acme",
+    publicKeyPem: keys.publicKey,
+    webhookUrl: values["webhook-url"],
+    webhookSecret: secret,
+  });
+  const services = Number(values.services);
+  if (services > 0) {
+    await twin.store.createRepo({
+      owner: "acme",
+      name: "manifests",
+      files: manifestsRepoFiles({ services }),
+    });
+    for (const name of serviceNames(Math.min(services, 5))) {
+      await twin.store.createRepo({
+        owner: "acme",
+        name,
+        files: [{ path: "Dockerfile", content: "FROM scratch\n" }],
+      });
+    }
+  }
+  const installation = twin.store.install(app.id, "acme");
+  const host = new URL(url).host;
+  process.stdout.write(
+    [
+      `GitHub twin listening on ${url} (REST ${twin.urls.api}, GraphQL ${url}/api/graphql)`,
+      services > 0
+        ? `Seeded acme/manifests with ${services} services x dev/qa/prod, and 5 source repositories.`
+        : "Nothing seeded.",
+      `App ${app.id} is installed on acme (installation ${installation.id}); webhooks go to ${values["webhook-url"]}.`,
+      "",
+      "Point a Probot app at it with:",
+      `  APP_ID=${app.id} PRIVATE_KEY_PATH=${keyPath} WEBHOOK_SECRET=${secret} GHE_HOST=${host} GHE_PROTOCOL=http`,
+      "",
+      `Repositories are bare git repositories under ${twin.store.dataDir} (try: git --git-dir ${join(twin.store.dataDir, "acme", "manifests.git")} log).`,
+      `Counters: curl ${url}/_twin/counters   Violations: curl ${url}/_twin/violations`,
+      "Stop with Ctrl-C.",
+      "",
+    ].join("\n"),
+  );
+  const stop = (): void => {
+    void twin.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`twin: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

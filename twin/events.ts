@@ -1,0 +1,95 @@
+import type { TwinCore } from "./twin-core.js";
+import type { Account, IssueRecord, RepoRecord } from "./state.js";
+import { fullName } from "./state.js";
+import { ZERO_SHA } from "./git/git-repo.js";
+import { repoJson, userJson } from "./rest/shapes.js";
+import { pullJson } from "./rest/pull-json.js";
+
+/** After a branch moved through the API: a `push` event, and `synchronize` for open PRs from that branch. */
+export async function branchMoved(
+  twin: TwinCore,
+  repo: RepoRecord,
+  ref: string,
+  before: string,
+  after: string,
+  sender: Account,
+): Promise<void> {
+  repo.pushedAt = twin.store.timestamp();
+  await pushEvent(twin, repo, ref, before, after, sender);
+  if (!ref.startsWith("refs/heads/") || after === ZERO_SHA) return;
+  const branch = ref.slice("refs/heads/".length);
+  for (const issue of repo.issues.values()) {
+    if (issue.pull && issue.state === "open" && issue.pull.headRef === branch) {
+      issue.pull.headSha = after;
+      await pullRequestEvent(twin, repo, issue, "synchronize", sender, { before, after });
+    }
+  }
+}
+
+async function pushEvent(
+  twin: TwinCore,
+  repo: RepoRecord,
+  ref: string,
+  before: string,
+  after: string,
+  sender: Account,
+): Promise<void> {
+  if (!twin.hasSubscribers(repo, "push")) return;
+  const urls = twin.urls;
+  const shas =
+    after === ZERO_SHA ? [] : before === ZERO_SHA ? [after] : await repo.git.commitsBetween(before, after);
+  const commits = [];
+  for (const sha of shas.slice(-20)) {
+    const commit = await repo.git.readCommit(sha);
+    if (!commit) continue;
+    const parent = commit.parents[0];
+    const files = parent ? await repo.git.diff(parent, sha) : [];
+    commits.push({
+      id: sha,
+      tree_id: commit.tree,
+      distinct: true,
+      message: commit.message.replace(/\n$/, ""),
+      timestamp: commit.committer.date,
+      url: `${urls.web}/${fullName(repo)}/commit/${sha}`,
+      author: { name: commit.author.name, email: commit.author.email },
+      committer: { name: commit.committer.name, email: commit.committer.email },
+      added: files.filter((f) => f.status === "added").map((f) => f.path),
+      removed: files.filter((f) => f.status === "removed").map((f) => f.path),
+      modified: files.filter((f) => f.status === "modified").map((f) => f.path),
+    });
+  }
+  twin.emit(repo, "push", {
+    ref,
+    before,
+    after,
+    created: before === ZERO_SHA,
+    deleted: after === ZERO_SHA,
+    forced: before !== ZERO_SHA && after !== ZERO_SHA && !(await repo.git.isAncestor(before, after)),
+    base_ref: null,
+    compare: `${urls.web}/${fullName(repo)}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
+    commits,
+    head_commit: commits.at(-1) ?? null,
+    repository: repoJson(urls, repo),
+    pusher: { name: sender.login, email: sender.email },
+    sender: userJson(urls, sender),
+  });
+}
+
+export async function pullRequestEvent(
+  twin: TwinCore,
+  repo: RepoRecord,
+  issue: IssueRecord,
+  action: string,
+  sender: Account,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  if (!issue.pull || !twin.hasSubscribers(repo, "pull_request")) return;
+  twin.emit(repo, "pull_request", {
+    action,
+    number: issue.number,
+    ...extra,
+    pull_request: await pullJson(twin.urls, repo, { issue, pull: issue.pull }),
+    repository: repoJson(twin.urls, repo),
+    sender: userJson(twin.urls, sender),
+  });
+}

@@ -1,0 +1,270 @@
+import { ZERO_SHA, type TreeChange } from "../git/git-repo.js";
+import { branchMoved } from "../events.js";
+import { closePull, createPull, mergePull, MergeRefused, type MergeMethod } from "../pulls.js";
+import { headSha } from "../pull-state.js";
+import { mergeableState } from "../rest/pull-json.js";
+import type { IssueRecord, RepoRecord } from "../state.js";
+import { typedError, notFound } from "./errors.js";
+import { commitNode, pullRequestNode, refNode, repositoryNode, type GraphqlContext } from "./nodes.js";
+
+type Input = Record<string, unknown>;
+
+function visibleRepo(ctx: GraphqlContext, nameWithOwner: string): RepoRecord {
+  const [owner = "", name = ""] = nameWithOwner.split("/");
+  const repo = ctx.twin.store.findRepo(owner, name);
+  if (!repo || !ctx.twin.canSee(ctx.caller, repo))
+    throw notFound(`a Repository with the name '${nameWithOwner}'`);
+  return repo;
+}
+
+function repoById(ctx: GraphqlContext, id: unknown): RepoRecord {
+  const repo = [...ctx.twin.store.repos.values()].find((r) => r.nodeId === id);
+  if (!repo || !ctx.twin.canSee(ctx.caller, repo))
+    throw notFound(`a node with the global id of '${String(id)}'`);
+  return repo;
+}
+
+/** The repository and issue of a pull request node id. */
+export function pullById(ctx: GraphqlContext, id: unknown): { repo: RepoRecord; issue: IssueRecord } {
+  for (const repo of ctx.twin.store.repos.values()) {
+    if (!ctx.twin.canSee(ctx.caller, repo)) continue;
+    for (const issue of repo.issues.values()) {
+      if (issue.pull?.nodeId === id) return { repo, issue };
+    }
+  }
+  throw notFound(`a node with the global id of '${String(id)}'`);
+}
+
+function refById(ctx: GraphqlContext, id: string): { repo: RepoRecord; ref: string } {
+  const decoded = Buffer.from(id.replace(/^REF_/, ""), "base64url").toString("utf8");
+  const colon = decoded.indexOf(":");
+  const repo = ctx.twin.store.repoIds.get(Number(decoded.slice(0, colon)));
+  if (!repo || !ctx.twin.canSee(ctx.caller, repo)) throw notFound(`a node with the global id of '${id}'`);
+  return { repo, ref: decoded.slice(colon + 1) };
+}
+
+function refused(error: unknown): never {
+  if (error instanceof MergeRefused) throw typedError("UNPROCESSABLE", error.message);
+  throw error;
+}
+
+export const mutations = {
+  /** One commit on an existing branch, guarded by `expectedHeadOid` (STALE_DATA when the branch moved). */
+  createCommitOnBranch: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const branch = input["branch"] as { id?: string; repositoryNameWithOwner?: string; branchName?: string };
+    let repo: RepoRecord;
+    let ref: string;
+    if (branch.id) {
+      ({ repo, ref } = refById(ctx, branch.id));
+    } else {
+      if (!branch.repositoryNameWithOwner || !branch.branchName) {
+        throw typedError(
+          "UNPROCESSABLE",
+          "Either branch id or repository name with owner and branch name must be provided",
+        );
+      }
+      repo = visibleRepo(ctx, branch.repositoryNameWithOwner);
+      ref = branch.branchName.startsWith("refs/") ? branch.branchName : `refs/heads/${branch.branchName}`;
+    }
+    const expected = String(input["expectedHeadOid"]);
+    const current = await repo.git.getRef(ref);
+    if (!current) throw notFound(`a Ref with the name '${ref}'`);
+    if (current !== expected) {
+      throw typedError(
+        "STALE_DATA",
+        `Expected branch to point to "${expected}" but it did not.  Pull and try again.`,
+      );
+    }
+    const parent = (await repo.git.readCommit(current))!;
+    const changes = (input["fileChanges"] ?? {}) as {
+      additions?: Array<{ path: string; contents: string }>;
+      deletions?: Array<{ path: string }>;
+    };
+    const treeChanges: TreeChange[] = [];
+    for (const deletion of changes.deletions ?? []) {
+      if (!(await repo.git.entryAt(current, deletion.path))) {
+        throw typedError(
+          "UNPROCESSABLE",
+          `A path was requested for deletion which does not exist as of commit oid \`${current}\``,
+        );
+      }
+      treeChanges.push({ path: deletion.path, mode: "100644", sha: null });
+    }
+    for (const addition of changes.additions ?? []) {
+      const existing = await repo.git.entryAt(current, addition.path);
+      const blob = await repo.git.writeBlob(Buffer.from(addition.contents, "base64"));
+      treeChanges.push({
+        path: addition.path,
+        mode: existing?.type === "blob" ? existing.mode : "100644",
+        sha: blob,
+      });
+    }
+    const tree = await repo.git.writeTree(parent.tree, treeChanges);
+    const message = input["message"] as { headline: string; body?: string | null };
+    const text = message.body ? `${message.headline}\n\n${message.body}` : message.headline;
+    const date = ctx.twin.store.now().toISOString();
+    const sha = await repo.git.writeCommit({
+      tree,
+      parents: [current],
+      message: text.endsWith("\n") ? text : `${text}\n`,
+      author: { name: ctx.actor.login, email: ctx.actor.email, date },
+      committer: { name: "GitHub", email: "noreply@github.com", date },
+    });
+    if (!(await repo.git.casRef(ref, sha, current))) {
+      throw typedError(
+        "STALE_DATA",
+        `Expected branch to point to "${expected}" but it did not.  Pull and try again.`,
+      );
+    }
+    await branchMoved(ctx.twin, repo, ref, current, sha, ctx.actor);
+    return {
+      clientMutationId: input["clientMutationId"] ?? null,
+      commit: commitNode(ctx, repo, (await repo.git.readCommit(sha))!),
+      ref: () => refNode(ctx, repo, ref),
+    };
+  },
+
+  createRef: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const repo = repoById(ctx, input["repositoryId"]);
+    const name = String(input["name"]);
+    const oid = String(input["oid"]);
+    if (!/^refs\/[^/]+\/.+/.test(name))
+      throw typedError(
+        "UNPROCESSABLE",
+        `Reference name must start with 'refs/' and have at least two slashes.`,
+      );
+    if (!(await repo.git.hasObject(oid, "commit")))
+      throw typedError("UNPROCESSABLE", "Object does not exist");
+    if (!(await repo.git.casRef(name, oid, ZERO_SHA)))
+      throw typedError("UNPROCESSABLE", `A ref named "${name}" already exists in the repository.`);
+    await branchMoved(ctx.twin, repo, name, ZERO_SHA, oid, ctx.actor);
+    return { clientMutationId: input["clientMutationId"] ?? null, ref: await refNode(ctx, repo, name) };
+  },
+
+  createPullRequest: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const repo = repoById(ctx, input["repositoryId"]);
+    const issue = await createPull(ctx.twin, repo, {
+      title: String(input["title"]),
+      body: typeof input["body"] === "string" ? input["body"] : null,
+      head: String(input["headRefName"]),
+      base: String(input["baseRefName"]),
+      draft: input["draft"] === true,
+      user: ctx.actor,
+    }).catch(refused);
+    if (typeof input["maintainerCanModify"] === "boolean")
+      issue.pull!.maintainerCanModify = input["maintainerCanModify"];
+    return {
+      clientMutationId: input["clientMutationId"] ?? null,
+      pullRequest: pullRequestNode(ctx, repo, issue),
+    };
+  },
+
+  updatePullRequest: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const { repo, issue } = pullById(ctx, input["pullRequestId"]);
+    if (typeof input["title"] === "string") issue.title = input["title"];
+    if (typeof input["body"] === "string") issue.body = input["body"];
+    if (typeof input["baseRefName"] === "string") issue.pull!.baseRef = input["baseRefName"];
+    issue.updatedAt = ctx.twin.store.timestamp();
+    if (input["state"] === "CLOSED") await closePull(ctx.twin, repo, issue, ctx.actor);
+    return {
+      clientMutationId: input["clientMutationId"] ?? null,
+      actor: null,
+      pullRequest: pullRequestNode(ctx, repo, issue),
+    };
+  },
+
+  closePullRequest: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const { repo, issue } = pullById(ctx, input["pullRequestId"]);
+    await closePull(ctx.twin, repo, issue, ctx.actor);
+    return {
+      clientMutationId: input["clientMutationId"] ?? null,
+      pullRequest: pullRequestNode(ctx, repo, issue),
+    };
+  },
+
+  mergePullRequest: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const { repo, issue } = pullById(ctx, input["pullRequestId"]);
+    const expected = input["expectedHeadOid"];
+    await mergePull(
+      ctx.twin,
+      repo,
+      { issue, pull: issue.pull! },
+      {
+        sha: typeof expected === "string" ? expected : undefined,
+        method: String(input["mergeMethod"] ?? "MERGE").toLowerCase() as MergeMethod,
+        title: typeof input["commitHeadline"] === "string" ? input["commitHeadline"] : undefined,
+        message: typeof input["commitBody"] === "string" ? input["commitBody"] : undefined,
+        user: ctx.actor,
+      },
+    ).catch(refused);
+    return {
+      clientMutationId: input["clientMutationId"] ?? null,
+      actor: null,
+      pullRequest: pullRequestNode(ctx, repo, issue),
+    };
+  },
+
+  /** Auto-merge: refused when the repository does not allow it, or when the PR could merge right now. */
+  enablePullRequestAutoMerge: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const { repo, issue } = pullById(ctx, input["pullRequestId"]);
+    const pull = issue.pull!;
+    if (!repo.allowAutoMerge)
+      throw typedError("UNPROCESSABLE", "Auto merge is not allowed for this repository");
+    if (issue.state !== "open") throw typedError("UNPROCESSABLE", "Pull request Pull request is closed");
+    const expected = input["expectedHeadOid"];
+    if (typeof expected === "string" && expected !== (await headSha(repo, pull))) {
+      throw typedError(
+        "UNPROCESSABLE",
+        "Pull request Head branch was modified. Review and try the merge again.",
+      );
+    }
+    const state = await mergeableState(repo, { issue, pull });
+    if (state.state === "clean" || state.state === "dirty" || state.state === "draft") {
+      throw typedError("UNPROCESSABLE", `Pull request Pull request is in ${state.state} status`);
+    }
+    pull.autoMerge = {
+      enabledBy: ctx.actor,
+      mergeMethod: String(input["mergeMethod"] ?? "MERGE") as "MERGE" | "SQUASH" | "REBASE",
+      enabledAt: ctx.twin.store.timestamp(),
+      commitTitle: typeof input["commitHeadline"] === "string" ? input["commitHeadline"] : null,
+      commitBody: typeof input["commitBody"] === "string" ? input["commitBody"] : null,
+    };
+    return {
+      clientMutationId: input["clientMutationId"] ?? null,
+      actor: null,
+      pullRequest: pullRequestNode(ctx, repo, issue),
+    };
+  },
+
+  disablePullRequestAutoMerge: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
+    const { repo, issue } = pullById(ctx, input["pullRequestId"]);
+    issue.pull!.autoMerge = null;
+    return {
+      clientMutationId: input["clientMutationId"] ?? null,
+      actor: null,
+      pullRequest: pullRequestNode(ctx, repo, issue),
+    };
+  },
+};
+
+export const queries = {
+  repository: ({ owner, name }: { owner: string; name: string }, ctx: GraphqlContext) =>
+    repositoryNode(ctx, visibleRepo(ctx, `${owner}/${name}`)),
+  node: ({ id }: { id: string }, ctx: GraphqlContext) => nodeById(ctx, id),
+  nodes: ({ ids }: { ids: string[] }, ctx: GraphqlContext) => ids.map((id) => nodeById(ctx, id)),
+};
+
+async function nodeById(ctx: GraphqlContext, id: string): Promise<Record<string, unknown> | null> {
+  for (const repo of ctx.twin.store.repos.values()) {
+    if (!ctx.twin.canSee(ctx.caller, repo)) continue;
+    if (repo.nodeId === id) return repositoryNode(ctx, repo);
+    for (const issue of repo.issues.values()) {
+      if (issue.pull?.nodeId === id) return pullRequestNode(ctx, repo, issue);
+    }
+  }
+  if (id.startsWith("REF_")) {
+    const { repo, ref } = refById(ctx, id);
+    return refNode(ctx, repo, ref);
+  }
+  throw notFound(`a node with the global id of '${id}'`);
+}

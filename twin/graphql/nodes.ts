@@ -1,0 +1,366 @@
+import type { Caller } from "../auth.js";
+import type { TwinCore } from "../twin-core.js";
+import type { Account, IssueRecord, PullRecord, RepoRecord } from "../state.js";
+import { fullName } from "../state.js";
+import type { GitCommit, TreeEntry } from "../git/git-repo.js";
+import { headSha, missingChecks } from "../pull-state.js";
+import { mergeableState } from "../rest/pull-json.js";
+import { notFound } from "./errors.js";
+
+export interface GraphqlContext {
+  readonly twin: TwinCore;
+  readonly caller: Caller;
+  readonly actor: Account;
+}
+
+type Node = Record<string, unknown>;
+
+function connection<T>(items: readonly T[], args: { first?: number | null; last?: number | null }): Node {
+  const limited = args.first ? items.slice(0, args.first) : args.last ? items.slice(-args.last) : items;
+  return {
+    __typename: "Connection",
+    totalCount: items.length,
+    nodes: limited,
+    edges: limited.map((node, index) => ({
+      node,
+      cursor: Buffer.from(`cursor:${index}`).toString("base64"),
+    })),
+    pageInfo: {
+      hasNextPage: limited.length < items.length && Boolean(args.first),
+      hasPreviousPage: limited.length < items.length && Boolean(args.last),
+      startCursor: limited.length > 0 ? Buffer.from("cursor:0").toString("base64") : null,
+      endCursor: limited.length > 0 ? Buffer.from(`cursor:${limited.length - 1}`).toString("base64") : null,
+    },
+  };
+}
+
+export function actorNode(ctx: GraphqlContext, account: Account): Node {
+  const web = ctx.twin.urls.web;
+  return {
+    __typename: account.type === "Bot" ? "Bot" : account.type === "Organization" ? "Organization" : "User",
+    id: account.nodeId,
+    databaseId: account.id,
+    login: account.login,
+    name: account.name,
+    url: `${web}/${account.login}`,
+    avatarUrl: `${web}/avatars/u/${account.id}`,
+    resourcePath: `/${account.login}`,
+  };
+}
+
+export function repositoryNode(ctx: GraphqlContext, repo: RepoRecord): Node {
+  const git = repo.git;
+  return {
+    __typename: "Repository",
+    id: repo.nodeId,
+    databaseId: repo.id,
+    name: repo.name,
+    nameWithOwner: fullName(repo),
+    owner: actorNode(ctx, repo.owner),
+    url: `${ctx.twin.urls.web}/${fullName(repo)}`,
+    isPrivate: repo.private,
+    isArchived: false,
+    isFork: false,
+    autoMergeAllowed: repo.allowAutoMerge,
+    mergeCommitAllowed: repo.allowMergeCommit,
+    squashMergeAllowed: repo.allowSquashMerge,
+    rebaseMergeAllowed: repo.allowRebaseMerge,
+    deleteBranchOnMerge: repo.deleteBranchOnMerge,
+    createdAt: repo.createdAt,
+    pushedAt: repo.pushedAt,
+    defaultBranchRef: async () => refNode(ctx, repo, `refs/heads/${repo.defaultBranch}`),
+    ref: async ({ qualifiedName }: { qualifiedName: string }) => {
+      const name = qualifiedName.startsWith("refs/") ? qualifiedName : `refs/heads/${qualifiedName}`;
+      return refNode(ctx, repo, name);
+    },
+    refs: async (args: { refPrefix: string; first?: number; last?: number; query?: string }) => {
+      const refs = await git.listRefs(args.refPrefix);
+      const nodes = [];
+      for (const entry of refs) {
+        if (args.query && !entry.ref.includes(args.query)) continue;
+        nodes.push(await refNode(ctx, repo, entry.ref));
+      }
+      return connection(nodes, args);
+    },
+    object: async (args: { oid?: string; expression?: string }) => {
+      const expression = args.oid ?? args.expression ?? "";
+      return objectNode(ctx, repo, expression);
+    },
+    pullRequest: async ({ number }: { number: number }) => {
+      const issue = repo.issues.get(number);
+      if (!issue?.pull) throw notFound(`a PullRequest with the number of ${number}`);
+      return pullRequestNode(ctx, repo, issue);
+    },
+    issue: async ({ number }: { number: number }) => {
+      const issue = repo.issues.get(number);
+      if (!issue || issue.pull) throw notFound(`an Issue with the number of ${number}`);
+      return issueNode(ctx, repo, issue);
+    },
+    pullRequests: async (args: {
+      states?: string[];
+      headRefName?: string;
+      baseRefName?: string;
+      first?: number;
+      last?: number;
+    }) => {
+      const list = [];
+      for (const issue of repo.issues.values()) {
+        if (!issue.pull) continue;
+        if (args.headRefName && issue.pull.headRef !== args.headRefName) continue;
+        if (args.baseRefName && issue.pull.baseRef !== args.baseRefName) continue;
+        if (args.states && !args.states.includes(pullState(issue))) continue;
+        list.push(pullRequestNode(ctx, repo, issue));
+      }
+      return connection(list, args);
+    },
+  };
+}
+
+function pullState(issue: IssueRecord): "OPEN" | "CLOSED" | "MERGED" {
+  if (issue.pull?.merged) return "MERGED";
+  return issue.state === "open" ? "OPEN" : "CLOSED";
+}
+
+export async function refNode(ctx: GraphqlContext, repo: RepoRecord, ref: string): Promise<Node | null> {
+  const sha = await repo.git.getRef(ref);
+  if (!sha) return null;
+  const slash = ref.startsWith("refs/heads/")
+    ? "refs/heads/".length
+    : ref.startsWith("refs/tags/")
+      ? "refs/tags/".length
+      : ref.lastIndexOf("/") + 1;
+  return {
+    __typename: "Ref",
+    id: `REF_${Buffer.from(`${repo.id}:${ref}`).toString("base64url")}`,
+    name: ref.slice(slash),
+    prefix: ref.slice(0, slash),
+    repository: () => repositoryNode(ctx, repo),
+    target: async () => commitNode(ctx, repo, (await repo.git.readCommit(sha))!),
+    associatedPullRequests: (args: { states?: string[]; first?: number; last?: number }) => {
+      const branch = ref.slice(slash);
+      const list = [...repo.issues.values()]
+        .filter((issue) => issue.pull?.headRef === branch)
+        .filter((issue) => !args.states || args.states.includes(pullState(issue)))
+        .map((issue) => pullRequestNode(ctx, repo, issue));
+      return connection(list, args);
+    },
+  };
+}
+
+/** `Repository.object(expression:)`: `main:path/to/file` is a blob or tree, `main` or a SHA is a commit. */
+export async function objectNode(
+  ctx: GraphqlContext,
+  repo: RepoRecord,
+  expression: string,
+): Promise<Node | null> {
+  const colon = expression.indexOf(":");
+  if (colon === -1) {
+    const sha = await repo.git.resolveCommit(expression);
+    return sha ? commitNode(ctx, repo, (await repo.git.readCommit(sha))!) : null;
+  }
+  const commit = await repo.git.resolveCommit(expression.slice(0, colon) || "HEAD");
+  if (!commit) return null;
+  const entry = await repo.git.entryAt(commit, expression.slice(colon + 1));
+  if (!entry) return null;
+  return entryObject(ctx, repo, entry);
+}
+
+async function entryObject(ctx: GraphqlContext, repo: RepoRecord, entry: TreeEntry): Promise<Node | null> {
+  if (entry.type === "tree") return treeNode(ctx, repo, entry.sha, entry.path);
+  if (entry.type === "blob") return blobNode(ctx, repo, entry.sha);
+  return null;
+}
+
+export async function blobNode(ctx: GraphqlContext, repo: RepoRecord, sha: string): Promise<Node> {
+  const data = (await repo.git.readBlob(sha)) ?? Buffer.alloc(0);
+  const binary = data.includes(0);
+  return {
+    __typename: "Blob",
+    id: `B_${sha}`,
+    oid: sha,
+    abbreviatedOid: sha.slice(0, 7),
+    byteSize: data.length,
+    isBinary: binary,
+    isTruncated: false,
+    text: binary ? null : data.toString("utf8"),
+    repository: () => repositoryNode(ctx, repo),
+  };
+}
+
+export function treeNode(ctx: GraphqlContext, repo: RepoRecord, sha: string, path: string): Node {
+  return {
+    __typename: "Tree",
+    id: `T_${sha}`,
+    oid: sha,
+    abbreviatedOid: sha.slice(0, 7),
+    repository: () => repositoryNode(ctx, repo),
+    entries: async () => {
+      const entries = await repo.git.readTree(sha, false);
+      return entries.map((entry) =>
+        treeEntryNode(ctx, repo, entry, path === "" ? entry.path : `${path}/${entry.path}`),
+      );
+    },
+  };
+}
+
+function treeEntryNode(ctx: GraphqlContext, repo: RepoRecord, entry: TreeEntry, path: string): Node {
+  const name = path.split("/").at(-1) ?? path;
+  const dot = name.lastIndexOf(".");
+  return {
+    __typename: "TreeEntry",
+    name,
+    path,
+    type: entry.type,
+    mode: parseInt(entry.mode, 8),
+    oid: entry.sha,
+    size: entry.size ?? 0,
+    extension: dot > 0 ? name.slice(dot) : null,
+    isGenerated: false,
+    object: () => entryObject(ctx, repo, { ...entry, path }),
+    repository: () => repositoryNode(ctx, repo),
+  };
+}
+
+export function commitNode(ctx: GraphqlContext, repo: RepoRecord, commit: GitCommit): Node {
+  const web = `${ctx.twin.urls.web}/${fullName(repo)}`;
+  const message = commit.message.replace(/\n$/, "");
+  const newline = message.indexOf("\n");
+  const gitActor = (who: GitCommit["author"]): Node => ({
+    name: who.name,
+    email: who.email,
+    date: who.date,
+    user: null,
+    avatarUrl: `${ctx.twin.urls.web}/avatars/e/${encodeURIComponent(who.email)}`,
+  });
+  return {
+    __typename: "Commit",
+    id: `C_${commit.sha}`,
+    oid: commit.sha,
+    abbreviatedOid: commit.sha.slice(0, 7),
+    message,
+    messageHeadline: newline === -1 ? message : message.slice(0, newline),
+    messageBody: newline === -1 ? "" : message.slice(newline + 1).replace(/^\n/, ""),
+    committedDate: commit.committer.date,
+    authoredDate: commit.author.date,
+    author: gitActor(commit.author),
+    committer: gitActor(commit.committer),
+    url: `${web}/commit/${commit.sha}`,
+    commitUrl: `${web}/commit/${commit.sha}`,
+    resourcePath: `/${fullName(repo)}/commit/${commit.sha}`,
+    repository: () => repositoryNode(ctx, repo),
+    tree: () => treeNode(ctx, repo, commit.tree, ""),
+    file: async ({ path }: { path: string }) => {
+      const entry = await repo.git.entryAt(commit.sha, path);
+      return entry ? treeEntryNode(ctx, repo, entry, entry.path) : null;
+    },
+    parents: async (args: { first?: number; last?: number }) => {
+      const parents = [];
+      for (const sha of commit.parents)
+        parents.push(commitNode(ctx, repo, (await repo.git.readCommit(sha))!));
+      return connection(parents, args);
+    },
+    history: async (args: { first?: number; last?: number; path?: string }) => {
+      const shas = await repo.git.log(commit.sha, {
+        ...(args.path ? { path: args.path } : {}),
+        ...(args.first ? { limit: args.first } : {}),
+      });
+      const total = args.first
+        ? (await repo.git.log(commit.sha, args.path ? { path: args.path } : {})).length
+        : shas.length;
+      const nodes = [];
+      for (const sha of shas) nodes.push(commitNode(ctx, repo, (await repo.git.readCommit(sha))!));
+      return {
+        ...connection(nodes, {}),
+        totalCount: total,
+        pageInfo: {
+          hasNextPage: total > nodes.length,
+          hasPreviousPage: false,
+          startCursor: null,
+          endCursor: null,
+        },
+      };
+    },
+  };
+}
+
+export function issueNode(ctx: GraphqlContext, repo: RepoRecord, issue: IssueRecord): Node {
+  return {
+    __typename: "Issue",
+    id: issue.nodeId,
+    databaseId: issue.id,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? "",
+    state: issue.state === "open" ? "OPEN" : "CLOSED",
+    closed: issue.state === "closed",
+    url: `${ctx.twin.urls.web}/${fullName(repo)}/issues/${issue.number}`,
+    createdAt: issue.createdAt,
+    updatedAt: issue.updatedAt,
+    author: actorNode(ctx, issue.user),
+    repository: () => repositoryNode(ctx, repo),
+  };
+}
+
+export function pullRequestNode(ctx: GraphqlContext, repo: RepoRecord, issue: IssueRecord): Node {
+  const pull = issue.pull as PullRecord;
+  const view = { issue, pull };
+  return {
+    __typename: "PullRequest",
+    id: pull.nodeId,
+    databaseId: pull.id,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? "",
+    url: `${ctx.twin.urls.web}/${fullName(repo)}/pull/${issue.number}`,
+    permalink: `${ctx.twin.urls.web}/${fullName(repo)}/pull/${issue.number}`,
+    state: pullState(issue),
+    closed: issue.state === "closed",
+    merged: pull.merged,
+    mergedAt: pull.mergedAt,
+    closedAt: issue.closedAt,
+    createdAt: issue.createdAt,
+    updatedAt: issue.updatedAt,
+    isDraft: pull.draft,
+    locked: issue.locked,
+    maintainerCanModify: pull.maintainerCanModify,
+    headRefName: pull.headRef,
+    baseRefName: pull.baseRef,
+    author: actorNode(ctx, issue.user),
+    mergedBy: pull.mergedBy ? actorNode(ctx, pull.mergedBy) : null,
+    repository: () => repositoryNode(ctx, repo),
+    baseRepository: () => repositoryNode(ctx, repo),
+    headRepository: () => repositoryNode(ctx, repo),
+    headRefOid: async () => headSha(repo, pull),
+    baseRefOid: async () => (await repo.git.getRef(`refs/heads/${pull.baseRef}`)) ?? "",
+    headRef: async () =>
+      pull.merged && !(await repo.git.getRef(`refs/heads/${pull.headRef}`))
+        ? null
+        : refNode(ctx, repo, `refs/heads/${pull.headRef}`),
+    baseRef: async () => refNode(ctx, repo, `refs/heads/${pull.baseRef}`),
+    mergeCommit: async () =>
+      pull.mergeCommitSha ? commitNode(ctx, repo, (await repo.git.readCommit(pull.mergeCommitSha))!) : null,
+    mergeable: async () => {
+      const state = await mergeableState(repo, view);
+      return state.mergeable === null ? "UNKNOWN" : state.mergeable ? "MERGEABLE" : "CONFLICTING";
+    },
+    mergeStateStatus: async () => {
+      const state = await mergeableState(repo, view);
+      return state.state === "unknown" ? "UNKNOWN" : state.state.toUpperCase();
+    },
+    autoMergeRequest: pull.autoMerge
+      ? {
+          enabledAt: pull.autoMerge.enabledAt,
+          enabledBy: actorNode(ctx, pull.autoMerge.enabledBy),
+          mergeMethod: pull.autoMerge.mergeMethod,
+          commitHeadline: pull.autoMerge.commitTitle,
+          commitBody: pull.autoMerge.commitBody,
+          authorEmail: null,
+          pullRequest: () => pullRequestNode(ctx, repo, issue),
+        }
+      : null,
+    viewerCanEnableAutoMerge: async () =>
+      repo.allowAutoMerge &&
+      issue.state === "open" &&
+      missingChecks(repo, await headSha(repo, pull)).length > 0,
+  };
+}

@@ -1,0 +1,159 @@
+import { createServer } from "node:net";
+import { randomBytes } from "node:crypto";
+import { run, ProbotOctokit, type ApplicationFunction } from "probot";
+import { Twin } from "./twin.js";
+import { throwawayKeyPair } from "./keys.js";
+import type { AppRecord, InstallationRecord, RepoRecord } from "./state.js";
+import type { CreateRepoInput } from "./store.js";
+import type { Delivery } from "./webhooks.js";
+import { repoJson, userJson } from "./rest/shapes.js";
+import { examplePayload } from "./examples.js";
+
+type ProbotServer = Awaited<ReturnType<typeof run>>;
+
+export interface HarnessOptions {
+  /** The Probot app under test, started as `probot run` starts it. */
+  readonly appFn: ApplicationFunction;
+  /** Repositories to create before the app starts (owner defaults to the organisation). */
+  readonly repos?: ReadonlyArray<Omit<CreateRepoInput, "owner"> & { owner?: string }>;
+  /** The organisation that installs the app (default: acme). */
+  readonly org?: string;
+  /** Events the app subscribes to, for the events the twin causes (default: all). */
+  readonly events?: readonly string[];
+  /** Keep Octokit's retry and throttling plugins on, as in production (default: off, for fast tests). */
+  readonly productionOctokit?: boolean;
+  /** Extra environment for the app (merged over the harness's APP_ID, PRIVATE_KEY, WEBHOOK_SECRET ...). */
+  readonly env?: Record<string, string>;
+  /** Resolves when the app has no queued work; the harness waits for it in `idle()`. */
+  readonly appIdle?: () => Promise<void>;
+  readonly validate?: boolean;
+}
+
+export interface Harness {
+  readonly twin: Twin;
+  readonly app: AppRecord;
+  readonly installation: InstallationRecord;
+  readonly server: ProbotServer;
+  readonly webhookUrl: string;
+  readonly secret: string;
+  /** Sends a signed webhook to the app, with `installation` added; resolves with the app's answer. */
+  send(event: string, payload: Record<string, unknown>, deliveryId?: string): Promise<Delivery>;
+  /** A real payload from `@octokit/webhooks-examples` whose repository is `owner/name` in the twin. */
+  example(event: string, action: string | undefined, owner: string, name: string): Record<string, unknown>;
+  /** Waits until the app and the twin are idle: webhooks answered, app queue empty, no request in flight. */
+  idle(): Promise<void>;
+  repo(owner: string, name: string): RepoRecord;
+  /** A file's text at a ref (branch or SHA) in the twin, or null. */
+  file(owner: string, name: string, path: string, ref?: string): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a GitHub twin and the app's real Probot HTTP server pointed at it (GHE_HOST, GHE_PROTOCOL=http),
+ * with an app id, a throwaway private key and a random webhook secret, and the app installed on the org.
+ */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const org = options.org ?? "acme";
+  const twin = await Twin.create({
+    ...(options.validate === undefined ? {} : { validate: options.validate }),
+  });
+  const twinUrl = new URL(await twin.listen());
+  const keys = throwawayKeyPair();
+  const secret = randomBytes(20).toString("hex");
+  const port = await freePort();
+  const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  const app = twin.store.createApp({
+    id: 4242,
+    slug: "gitops-image-bot",
+    owner: org,
+    publicKeyPem: keys.publicKey,
+    webhookUrl,
+    webhookSecret: secret,
+    events: options.events ?? [],
+  });
+  for (const repo of options.repos ?? []) await twin.store.createRepo({ owner: org, ...repo });
+  const installation = twin.store.install(app.id, org);
+
+  const sigintBefore = new Set(process.listeners("SIGINT"));
+  const Octokit = options.productionOctokit
+    ? ProbotOctokit
+    : ProbotOctokit.defaults((octokitOptions: Record<string, unknown>) => ({
+        ...octokitOptions,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      }));
+  const server = await run(options.appFn, {
+    env: {
+      APP_ID: String(app.id),
+      PRIVATE_KEY: keys.privateKey,
+      WEBHOOK_SECRET: secret,
+      GHE_HOST: twinUrl.host,
+      GHE_PROTOCOL: "http",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      // Quiet by default (a forged webhook is logged as an error); LOG_LEVEL=debug shows the app's logs.
+      LOG_LEVEL: process.env["LOG_LEVEL"] ?? "fatal",
+      LOG_FORMAT: "json",
+      ...options.env,
+    },
+    Octokit,
+  });
+  // `run` installs a SIGINT handler per server; a test process starts many.
+  const sigintAdded = process.listeners("SIGINT").filter((listener) => !sigintBefore.has(listener));
+
+  const repo = (owner: string, name: string): RepoRecord => twin.store.requireRepo(owner, name);
+  return {
+    twin,
+    app,
+    installation,
+    server,
+    webhookUrl,
+    secret,
+    send: (event, payload, deliveryId) =>
+      twin.deliver(
+        app,
+        event,
+        { ...payload, installation: { id: installation.id, node_id: `I_${installation.id}` } },
+        deliveryId,
+      ),
+    example: (event, action, owner, name) => {
+      const payload = examplePayload(event, action);
+      const record = repo(owner, name);
+      payload["repository"] = repoJson(twin.urls, record);
+      if ("organization" in payload)
+        payload["organization"] = { ...userJson(twin.urls, record.owner), description: null };
+      return payload;
+    },
+    idle: async () => {
+      await twin.webhooks.settled();
+      await options.appIdle?.();
+      await twin.idle();
+    },
+    repo,
+    file: async (owner, name, path, ref) => {
+      const record = repo(owner, name);
+      const commit = await record.git.resolveCommit(ref ?? record.defaultBranch);
+      if (!commit) return null;
+      const entry = await record.git.entryAt(commit, path);
+      if (!entry || entry.type !== "blob") return null;
+      return ((await record.git.readBlob(entry.sha)) ?? Buffer.alloc(0)).toString("utf8");
+    },
+    close: async () => {
+      await server.stop();
+      for (const listener of sigintAdded) process.removeListener("SIGINT", listener);
+      await twin.close();
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import type { TwinCore } from "./twin-core.js";
+import type { Account, IssueRecord, PullRecord, RepoRecord } from "./state.js";
+import { ZERO_SHA } from "./git/git-repo.js";
+import { branchMoved, pullRequestEvent } from "./events.js";
+import { headSha, missingChecks } from "./pull-state.js";
+
+export type MergeMethod = "merge" | "squash" | "rebase";
+
+/** Why a merge was refused, with the status and message GitHub's REST API gives. */
+export class MergeRefused extends Error {
+  constructor(
+    readonly status: 405 | 409 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function findPull(
+  repo: RepoRecord,
+  number: number,
+): { issue: IssueRecord; pull: PullRecord } | undefined {
+  const issue = repo.issues.get(number);
+  return issue?.pull ? { issue, pull: issue.pull } : undefined;
+}
+
+export async function createPull(
+  twin: TwinCore,
+  repo: RepoRecord,
+  input: { title: string; body: string | null; head: string; base: string; draft: boolean; user: Account },
+): Promise<IssueRecord> {
+  const head = input.head.includes(":") ? input.head.split(":")[1]! : input.head;
+  const headSha = await repo.git.getRef(`refs/heads/${head}`);
+  const baseSha = await repo.git.getRef(`refs/heads/${input.base}`);
+  if (!headSha) throw new MergeRefused(422, `head: invalid (${head})`);
+  if (!baseSha) throw new MergeRefused(422, `base: invalid (${input.base})`);
+  for (const issue of repo.issues.values()) {
+    if (
+      issue.pull &&
+      issue.state === "open" &&
+      issue.pull.headRef === head &&
+      issue.pull.baseRef === input.base
+    ) {
+      throw new MergeRefused(422, `A pull request already exists for ${repo.owner.login}:${head}.`);
+    }
+  }
+  if ((await repo.git.commitsBetween(baseSha, headSha)).length === 0) {
+    throw new MergeRefused(422, `No commits between ${input.base} and ${head}`);
+  }
+  const id = twin.store.nextId();
+  const now = twin.store.timestamp();
+  const number = repo.issues.size + 1;
+  const issue: IssueRecord = {
+    id: twin.store.nextId(),
+    nodeId: twin.store.nodeId("I", id),
+    number,
+    title: input.title,
+    body: input.body,
+    state: "open",
+    stateReason: null,
+    user: input.user,
+    labels: [],
+    assignees: [],
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+    locked: false,
+    reactions: [],
+    pull: {
+      id,
+      nodeId: twin.store.nodeId("PR", id),
+      headRef: head,
+      headSha,
+      baseRef: input.base,
+      draft: input.draft,
+      merged: false,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitSha: null,
+      maintainerCanModify: false,
+      autoMerge: null,
+    },
+  };
+  repo.issues.set(number, issue);
+  await pullRequestEvent(twin, repo, issue, "opened", input.user);
+  return issue;
+}
+
+/**
+ * Merges a pull request as GitHub does: refused when closed (405), when the head moved past `sha` (409),
+ * when it conflicts or required checks are missing (405); moves the base branch and emits events.
+ */
+export async function mergePull(
+  twin: TwinCore,
+  repo: RepoRecord,
+  view: { issue: IssueRecord; pull: PullRecord },
+  input: {
+    sha?: string | undefined;
+    method: MergeMethod;
+    title?: string | undefined;
+    message?: string | undefined;
+    user: Account;
+  },
+): Promise<string> {
+  const { issue, pull } = view;
+  if (issue.state !== "open") throw new MergeRefused(405, "Pull Request is not mergeable");
+  const head = await headSha(repo, pull);
+  if (input.sha !== undefined && input.sha !== head) {
+    throw new MergeRefused(409, "Head branch was modified. Review and try the merge again.");
+  }
+  if (pull.draft) throw new MergeRefused(405, "Pull Request is still a draft");
+  const methodAllowed =
+    input.method === "merge"
+      ? repo.allowMergeCommit
+      : input.method === "squash"
+        ? repo.allowSquashMerge
+        : repo.allowRebaseMerge;
+  if (!methodAllowed)
+    throw new MergeRefused(405, `${input.method} merges are not allowed on this repository.`);
+  const missing = missingChecks(repo, head);
+  if (missing.length > 0) {
+    throw new MergeRefused(405, `Required status check "${missing[0]}" is expected.`);
+  }
+  const baseRef = `refs/heads/${pull.baseRef}`;
+  const base = await repo.git.getRef(baseRef);
+  if (!base) throw new MergeRefused(405, "Pull Request is not mergeable");
+  const tree = await repo.git.mergeTrees(base, head);
+  if (tree === null) throw new MergeRefused(405, "Pull Request has merge conflicts");
+  const identity = { name: input.user.login, email: input.user.email, date: twin.store.now().toISOString() };
+  const committer = { name: "GitHub", email: "noreply@github.com", date: identity.date };
+  let sha: string;
+  if (input.method === "merge") {
+    const message = `${input.title ?? `Merge pull request #${issue.number} from ${repo.owner.login}/${pull.headRef}`}\n\n${input.message ?? issue.title}\n`;
+    sha = await repo.git.writeCommit({ tree, parents: [base, head], message, author: identity, committer });
+  } else {
+    // squash and rebase both land the PR's changes as new commits on the base; the twin writes one.
+    const message =
+      `${input.title ?? `${issue.title} (#${issue.number})`}\n\n${input.message ?? ""}`.trimEnd() + "\n";
+    sha = await repo.git.writeCommit({ tree, parents: [base], message, author: identity, committer });
+  }
+  if (!(await repo.git.casRef(baseRef, sha, base))) {
+    throw new MergeRefused(405, "Base branch was modified. Review and try the merge again.");
+  }
+  const now = twin.store.timestamp();
+  pull.merged = true;
+  pull.mergedAt = now;
+  pull.mergedBy = input.user;
+  pull.mergeCommitSha = sha;
+  pull.headSha = head;
+  pull.autoMerge = null;
+  issue.state = "closed";
+  issue.closedAt = now;
+  issue.updatedAt = now;
+  await branchMoved(twin, repo, baseRef, base, sha, input.user);
+  await pullRequestEvent(twin, repo, issue, "closed", input.user);
+  if (repo.deleteBranchOnMerge) {
+    const headRef = `refs/heads/${pull.headRef}`;
+    if (await repo.git.deleteRef(headRef, head))
+      await branchMoved(twin, repo, headRef, head, ZERO_SHA, input.user);
+  }
+  return sha;
+}
+
+export async function closePull(
+  twin: TwinCore,
+  repo: RepoRecord,
+  issue: IssueRecord,
+  user: Account,
+): Promise<void> {
+  if (issue.state === "closed") return;
+  if (issue.pull) await headSha(repo, issue.pull);
+  const now = twin.store.timestamp();
+  issue.state = "closed";
+  issue.closedAt = now;
+  issue.updatedAt = now;
+  if (issue.pull) issue.pull.autoMerge = null;
+  await pullRequestEvent(twin, repo, issue, "closed", user);
+}
+
+/** Merges every PR with auto-merge enabled whose requirements are now met (after a status or check). */
+export async function settleAutoMerge(twin: TwinCore, repo: RepoRecord): Promise<void> {
+  for (const issue of [...repo.issues.values()]) {
+    const pull = issue.pull;
+    if (!pull || issue.state !== "open" || !pull.autoMerge) continue;
+    const head = await headSha(repo, pull);
+    if (missingChecks(repo, head).length > 0) continue;
+    try {
+      await mergePull(
+        twin,
+        repo,
+        { issue, pull },
+        {
+          method: pull.autoMerge.mergeMethod.toLowerCase() as MergeMethod,
+          title: pull.autoMerge.commitTitle ?? undefined,
+          message: pull.autoMerge.commitBody ?? undefined,
+          user: pull.autoMerge.enabledBy,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof MergeRefused)) throw error;
+    }
+  }
+}
