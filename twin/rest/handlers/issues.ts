@@ -226,7 +226,7 @@ export const issuesHandlers: RestHandlers = {
         issue.state = "closed";
         issue.closedAt = issue.updatedAt;
         // The twin's records know no "duplicate" reason; GitHub counts a duplicate as not planned.
-        issue.stateReason = reason === "not_planned" || reason === "duplicate" ? "not_planned" : "completed";
+        issue.stateReason = reason === "not_planned" || reason === "duplicate" ? reason : "completed";
         issueEvent(twin, repo, issue, "closed", user);
       } else if (state === "open" && issue.state === "closed") {
         issue.state = "open";
