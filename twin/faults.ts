@@ -22,6 +22,9 @@ export const SECONDARY_RATE_LIMIT_MESSAGE =
   "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
   "If you reach out to GitHub Support for help, please include the request ID.";
 
+export const SECONDARY_RATE_LIMIT_DOCS =
+  "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
+
 /** Faults a test arms: latency per route, failures, secondary rate limits, racing writers. */
 export class Faults {
   readonly latency = new Map<RouteName | "*", number>();
@@ -55,8 +58,7 @@ export class Faults {
       headers: { "retry-after": String(options.retryAfter ?? 60) },
       body: {
         message: SECONDARY_RATE_LIMIT_MESSAGE,
-        documentation_url:
-          "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+        documentation_url: SECONDARY_RATE_LIMIT_DOCS,
       },
     });
   }

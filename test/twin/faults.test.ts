@@ -100,3 +100,23 @@ test("bad credentials are a 401", async () => {
   const stranger = octokitFor(fx.twin, { type: "token", token: "ghs_not-a-token" });
   expect((await failure(stranger.rest.repos.get(repo))).status).toBe(401);
 });
+
+test("GraphQL mutations count as content-creating and meet the same limit", async () => {
+  fx.twin.faults.contentCreatingPerMinute = 2;
+  const { repository } = await fx.octokit.graphql<{
+    repository: { id: string; ref: { target: { oid: string } } };
+  }>(
+    `query { repository(owner: "acme", name: "manifests") { id ref(qualifiedName: "main") { target { oid } } } }`,
+  );
+  const createRef = (name: string) =>
+    fx.octokit.graphql(`mutation($input: CreateRefInput!) { createRef(input: $input) { ref { name } } }`, {
+      input: { repositoryId: repository.id, name: `refs/heads/${name}`, oid: repository.ref.target.oid },
+    });
+  await createRef("a");
+  await createRef("b");
+  const error = await failure(createRef("c"));
+  expect(error.status).toBe(403);
+  expect(error.message).toMatch(/secondary rate limit/);
+  expect(error.response?.headers["retry-after"]).toBe("60");
+  expect(await fx.repo.git.getRef("refs/heads/c")).toBeNull();
+});

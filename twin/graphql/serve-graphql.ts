@@ -10,10 +10,9 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { AuthError, identify, type Caller } from "../auth.js";
-import { SECONDARY_RATE_LIMIT_MESSAGE } from "../faults.js";
 import type { TwinCore } from "../twin-core.js";
 import type { RestResponse } from "../rest/handler.js";
-import { clientKey, errorBody } from "../rest/serve-rest.js";
+import { admitContentCreating, errorBody } from "../rest/serve-rest.js";
 import { raceWriters } from "../race.js";
 import { githubSchema } from "./schema.js";
 import { mutations, queries } from "./mutations.js";
@@ -114,20 +113,8 @@ export async function serveGraphql(
     return { ...response, headers: { ...failure.headers } };
   }
   if (operation.operation === "mutation") {
-    const client = clientKey(caller);
-    const now = twin.store.now().getTime();
-    if (twin.counters.recentContentCreating(client, now) >= twin.faults.contentCreatingPerMinute) {
-      return {
-        status: 403,
-        body: {
-          message: SECONDARY_RATE_LIMIT_MESSAGE,
-          documentation_url:
-            "https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api",
-        },
-        headers: { "retry-after": "60" },
-      };
-    }
-    twin.counters.contentCreating.push({ at: now, client, route });
+    const limited = admitContentCreating(twin, caller, route);
+    if (limited) return limited;
   }
   await raceWriters(twin, route, undefined, undefined);
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { AuthError, identify, type Caller } from "../auth.js";
-import { SECONDARY_RATE_LIMIT_MESSAGE } from "../faults.js";
+import { SECONDARY_RATE_LIMIT_DOCS, SECONDARY_RATE_LIMIT_MESSAGE } from "../faults.js";
 import type { TwinCore } from "../twin-core.js";
 import { HttpError, type RestHandlers, type RestResponse } from "./handler.js";
 import { matchRoute } from "./router.js";
@@ -25,6 +25,28 @@ export function clientKey(caller: Caller): string {
   if (caller.kind === "installation") return `installation:${caller.installation.id}`;
   if (caller.kind === "app") return `app:${caller.app.id}`;
   return "anonymous";
+}
+
+/**
+ * Counts a content-creating request (a REST write or a GraphQL mutation) against its client, or answers
+ * GitHub's secondary rate limit when the client already made the allowed number in the last 60 s.
+ */
+export function admitContentCreating(
+  twin: TwinCore,
+  caller: Caller,
+  route: string,
+): RestResponse | undefined {
+  const client = clientKey(caller);
+  const now = twin.store.now().getTime();
+  if (twin.counters.recentContentCreating(client, now) >= twin.faults.contentCreatingPerMinute) {
+    return {
+      status: 403,
+      body: { message: SECONDARY_RATE_LIMIT_MESSAGE, documentation_url: SECONDARY_RATE_LIMIT_DOCS },
+      headers: { "retry-after": "60" },
+    };
+  }
+  twin.counters.contentCreating.push({ at: now, client, route });
+  return undefined;
 }
 
 /** Answers one REST request under `/api/v3`, validating it and its answer against GitHub's description. */
@@ -63,16 +85,8 @@ export async function serveRest(
   }
 
   if (method !== "GET" && method !== "HEAD" && !NOT_CONTENT_CREATING.has(route.operationId)) {
-    const client = clientKey(caller);
-    const now = twin.store.now().getTime();
-    if (twin.counters.recentContentCreating(client, now) >= twin.faults.contentCreatingPerMinute) {
-      return {
-        status: 403,
-        body: { message: SECONDARY_RATE_LIMIT_MESSAGE, documentation_url: DOCS },
-        headers: { "retry-after": "60" },
-      };
-    }
-    twin.counters.contentCreating.push({ at: now, client, route: route.name });
+    const limited = admitContentCreating(twin, caller, route.name);
+    if (limited) return limited;
   }
 
   let body: Record<string, unknown> = {};
