@@ -10,7 +10,13 @@ export type Caller =
 export class AuthError extends Error {}
 
 function decodePart(part: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    if (value !== null && typeof value === "object") return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new AuthError("A JSON web token could not be decoded");
 }
 
 /** Verifies a GitHub App JWT (RS256, `iss` = app id or client id, at most 10 minutes long) like GitHub does. */
@@ -39,7 +45,8 @@ export function verifyAppJwt(store: TwinStore, jwt: string): AppRecord {
     throw new AuthError(
       "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued",
     );
-  if (exp - iat > 600) throw new AuthError("'Expiration time' claim ('exp') is too far in the future");
+  // GitHub: at most 10 minutes into the future (a little clock drift allowed).
+  if (exp > now + 600 + 30) throw new AuthError("'Expiration time' claim ('exp') is too far in the future");
   return app;
 }
 

@@ -32,6 +32,8 @@ export class Faults {
   readonly races: RaceRule[] = [];
   /** Content-creating requests a client may make in any 60 s before GitHub's secondary limit answers. */
   contentCreatingPerMinute = 80;
+  /** ... and in any hour (GitHub: 500). */
+  contentCreatingPerHour = 500;
 
   setLatency(route: RouteName | "*", ms: number): void {
     this.latency.set(route, ms);
@@ -125,9 +127,10 @@ export class Counters {
     return max;
   }
 
-  /** Content-creating requests by `client` in the 60 s before `now`. */
-  recentContentCreating(client: string, now: number): number {
-    return this.contentCreating.filter((entry) => entry.client === client && now - entry.at < 60_000).length;
+  /** Content-creating requests by `client` in the `windowMs` (default 60 s) before `now`. */
+  recentContentCreating(client: string, now: number, windowMs = 60_000): number {
+    return this.contentCreating.filter((entry) => entry.client === client && now - entry.at < windowMs)
+      .length;
   }
 
   reset(): void {

@@ -47,6 +47,17 @@ export async function createPull(
   if ((await repo.git.commitsBetween(baseSha, headSha)).length === 0) {
     throw new MergeRefused(422, `No commits between ${input.base} and ${head}`);
   }
+  // Checked again after the awaits above: two concurrent requests must not both open a PR.
+  for (const issue of repo.issues.values()) {
+    if (
+      issue.pull &&
+      issue.state === "open" &&
+      issue.pull.headRef === head &&
+      issue.pull.baseRef === input.base
+    ) {
+      throw new MergeRefused(422, `A pull request already exists for ${repo.owner.login}:${head}.`);
+    }
+  }
   const id = twin.store.nextId();
   const now = twin.store.timestamp();
   const number = repo.issues.size + 1;

@@ -1,4 +1,6 @@
 import type { TwinCore } from "./twin-core.js";
+import { ZERO_SHA } from "./git/git-repo.js";
+import { branchMoved } from "./events.js";
 
 let raceCount = 0;
 
@@ -15,12 +17,15 @@ export async function raceWriters(
   for (const rule of twin.faults.takeRaces(route, owner, repo)) {
     const record = twin.store.requireRepo(rule.owner, rule.repo);
     raceCount += 1;
-    await twin.store.commitFiles(
+    const ref = `refs/heads/${rule.branch}`;
+    const before = (await record.git.getRef(ref)) ?? ZERO_SHA;
+    const after = await twin.store.commitFiles(
       record,
       rule.branch,
       [{ path: `race/${raceCount}.txt`, content: `a racing writer's commit ${raceCount}\n` }],
       `A racing writer's commit ${raceCount}`,
       { name: "Racing Writer", email: "racer@example.com" },
     );
+    await branchMoved(twin, record, ref, before, after, twin.store.account("racing-writer"));
   }
 }

@@ -120,3 +120,25 @@ test("GraphQL mutations count as content-creating and meet the same limit", asyn
   expect(error.response?.headers["retry-after"]).toBe("60");
   expect(await fx.repo.git.getRef("refs/heads/c")).toBeNull();
 });
+
+test("the hourly content-creating limit applies too", async () => {
+  fx.twin.faults.contentCreatingPerHour = 3;
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i += 1) {
+    statuses.push(
+      await fx.octokit.rest.git
+        .createBlob({ ...repo, content: `blob ${i}` })
+        .then((r) => r.status)
+        .catch((e: RequestError) => e.status),
+    );
+  }
+  expect(statuses).toEqual([201, 201, 201, 403]);
+});
+
+test("a malformed app JWT is a 401, not a crash", async () => {
+  const response = await fetch(`${fx.twin.urls.api}/app`, {
+    headers: { authorization: "Bearer e30.bm90LWpzb24.c2ln" },
+  });
+  expect(response.status).toBe(401);
+  expect(fx.twin.violations).toEqual([]);
+});

@@ -188,6 +188,14 @@ test("pull requests: create, list by head, update, merge with a stale sha is 409
   expect(after).toMatchObject({ state: "closed", merged: true, merge_commit_sha: merged.sha });
 });
 
+test("pulls.list with a head lacking the owner is recorded: GitHub ignores such a filter", async () => {
+  await fx.octokit.rest.pulls.list({ ...repo, head: "gitops/dev/web" });
+  expect(fx.twin.violations).toEqual([
+    'GET /repos/{owner}/{repo}/pulls: head=gitops/dev/web has no "user:" prefix, so GitHub ignores it and lists every PR',
+  ]);
+  fx.twin.violations.length = 0;
+});
+
 test("collaborator permission folds maintain into write and keeps the role name", async () => {
   fx.repo.collaborators.set("maya", "maintain");
   fx.twin.store.account("maya");

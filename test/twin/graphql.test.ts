@@ -254,3 +254,34 @@ test("a field the twin does not serve is recorded with its name", async () => {
   expect(fx.twin.violations).toEqual(["the twin does not serve the GraphQL field Repository.stargazerCount"]);
   fx.twin.violations.length = 0;
 });
+
+describe("createCommitOnBranch refuses what GitHub refuses, and writes nothing", () => {
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ["base64url contents", { additions: [{ path: "a.txt", contents: "-_8" }] }, /not valid Base64/],
+    ["unpadded base64", { additions: [{ path: "a.txt", contents: "YWJj ZA" }] }, /not valid Base64/],
+    ["a leading slash", { additions: [{ path: "/a.txt", contents: "YQ==" }] }, /Invalid path/],
+    ["a .. segment", { additions: [{ path: "apps/../a.txt", contents: "YQ==" }] }, /Invalid path/],
+    [
+      "a path changed twice",
+      { additions: [{ path: "a.txt", contents: "YQ==" }], deletions: [{ path: "a.txt" }] },
+      /only be changed once/,
+    ],
+    [
+      "a file over a directory",
+      { additions: [{ path: "apps", contents: "YQ==" }] },
+      /where a directory exists/,
+    ],
+    ["deleting a directory", { deletions: [{ path: "apps" }] }, /is a directory/],
+    ["deleting a missing path", { deletions: [{ path: "nope.txt" }] }, /does not exist/],
+  ];
+  test.each(cases)("%s", async (_name, fileChanges, message) => {
+    const head = (await read()).repository.ref.target.oid;
+    const input = { ...commitInput(head, "x").input, fileChanges };
+    const error = (await fx.octokit
+      .graphql(COMMIT, { input })
+      .catch((e: unknown) => e)) as GraphqlResponseError<unknown>;
+    expect(error.errors?.[0]?.type).toBe("UNPROCESSABLE");
+    expect(error.errors?.[0]?.message).toMatch(message);
+    expect(await fx.repo.git.getRef("refs/heads/main")).toBe(head);
+  });
+});

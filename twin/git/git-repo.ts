@@ -80,6 +80,8 @@ export class GitRepo {
   }
 
   async getRef(ref: string): Promise<string | null> {
+    // a ref name, not a revision expression (`main~1`, `main^{tree}`, `@{-1}`)
+    if (!/^refs\/[^\s~^:?*[\\]+$/.test(ref) || ref.includes("..") || ref.includes("@{")) return null;
     const run = await runGit(this.dir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1, 128] });
     return run.code === 0 ? run.stdout.toString("utf8").trim() : null;
   }

@@ -43,6 +43,46 @@ function refById(ctx: GraphqlContext, id: string): { repo: RepoRecord; ref: stri
   return { repo, ref: decoded.slice(colon + 1) };
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** A repository path as GitHub accepts it: relative, no empty, `.` or `..` segment, no `.git`, no control characters. */
+export function validPath(path: string): boolean {
+  const control = [...path].some((char) => char.charCodeAt(0) < 32);
+  if (path === "" || path.startsWith("/") || path.endsWith("/") || control) return false;
+  return path
+    .split("/")
+    .every(
+      (segment) => segment !== "" && segment !== "." && segment !== ".." && segment.toLowerCase() !== ".git",
+    );
+}
+
+/**
+ * GitHub's FileChanges rules: contents are standard, padded base64; each path appears once across
+ * additions and deletions; paths are valid. A violation is a validation error and nothing is written.
+ */
+function checkFileChanges(value: unknown): void {
+  const changes = (value ?? {}) as {
+    additions?: Array<{ path: string; contents: string }>;
+    deletions?: Array<{ path: string }>;
+  };
+  const seen = new Set<string>();
+  for (const change of [...(changes.additions ?? []), ...(changes.deletions ?? [])]) {
+    if (!validPath(change.path))
+      throw typedError("UNPROCESSABLE", `Invalid path: ${JSON.stringify(change.path)}`);
+    if (seen.has(change.path))
+      throw typedError("UNPROCESSABLE", `A path may only be changed once per commit: ${change.path}`);
+    seen.add(change.path);
+  }
+  for (const addition of changes.additions ?? []) {
+    if (!BASE64.test(addition.contents)) {
+      throw typedError(
+        "UNPROCESSABLE",
+        `The contents of ${addition.path} are not valid Base64 (standard alphabet, padded)`,
+      );
+    }
+  }
+}
+
 function refused(error: unknown): never {
   if (error instanceof MergeRefused) throw typedError("UNPROCESSABLE", error.message);
   throw error;
@@ -76,13 +116,21 @@ export const mutations = {
       );
     }
     const parent = (await repo.git.readCommit(current))!;
+    checkFileChanges(input["fileChanges"]);
     const changes = (input["fileChanges"] ?? {}) as {
       additions?: Array<{ path: string; contents: string }>;
       deletions?: Array<{ path: string }>;
     };
     const treeChanges: TreeChange[] = [];
     for (const deletion of changes.deletions ?? []) {
-      if (!(await repo.git.entryAt(current, deletion.path))) {
+      const entry = await repo.git.entryAt(current, deletion.path);
+      if (entry?.type === "tree") {
+        throw typedError(
+          "UNPROCESSABLE",
+          `A path was requested for deletion which is a directory: ${deletion.path}`,
+        );
+      }
+      if (!entry) {
         throw typedError(
           "UNPROCESSABLE",
           `A path was requested for deletion which does not exist as of commit oid \`${current}\``,
@@ -92,6 +140,12 @@ export const mutations = {
     }
     for (const addition of changes.additions ?? []) {
       const existing = await repo.git.entryAt(current, addition.path);
+      if (existing?.type === "tree") {
+        throw typedError(
+          "UNPROCESSABLE",
+          `A file cannot be added where a directory exists: ${addition.path}`,
+        );
+      }
       const blob = await repo.git.writeBlob(Buffer.from(addition.contents, "base64"));
       treeChanges.push({
         path: addition.path,

@@ -63,9 +63,13 @@ export function matchRoute(method: string, pathname: string): RouteMatch | undef
     const match = route.regex.exec(pathname);
     if (!match) continue;
     const params: Record<string, string> = {};
-    route.keys.forEach((key, index) => {
-      params[key] = decodeURIComponent(match[index + 1]!);
-    });
+    try {
+      route.keys.forEach((key, index) => {
+        params[key] = decodeURIComponent(match[index + 1]!);
+      });
+    } catch {
+      return undefined; // a malformed %-escape: GitHub answers 404
+    }
     return {
       name: `${method.toUpperCase()} ${route.template}`,
       operationId: route.operation.operationId,

@@ -38,7 +38,10 @@ export function admitContentCreating(
 ): RestResponse | undefined {
   const client = clientKey(caller);
   const now = twin.store.now().getTime();
-  if (twin.counters.recentContentCreating(client, now) >= twin.faults.contentCreatingPerMinute) {
+  if (
+    twin.counters.recentContentCreating(client, now) >= twin.faults.contentCreatingPerMinute ||
+    twin.counters.recentContentCreating(client, now, 3_600_000) >= twin.faults.contentCreatingPerHour
+  ) {
     return {
       status: 403,
       body: { message: SECONDARY_RATE_LIMIT_MESSAGE, documentation_url: SECONDARY_RATE_LIMIT_DOCS },

@@ -12,6 +12,7 @@ import {
 } from "../handler.js";
 import { gitCommitJson, repoUrl, type Json, type Urls } from "../shapes.js";
 import type { TwinCore } from "../../twin-core.js";
+import { validPath } from "../../graphql/mutations.js";
 
 function refJson(urls: Urls, repo: RepoRecord, ref: string, sha: string): Json {
   return {
@@ -148,6 +149,9 @@ export const gitHandlers: RestHandlers = {
     const changes: TreeChange[] = [];
     for (const entry of entries) {
       const path = str(entry, "path") ?? "";
+      if (path.startsWith("/")) throw new HttpError(422, "tree.path cannot start with a slash");
+      if (!validPath(path))
+        throw new HttpError(422, `tree.path contains a malformed path component: ${path}`);
       const mode = str(entry, "mode") ?? "100644";
       if (typeof entry["content"] === "string") {
         changes.push({ path, mode, sha: await repo.git.writeBlob(Buffer.from(entry["content"], "utf8")) });

@@ -63,12 +63,18 @@ export const pullsHandlers: RestHandlers = {
       .filter((issue) => issue.pull !== null)
       .filter((issue) => state === "all" || issue.state === state)
       .filter((issue) => {
-        if (!head) return true;
-        const [owner, branch] = head.includes(":") ? head.split(":") : [repo.owner.login, head];
+        // GitHub ignores a `head` without `user:` and lists every PR: recorded, since a caller expecting a filter is wrong.
+        if (!head || !head.includes(":")) return true;
+        const [owner, branch] = head.split(":");
         return owner?.toLowerCase() === repo.owner.login.toLowerCase() && issue.pull!.headRef === branch;
       })
       .filter((issue) => !base || issue.pull!.baseRef === base)
       .sort((a, b) => b.number - a.number);
+    if (head && !head.includes(":")) {
+      twin.violation(
+        `GET /repos/{owner}/{repo}/pulls: head=${head} has no "user:" prefix, so GitHub ignores it and lists every PR`,
+      );
+    }
     const pageOf = paginate(request, views, `/repos/${fullName(repo)}/pulls`);
     const body = [];
     for (const issue of pageOf.body)

@@ -4,6 +4,11 @@ import { HttpError, notFound, paginate, requireRepo, type RestHandlers } from ".
 import { commitJson, repoJson, repoUrl, userJson, type Json, type Urls } from "../shapes.js";
 import type { ChangedFile } from "../../git/git-repo.js";
 
+/** A repository path inside a URL: each segment percent-encoded, the slashes kept. */
+export function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
 /** GitHub wraps base64 content at 60 characters a line. */
 function base64Lines(data: Buffer): string {
   const text = data.toString("base64");
@@ -24,14 +29,14 @@ function contentLinks(
   sha: string,
   type: string,
 ): Json {
-  const self = `${repoUrl(urls, repo)}/contents/${path}?ref=${encodeURIComponent(ref)}`;
+  const self = `${repoUrl(urls, repo)}/contents/${encodePath(path)}?ref=${encodeURIComponent(ref)}`;
   const git = `${repoUrl(urls, repo)}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
-  const html = `${urls.web}/${fullName(repo)}/${type === "dir" ? "tree" : "blob"}/${ref}/${path}`;
+  const html = `${urls.web}/${fullName(repo)}/${type === "dir" ? "tree" : "blob"}/${ref}/${encodePath(path)}`;
   return {
     url: self,
     git_url: git,
     html_url: html,
-    download_url: type === "dir" ? null : `${urls.web}/raw/${fullName(repo)}/${ref}/${path}`,
+    download_url: type === "dir" ? null : `${urls.web}/raw/${fullName(repo)}/${ref}/${encodePath(path)}`,
     _links: { self, git, html },
   };
 }
@@ -44,9 +49,9 @@ export function fileEntryJson(urls: Urls, repo: RepoRecord, file: ChangedFile, h
     additions: file.additions,
     deletions: file.deletions,
     changes: file.additions + file.deletions,
-    blob_url: `${urls.web}/${fullName(repo)}/blob/${head}/${file.path}`,
-    raw_url: `${urls.web}/${fullName(repo)}/raw/${head}/${file.path}`,
-    contents_url: `${repoUrl(urls, repo)}/contents/${file.path}?ref=${head}`,
+    blob_url: `${urls.web}/${fullName(repo)}/blob/${head}/${encodePath(file.path)}`,
+    raw_url: `${urls.web}/${fullName(repo)}/raw/${head}/${encodePath(file.path)}`,
+    contents_url: `${repoUrl(urls, repo)}/contents/${encodePath(file.path)}?ref=${head}`,
     patch: file.patch,
   };
 }
