@@ -38,6 +38,13 @@ export class HttpError extends Error {
   }
 }
 
+/** GitHub's 422 "Validation Failed" for one field of one resource. */
+export function invalid(resource: string, field: string, code = "invalid", value?: unknown): HttpError {
+  return new HttpError(422, "Validation Failed", [
+    { resource, field, code, ...(value === undefined ? {} : { value }) },
+  ]);
+}
+
 export function notFound(): HttpError {
   return new HttpError(404, "Not Found");
 }

@@ -19,6 +19,7 @@ import {
   str,
   type RestHandlers,
   type RestRequest,
+  invalid,
 } from "../handler.js";
 import {
   checkRunJson,
@@ -44,10 +45,6 @@ const CHECK_STATUSES: readonly string[] = [
 ];
 /** Check conclusions that let a deployment's required contexts pass (as they let a branch's checks pass). */
 const PASSING_CONCLUSIONS: readonly string[] = ["success", "neutral", "skipped"];
-
-function invalid(resource: string, field: string, code = "invalid"): HttpError {
-  return new HttpError(422, "Validation Failed", [{ resource, field, code }]);
-}
 
 function bool(body: Record<string, unknown>, key: string): boolean | undefined {
   const value = body[key];

@@ -13,14 +13,9 @@ import {
   type RestHandlers,
   type RestRequest,
   type RestResponse,
+  invalid,
 } from "../handler.js";
 import { commentJson, issueJson, reactionJson, repoJson, userJson } from "../shapes.js";
-
-function invalid(resource: string, field: string, code = "invalid", value?: unknown): HttpError {
-  return new HttpError(422, "Validation Failed", [
-    { resource, field, code, ...(value === undefined ? {} : { value }) },
-  ]);
-}
 
 function issueOf(request: RestRequest, twin: TwinCore): { repo: RepoRecord; issue: IssueRecord } {
   const repo = requireRepo(request, twin);
