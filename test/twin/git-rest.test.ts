@@ -1,15 +1,11 @@
 import { RequestError } from "@octokit/request-error";
-import { startTwin, type TwinFixture } from "./twin-fixture.js";
+import { closeExpectingNoViolations, startTwin, type TwinFixture } from "./twin-fixture.js";
 
 let fx: TwinFixture;
 beforeEach(async () => {
   fx = await startTwin();
 });
-afterEach(async () => {
-  const violations = [...fx.twin.violations];
-  await fx.close();
-  expect(violations).toEqual([]);
-});
+afterEach(() => closeExpectingNoViolations(fx));
 
 const repo = { owner: "acme", repo: "manifests" };
 

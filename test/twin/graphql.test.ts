@@ -1,15 +1,11 @@
 import { GraphqlResponseError } from "@octokit/graphql";
-import { startTwin, type TwinFixture } from "./twin-fixture.js";
+import { closeExpectingNoViolations, startTwin, type TwinFixture } from "./twin-fixture.js";
 
 let fx: TwinFixture;
 beforeEach(async () => {
   fx = await startTwin();
 });
-afterEach(async () => {
-  const violations = [...fx.twin.violations];
-  await fx.close();
-  expect(violations).toEqual([]);
-});
+afterEach(() => closeExpectingNoViolations(fx));
 
 const READ = `query($owner: String!, $name: String!, $branch: String!, $file: String!) {
   repository(owner: $owner, name: $name) {

@@ -65,3 +65,10 @@ export async function startTwin(repo: Partial<CreateRepoInput> = {}): Promise<Tw
     close: () => twin.close(),
   };
 }
+
+/** Closes the twin, then fails the test if it recorded any violation (an unserved route, a schema mismatch). */
+export async function closeExpectingNoViolations(fx: TwinFixture): Promise<void> {
+  const violations = [...fx.twin.violations];
+  await fx.close();
+  expect(violations).toEqual([]);
+}

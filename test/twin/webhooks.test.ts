@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verify } from "@octokit/webhooks-methods";
-import { startTwin, type TwinFixture } from "./twin-fixture.js";
+import { closeExpectingNoViolations, startTwin, type TwinFixture } from "./twin-fixture.js";
 import { examplePayload } from "../../twin/examples.js";
 
 interface Received {
@@ -41,10 +41,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  const violations = [...fx.twin.violations];
-  await fx.close();
   await new Promise((resolve) => receiver.close(resolve));
-  expect(violations).toEqual([]);
+  await closeExpectingNoViolations(fx);
 });
 
 test("merging a pull request sends signed push and pull_request closed (merged) webhooks", async () => {
