@@ -1,0 +1,49 @@
+/** How a new image reaches an environment's files. */
+export type Mode = "commit" | "pull-request" | "auto-merge";
+
+export const MODES = ["commit", "pull-request", "auto-merge"] as const satisfies readonly Mode[];
+
+export type MergeMethod = "merge" | "squash" | "rebase";
+
+export const MERGE_METHODS = ["merge", "squash", "rebase"] as const satisfies readonly MergeMethod[];
+
+/** The events that start a deployment: a finished build workflow, or a published package. */
+export type Trigger = "workflow_run" | "package";
+
+export const TRIGGERS = ["workflow_run", "package"] as const satisfies readonly Trigger[];
+
+/** Which source repositories build images, and how their images and tags are named (defaults applied). */
+export interface SourceConfig {
+  /** Globs over `owner/name`, matched case-insensitively. */
+  repositories: string[];
+  triggers: Trigger[];
+  /** Globs over the workflow file path (`.github/workflows/build.yml`); empty = any workflow. */
+  workflows: string[];
+  /** `workflow_run.event` values that deploy. */
+  events: string[];
+  /** Image-name template with `{owner}` and `{repo}`; the rendered name is lower-cased. */
+  image: string;
+  /** Tag template with exactly one `{sha}` or `{sha:N}`. */
+  tag: string;
+}
+
+/** A deployment target: the files that belong to it and how changes reach them (defaults applied). */
+export interface EnvironmentConfig {
+  /** Globs over repository paths, relative to the root. */
+  paths: string[];
+  mode: Mode;
+  /** Globs over source branches that may deploy here; undefined = the source repository's default branch. */
+  branches: string[] | undefined;
+  mergeMethod: MergeMethod;
+}
+
+/** The validated `.github/gitops-image-bot.yml` of a manifests repository, defaults applied. */
+export interface Config {
+  sources: SourceConfig[];
+  /** In the file's order (as JavaScript keeps it: integer-like names would come first). */
+  environments: Record<string, EnvironmentConfig>;
+  /** The manifests branch to write; undefined = the repository's default branch. */
+  branch: string | undefined;
+  batchWindowSeconds: number;
+  report: { statuses: boolean; deployments: boolean };
+}

@@ -1,0 +1,111 @@
+import type { Finding } from "./finding.js";
+import { globError } from "./glob-error.js";
+
+// Problems with the globs of the configuration; each check returns undefined for a good glob (and
+// for "", which the schema reports).
+
+export function checkRepositoryGlob(glob: string): Finding | undefined {
+  const segments = glob.split("/");
+  if (glob !== "" && segments.length !== 2) {
+    const example =
+      segments.length === 1
+        ? `\`${glob}/*\` for every repository of ${glob}`
+        : `\`${segments.slice(-2).join("/")}\``;
+    return {
+      message: `repository glob \`${glob}\` is not of the form owner/name`,
+      fix: `write one \`/\` between owner and name, e.g. ${example}`,
+    };
+  }
+  return invalidGlob(glob);
+}
+
+export function checkWorkflowGlob(glob: string): Finding | undefined {
+  if (glob !== "" && !glob.includes("/") && !glob.includes("**")) {
+    return {
+      message: `workflow glob \`${glob}\` has no directory, so it never matches a workflow path`,
+      fix: `workflow paths start with .github/workflows/: write \`.github/workflows/${glob}\``,
+    };
+  }
+  return invalidGlob(glob);
+}
+
+export function checkPathGlob(glob: string): Finding | undefined {
+  if (glob.includes("\\")) {
+    return {
+      message: `path glob \`${glob}\` contains a backslash`,
+      fix: `separate directories with / (in a glob a backslash escapes, it does not separate): \`${glob.replaceAll("\\", "/")}\``,
+    };
+  }
+  if (glob.startsWith("/")) {
+    return {
+      message: `path glob \`${glob}\` is absolute`,
+      fix: `paths are relative to the repository root and cannot reach outside it: write \`${glob.replace(/^\/+/, "")}\``,
+    };
+  }
+  if (glob.split("/").includes("..")) {
+    const normalized = normalizePath(glob);
+    return {
+      message: `path glob \`${glob}\` has a .. segment`,
+      fix:
+        normalized === undefined
+          ? "the bot writes only inside this repository: name the files from its root, without .."
+          : `name the files from the repository root: \`${normalized}\``,
+    };
+  }
+  return invalidGlob(glob);
+}
+
+export function checkBranchGlob(glob: string): Finding | undefined {
+  if (glob.startsWith("refs/")) {
+    return {
+      message: `branch glob \`${glob}\` names a ref, not a branch`,
+      fix: `write the branch name alone: \`${glob.replace(/^refs\/(heads\/)?/, "")}\``,
+    };
+  }
+  return invalidGlob(glob);
+}
+
+function invalidGlob(glob: string): Finding | undefined {
+  if (glob === "") return undefined;
+  const reason = globError(glob);
+  if (reason === undefined) return undefined;
+  const missing = /^Missing (closing|opening): "(.)"/.exec(reason);
+  if (missing !== null) {
+    const [, side, wanted = ""] = missing;
+    const present = PAIRED[wanted] ?? wanted;
+    return {
+      message: `\`${glob}\` is not a valid glob: ${side === "closing" ? `a ${present} is never closed` : `a ${present} has no opening ${wanted}`}`,
+      fix: `balance the brackets, or match the ${present} literally with a class: [${present}]`,
+    };
+  }
+  if (reason.includes("Range out of order")) {
+    return {
+      message: `\`${glob}\` is not a valid glob: a character range is out of order`,
+      fix: "write ranges from low to high, e.g. [a-z] or [0-9]",
+    };
+  }
+  return {
+    message: `\`${glob}\` is not a valid glob: ${reason}`,
+    fix: "check the glob syntax in docs/configuration.md",
+  };
+}
+
+/** The other half of each bracket. */
+const PAIRED: Readonly<Record<string, string>> = {
+  "]": "[",
+  ")": "(",
+  "}": "{",
+  "[": "]",
+  "(": ")",
+  "{": "}",
+};
+
+/** `a/../b` -> `b`; undefined when the path climbs above the root. */
+function normalizePath(path: string): string | undefined {
+  const kept: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment !== "..") kept.push(segment);
+    else if (kept.pop() === undefined) return undefined;
+  }
+  return kept.length === 0 ? undefined : kept.join("/");
+}

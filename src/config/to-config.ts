@@ -1,0 +1,19 @@
+import type { z } from "zod";
+import type { Config } from "./config.js";
+import type { configSchema } from "./config-schema.js";
+
+/** The schema's output in the shape of `Config`: optional keys become explicit `undefined`s, `_extends` goes. */
+export function toConfig(parsed: z.output<typeof configSchema>): Config {
+  return {
+    sources: parsed.sources.map((source) => ({ ...source })),
+    environments: Object.fromEntries(
+      Object.entries(parsed.environments).map(([name, { paths, mode, branches, mergeMethod }]) => [
+        name,
+        { paths, mode, branches, mergeMethod },
+      ]),
+    ),
+    branch: parsed.branch,
+    batchWindowSeconds: parsed.batchWindowSeconds,
+    report: { ...parsed.report },
+  } satisfies Config;
+}
