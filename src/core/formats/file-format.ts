@@ -9,6 +9,8 @@ export interface FileFormat {
   matches(file: YamlFile): boolean;
   /** The names of the images the file refers to, as the file spells them. */
   images(file: YamlFile): string[];
+  /** Other names an update may use to reach an image (kustomize's `newName`); none by default. */
+  aliases?(file: YamlFile): string[];
   /** The edits that make the file refer to the requested images; nothing is applied here. */
   plan(file: YamlFile, updates: readonly ImageUpdate[]): FormatPlan;
 }

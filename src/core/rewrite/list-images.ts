@@ -3,7 +3,13 @@ import { detectFormat, UNKNOWN_FORMAT } from "./detect-format.js";
 import { parseYamlFile } from "./yaml-file.js";
 
 export type ListImagesResult =
-  | { readonly ok: true; readonly format: FormatName; readonly images: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly format: FormatName;
+      readonly images: readonly string[];
+      /** Other names that reach an image in `setImages` (kustomize's `newName`), unique. */
+      readonly aliases: readonly string[];
+    }
   | { readonly ok: false; readonly message: string };
 
 /** The images a file refers to (kustomize entry names, Helm repositories, container images), unique. */
@@ -12,5 +18,6 @@ export function listImages(input: { path: string; text: string; format?: FormatN
   if (!parsed.ok) return { ok: false, message: parsed.message };
   const format = detectFormat(parsed.file, input.format);
   if (format === undefined) return { ok: false, message: UNKNOWN_FORMAT };
-  return { ok: true, format: format.name, images: [...new Set(format.images(parsed.file))] };
+  const aliases = [...new Set(format.aliases?.(parsed.file) ?? [])];
+  return { ok: true, format: format.name, images: [...new Set(format.images(parsed.file))], aliases };
 }

@@ -124,6 +124,14 @@ export const kustomizationFormat: FileFormat = {
     }
     return looksLikeKustomization(root);
   },
+  aliases(file) {
+    const images = rootMap(file)?.get("images", true);
+    if (!isSeq(images)) return [];
+    return images.items.flatMap((entry) => {
+      const newName = isMap(entry) ? stringValue(entry, "newName") : undefined;
+      return newName === undefined ? [] : [newName];
+    });
+  },
   images(file) {
     const images = rootMap(file)?.get("images", true);
     if (!isSeq(images)) return [];
