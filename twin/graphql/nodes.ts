@@ -83,8 +83,8 @@ export function repositoryNode(ctx: GraphqlContext, repo: RepoRecord): Node {
       return connection(nodes, args);
     },
     object: async (args: { oid?: string; expression?: string }) => {
-      const expression = args.oid ?? args.expression ?? "";
-      return objectNode(ctx, repo, expression);
+      if (args.oid !== undefined) return objectByOid(ctx, repo, args.oid);
+      return objectNode(ctx, repo, args.expression ?? "");
     },
     pullRequest: async ({ number }: { number: number }) => {
       const issue = repo.issues.get(number);
@@ -145,6 +145,16 @@ export async function refNode(ctx: GraphqlContext, repo: RepoRecord, ref: string
       return connection(list, args);
     },
   };
+}
+
+/** `Repository.object(oid:)`: a commit, tree or blob by its full id (GitHub does not take an abbreviation). */
+async function objectByOid(ctx: GraphqlContext, repo: RepoRecord, oid: string): Promise<Node | null> {
+  if (!/^[0-9a-f]{40}$/.test(oid)) return null;
+  if (await repo.git.hasObject(oid, "commit"))
+    return commitNode(ctx, repo, (await repo.git.readCommit(oid))!);
+  if (await repo.git.hasObject(oid, "tree")) return treeNode(ctx, repo, oid, "");
+  if (await repo.git.hasObject(oid, "blob")) return blobNode(ctx, repo, oid);
+  return null;
 }
 
 /** `Repository.object(expression:)`: `main:path/to/file` is a blob or tree, `main` or a SHA is a commit. */
