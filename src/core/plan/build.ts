@@ -1,0 +1,33 @@
+/** What a trigger says was built: the source of every desired change (see shared/DESIGN.md, "One flow"). */
+export interface Build {
+  readonly trigger: "workflow_run" | "package";
+  /** The webhook's delivery id (or another unique id): duplicates are dropped by it. */
+  readonly id: string;
+  readonly repository: SourceRepository;
+  /** The source commit; absent for a package without an `org.opencontainers.image.revision` label. */
+  readonly sha: string | undefined;
+  /** The branch built (`workflow_run.head_branch`); undefined when the trigger does not say. */
+  readonly branch: string | undefined;
+  /** `workflow_run.event`: push, pull_request, ... */
+  readonly event: string | undefined;
+  /** `workflow_run.path`: the workflow file. */
+  readonly workflowPath: string | undefined;
+  /** A link to the run or the package, for PR bodies and statuses. */
+  readonly url: string | undefined;
+  /** A package event names the image, its tag and digest; a workflow run leaves them to the config. */
+  readonly image:
+    { readonly name: string; readonly tag: string; readonly digest: string | undefined } | undefined;
+  /** When the webhook arrived (ms since the epoch), for latency figures. */
+  readonly receivedAt: number;
+}
+
+export interface SourceRepository {
+  readonly owner: string;
+  readonly name: string;
+  readonly defaultBranch: string;
+  readonly htmlUrl: string;
+}
+
+export function fullName(repository: Pick<SourceRepository, "owner" | "name">): string {
+  return `${repository.owner}/${repository.name}`;
+}

@@ -1,0 +1,315 @@
+import {
+  branchAllowed,
+  environmentsForPath,
+  shaFromTag,
+  type Config,
+  type Mode,
+} from "../../config/index.js";
+import { fullName } from "./build.js";
+import { deployedImages, type Deployed } from "./deployed.js";
+import type { FileUpdate, Outcome } from "./outcome.js";
+import { comparisonsNeeded, pickNewest, type CompareLookup } from "./pick-newest.js";
+import { planFile } from "./plan-file.js";
+import { judgeBuild } from "./verdict.js";
+import type { Wanted } from "./wanted.js";
+
+export interface BatchFile {
+  readonly path: string;
+  readonly text: string;
+  /** The wanted images this file refers to (found by the manifest index). */
+  readonly images: readonly string[];
+}
+
+export interface FileWrite {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface BatchInput {
+  readonly config: Config;
+  readonly wanted: readonly Wanted[];
+  /** Every file that refers to at least one wanted image, with its text at the head being planned on. */
+  readonly files: readonly BatchFile[];
+}
+
+/** Files to write in one change: one commit, or one pull request. */
+export interface ChangeSet {
+  readonly writes: readonly FileWrite[];
+  readonly updates: readonly FileUpdate[];
+}
+
+export interface PullRequestChange extends ChangeSet {
+  readonly environment: string;
+  readonly image: string;
+  readonly mode: Exclude<Mode, "commit">;
+  /** The build the pull request carries. */
+  readonly wanted: Wanted;
+}
+
+export interface BatchPlan {
+  readonly commit: ChangeSet;
+  readonly pullRequests: readonly PullRequestChange[];
+  /** Pull-request environments whose base already runs the build (or a newer one): an open PR there is obsolete. */
+  readonly settled: readonly { readonly environment: string; readonly image: string; readonly tag: string }[];
+  readonly outcomes: readonly Outcome[];
+}
+
+/** Which environment a file belongs to: the first whose paths match, in config order. */
+function environmentOf(config: Config, path: string): string | undefined {
+  return environmentsForPath(config, path)[0];
+}
+
+interface Target {
+  readonly environment: string;
+  readonly image: string;
+  readonly files: readonly BatchFile[];
+  readonly candidates: readonly Wanted[];
+}
+
+/** Groups work per (environment, image): the unit the ordering guard, branches and pull requests use. */
+function targetsOf(input: BatchInput): { targets: Target[]; outcomes: Outcome[] } {
+  const outcomes: Outcome[] = [];
+  const groups = new Map<
+    string,
+    { environment: string; image: string; files: BatchFile[]; candidates: Wanted[] }
+  >();
+  for (const file of input.files) {
+    const environment = environmentOf(input.config, file.path);
+    if (environment === undefined) continue;
+    const env = input.config.environments[environment];
+    if (env === undefined) continue;
+    for (const wanted of input.wanted) {
+      if (!refersTo(file, wanted.image)) continue;
+      const key = `${environment}\u0000${wanted.image}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { environment, image: wanted.image, files: [], candidates: [] };
+        groups.set(key, group);
+      }
+      if (!group.files.includes(file)) group.files.push(file);
+      if (group.candidates.includes(wanted)) continue;
+      const branch = wanted.build.branch;
+      if (branch !== undefined && branchAllowed(env, branch, wanted.build.repository.defaultBranch))
+        group.candidates.push(wanted);
+      else if (!outcomes.some((o) => o.wanted === wanted && o.environment === environment))
+        outcomes.push({
+          kind: "skipped",
+          wanted,
+          environment,
+          path: undefined,
+          skip: { reason: "branch-not-allowed", branch },
+        });
+    }
+  }
+  return { targets: [...groups.values()], outcomes };
+}
+
+/** What each file deploys now, per image, read once per batch. */
+const fileImages = new WeakMap<BatchFile, Map<string, Deployed>>();
+
+function refersTo(file: BatchFile, image: string): boolean {
+  return file.images.includes(image);
+}
+
+function deployedOf(file: BatchFile, images: readonly string[]): Map<string, Deployed> {
+  let known = fileImages.get(file);
+  if (!known) {
+    known = new Map();
+    fileImages.set(file, known);
+  }
+  const missing = images.filter((image) => !known.has(image));
+  if (missing.length > 0)
+    for (const [image, value] of deployedImages(file.path, file.text, missing)) known.set(image, value);
+  return new Map(
+    images.flatMap((image) => {
+      const value = known.get(image);
+      return value === undefined ? [] : [[image, value] as const];
+    }),
+  );
+}
+
+/** The commits `planBatch` will ask `compare` about, to fetch from GitHub first. */
+export function comparisonsForBatch(input: BatchInput): { repo: string; base: string; head: string }[] {
+  const { targets } = targetsOf(input);
+  const pairs: { repo: string; base: string; head: string }[] = [];
+  for (const target of targets) {
+    pairs.push(...comparisonsNeeded(target.candidates));
+    for (const file of target.files) {
+      const deployed = deployedOf(file, [target.image]).get(target.image);
+      for (const candidate of target.candidates) {
+        const deployedSha =
+          deployed?.tag === undefined ? undefined : shaFromTag(candidate.tagTemplate, deployed.tag);
+        if (deployedSha !== undefined && candidate.build.sha !== undefined)
+          pairs.push({
+            repo: fullName(candidate.build.repository).toLowerCase(),
+            base: deployedSha,
+            head: candidate.build.sha,
+          });
+      }
+    }
+  }
+  return pairs;
+}
+
+/**
+ * The whole decision of a batch, pure: per (environment, image) the newest allowed build, the ordering
+ * guard against what each file deploys, and the new texts, split into the direct commit and the pull
+ * requests. Every build that does not land says why, as data.
+ */
+export function planBatch(input: BatchInput, compare: CompareLookup): BatchPlan {
+  const { targets, outcomes } = targetsOf(input);
+  const commitAccepted = new Map<
+    BatchFile,
+    { wanted: Wanted; environment: string; deployed: Deployed | undefined }[]
+  >();
+  const pullRequests: PullRequestChange[] = [];
+  const settled: { environment: string; image: string; tag: string }[] = [];
+  for (const target of targets) {
+    if (target.candidates.length === 0) continue;
+    const { newest, superseded } = pickNewest(target.candidates, compare);
+    for (const { wanted, by } of superseded)
+      outcomes.push({
+        kind: "skipped",
+        wanted,
+        environment: target.environment,
+        path: undefined,
+        skip: { reason: "superseded", by: by.build.sha ?? by.tag },
+      });
+    const mode = input.config.environments[target.environment]?.mode ?? "commit";
+    const prFiles: { file: BatchFile; deployed: Deployed | undefined }[] = [];
+    for (const file of target.files) {
+      const deployed = deployedOf(file, [target.image]).get(target.image);
+      const deployedSha =
+        deployed?.tag === undefined ? undefined : shaFromTag(newest.tagTemplate, deployed.tag);
+      const sameBuild = deployed?.tag === newest.tag && deployed.digest === newest.digest;
+      const verdict = sameBuild
+        ? { accept: false as const, skip: { reason: "already-deployed" as const } }
+        : judgeBuild(
+            deployedSha,
+            deployedSha === undefined || newest.build.sha === undefined
+              ? undefined
+              : compare(fullName(newest.build.repository).toLowerCase(), deployedSha, newest.build.sha),
+          );
+      if (!verdict.accept) {
+        outcomes.push({
+          kind: "skipped",
+          wanted: newest,
+          environment: target.environment,
+          path: file.path,
+          skip: verdict.skip,
+        });
+        continue;
+      }
+      if (mode === "commit") {
+        const list = commitAccepted.get(file) ?? [];
+        list.push({ wanted: newest, environment: target.environment, deployed });
+        commitAccepted.set(file, list);
+      } else prFiles.push({ file, deployed });
+    }
+    if (mode !== "commit" && prFiles.length === 0)
+      settled.push({ environment: target.environment, image: target.image, tag: newest.tag });
+    if (mode !== "commit" && prFiles.length > 0) {
+      const change = writeFiles(
+        prFiles.map(({ file, deployed }) => ({
+          file,
+          accepted: [{ wanted: newest, environment: target.environment, deployed }],
+        })),
+        outcomes,
+      );
+      if (change.writes.length > 0)
+        pullRequests.push({
+          ...change,
+          environment: target.environment,
+          image: target.image,
+          mode,
+          wanted: newest,
+        });
+    }
+  }
+  const commit = writeFiles(
+    [...commitAccepted].map(([file, accepted]) => ({ file, accepted })),
+    outcomes,
+  );
+  return {
+    commit,
+    pullRequests,
+    settled,
+    outcomes: [...outcomes, ...writtenOutcomes(commit), ...pullRequests.flatMap(writtenOutcomes)],
+  };
+}
+
+function writeFiles(
+  files: readonly {
+    file: BatchFile;
+    accepted: readonly { wanted: Wanted; environment: string; deployed: Deployed | undefined }[];
+  }[],
+  outcomes: Outcome[],
+): ChangeSet {
+  const writes: FileWrite[] = [];
+  const updates: FileUpdate[] = [];
+  for (const { file, accepted } of files) {
+    const plan = planFile(
+      file.path,
+      file.text,
+      accepted.map((entry) => entry.wanted),
+    );
+    if (!plan.ok) {
+      for (const entry of accepted)
+        outcomes.push({
+          kind: "skipped",
+          wanted: entry.wanted,
+          environment: entry.environment,
+          path: file.path,
+          skip: plan.skip,
+        });
+      continue;
+    }
+    for (const refused of plan.refused) {
+      const entry = accepted.find((candidate) => candidate.wanted === refused.wanted);
+      if (!entry) continue;
+      outcomes.push({
+        kind: "skipped",
+        wanted: entry.wanted,
+        environment: entry.environment,
+        path: file.path,
+        skip: refused.skip,
+      });
+    }
+    if (!plan.changed) continue;
+    writes.push({ path: file.path, text: plan.text });
+    for (const entry of accepted) {
+      const change = plan.changes.find((candidate) => candidate.image === entry.wanted.image);
+      if (!change) continue;
+      const fromTag = entry.deployed?.tag;
+      updates.push({
+        wanted: entry.wanted,
+        environment: entry.environment,
+        path: file.path,
+        fromTag,
+        fromSha: fromTag === undefined ? undefined : shaFromTag(entry.wanted.tagTemplate, fromTag),
+        line: change.line,
+      });
+    }
+  }
+  return { writes, updates };
+}
+
+function writtenOutcomes(change: ChangeSet): Outcome[] {
+  const byTarget = new Map<string, FileUpdate[]>();
+  for (const update of change.updates) {
+    const key = `${update.environment}\u0000${update.wanted.build.id}\u0000${update.wanted.image}`;
+    byTarget.set(key, [...(byTarget.get(key) ?? []), update]);
+  }
+  return [...byTarget.values()].flatMap(([first, ...rest]) =>
+    first === undefined
+      ? []
+      : [
+          {
+            kind: "written" as const,
+            wanted: first.wanted,
+            environment: first.environment,
+            updates: [first, ...rest],
+          },
+        ],
+  );
+}

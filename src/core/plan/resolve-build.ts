@@ -1,0 +1,42 @@
+import picomatch from "picomatch";
+import { matchSource, renderImageName, renderTag, type Config } from "../../config/index.js";
+import { parseImageRef } from "../image-ref/index.js";
+import { fullName, type Build } from "./build.js";
+import type { Wanted } from "./wanted.js";
+
+/** Why a build does not concern a manifests repository at all (logged, nothing reported). */
+export type Ignored =
+  | { readonly reason: "source-not-configured" }
+  | { readonly reason: "trigger-not-configured"; readonly trigger: Build["trigger"] }
+  | { readonly reason: "workflow-not-configured"; readonly workflow: string | undefined }
+  | { readonly reason: "event-not-configured"; readonly event: string | undefined }
+  | { readonly reason: "no-source-commit" }
+  | { readonly reason: "invalid-image"; readonly message: string };
+
+export type Resolution =
+  { readonly ok: true; readonly wanted: Wanted } | { readonly ok: false; readonly ignored: Ignored };
+
+/** Applies one manifests repository's config to a build: which image and tag it means there, if any. */
+export function resolveBuild(config: Config, build: Build): Resolution {
+  const source = matchSource(config, fullName(build.repository));
+  if (!source) return { ok: false, ignored: { reason: "source-not-configured" } };
+  if (!source.triggers.includes(build.trigger))
+    return { ok: false, ignored: { reason: "trigger-not-configured", trigger: build.trigger } };
+  if (build.sha === undefined) return { ok: false, ignored: { reason: "no-source-commit" } };
+  if (build.trigger === "workflow_run") {
+    if (
+      source.workflows.length > 0 &&
+      !(build.workflowPath && picomatch.isMatch(build.workflowPath, source.workflows))
+    )
+      return { ok: false, ignored: { reason: "workflow-not-configured", workflow: build.workflowPath } };
+    if (!(build.event && source.events.includes(build.event)))
+      return { ok: false, ignored: { reason: "event-not-configured", event: build.event } };
+  }
+  const image =
+    build.image?.name ?? renderImageName(source.image, build.repository.owner, build.repository.name);
+  const tag = build.image?.tag ?? renderTag(source.tag, build.sha);
+  const digest = build.image?.digest;
+  const parsed = parseImageRef(`${image}:${tag}${digest ? `@${digest}` : ""}`);
+  if (!parsed.ok) return { ok: false, ignored: { reason: "invalid-image", message: parsed.error.message } };
+  return { ok: true, wanted: { build, image, tag, digest, tagTemplate: source.tag } };
+}

@@ -1,0 +1,11 @@
+/** Why a build did not reach a file or an environment: data, rendered into logs, statuses and PR bodies. */
+export type PlanSkip =
+  | { readonly reason: "older-than-deployed"; readonly deployedSha: string }
+  | { readonly reason: "diverged-from-deployed"; readonly deployedSha: string }
+  | { readonly reason: "already-deployed" }
+  | { readonly reason: "superseded"; readonly by: string }
+  | { readonly reason: "branch-not-allowed"; readonly branch: string | undefined }
+  | { readonly reason: "unparsable-file"; readonly line: number; readonly message: string }
+  | { readonly reason: "not-written"; readonly line: number | undefined; readonly message: string };
+
+export type SkipReason = PlanSkip["reason"];

@@ -1,0 +1,12 @@
+import type { Build } from "./build.js";
+
+/** A build resolved against one manifests repository's configuration: this image should run this tag. */
+export interface Wanted {
+  readonly build: Build;
+  /** The image name as the manifests refer to it (rendered from the config's template, lowercased). */
+  readonly image: string;
+  readonly tag: string;
+  readonly digest: string | undefined;
+  /** The config's tag template, to read the SHA back from a deployed tag. */
+  readonly tagTemplate: string;
+}

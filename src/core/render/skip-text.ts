@@ -1,0 +1,22 @@
+import type { PlanSkip } from "../plan/skip.js";
+import { shortSha } from "./short-sha.js";
+
+/** One sentence per skip reason, for statuses, logs and pull request bodies. */
+export function skipText(skip: PlanSkip): string {
+  switch (skip.reason) {
+    case "older-than-deployed":
+      return `not deployed: older than the deployed ${shortSha(skip.deployedSha)}`;
+    case "diverged-from-deployed":
+      return `not deployed: does not descend from the deployed ${shortSha(skip.deployedSha)}`;
+    case "already-deployed":
+      return "already deployed";
+    case "superseded":
+      return `not deployed: superseded by ${shortSha(skip.by)}`;
+    case "branch-not-allowed":
+      return `not deployed: branch ${skip.branch ?? "(unknown)"} may not deploy to this environment`;
+    case "unparsable-file":
+      return `not deployed: the manifests file does not parse (line ${skip.line}): ${skip.message}`;
+    case "not-written":
+      return `not deployed: ${skip.message}${skip.line === undefined ? "" : ` (line ${skip.line})`}`;
+  }
+}

@@ -1,0 +1,164 @@
+import { parseConfig, type Config } from "../../src/config/index.js";
+import type { Build } from "../../src/core/plan/build.js";
+import { planBatch, comparisonsForBatch } from "../../src/core/plan/plan-batch.js";
+import type { Comparison } from "../../src/core/plan/verdict.js";
+import { judgeBuild } from "../../src/core/plan/verdict.js";
+import { resolveBuild } from "../../src/core/plan/resolve-build.js";
+
+const CONFIG = `sources:
+  - repositories: ["acme/*"]
+    tag: "sha-{sha:8}"
+environments:
+  dev:
+    paths: ["apps/*/dev/**"]
+    branches: ["**"]
+  prod:
+    paths: ["apps/*/prod/**"]
+    mode: pull-request
+`;
+
+function config(text = CONFIG): Config {
+  const result = parseConfig(text);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.config;
+}
+
+const A = "a".repeat(40);
+const B = "b".repeat(40);
+const C = "c".repeat(40);
+
+function build(sha: string, branch = "main", id = sha): Build {
+  return {
+    trigger: "workflow_run",
+    id,
+    repository: { owner: "acme", name: "web", defaultBranch: "main", htmlUrl: "https://github.com/acme/web" },
+    sha,
+    branch,
+    event: "push",
+    workflowPath: ".github/workflows/build.yml",
+    url: undefined,
+    image: undefined,
+    receivedAt: 0,
+  };
+}
+
+function wanted(sha: string, branch = "main") {
+  const resolution = resolveBuild(config(), build(sha, branch));
+  if (!resolution.ok) throw new Error(resolution.ignored.reason);
+  return resolution.wanted;
+}
+
+const file = (env: string, tag: string) => ({
+  path: `apps/web/${env}/kustomization.yaml`,
+  text: `images:\n  - name: ghcr.io/acme/web\n    newTag: ${tag} # keep\n`,
+  images: ["ghcr.io/acme/web"],
+});
+
+/** `history`: each SHA's ancestors, oldest first (A <- B <- C on main). */
+function lookup(order: string[]) {
+  return (_repo: string, base: string, head: string): Comparison => {
+    const i = order.findIndex((sha) => sha.startsWith(base));
+    const j = order.findIndex((sha) => sha.startsWith(head));
+    if (i === -1 || j === -1) return "unknown";
+    return i === j ? "identical" : i < j ? "ahead" : "behind";
+  };
+}
+
+test.each([
+  [undefined, undefined, true],
+  ["x", "ahead", true],
+  ["x", "identical", false],
+  ["x", "behind", false],
+  ["x", "diverged", false],
+  ["x", "unknown", true],
+] as const)("judgeBuild(deployed %s, %s) accepts: %s", (deployed, comparison, accept) => {
+  expect(judgeBuild(deployed, comparison).accept).toBe(accept);
+});
+
+test("a newer build is written to commit environments and proposed for pull-request ones", () => {
+  const plan = planBatch(
+    {
+      config: config(),
+      wanted: [wanted(B)],
+      files: [file("dev", "sha-aaaaaaaa"), file("prod", "sha-aaaaaaaa")],
+    },
+    lookup([A, B, C]),
+  );
+  expect(plan.commit.writes).toEqual([
+    { path: "apps/web/dev/kustomization.yaml", text: expect.stringContaining("newTag: sha-bbbbbbbb # keep") },
+  ]);
+  expect(
+    plan.pullRequests.map((pr) => [pr.environment, pr.writes[0]!.text.includes("sha-bbbbbbbb")]),
+  ).toEqual([["prod", true]]);
+  expect(plan.commit.updates[0]).toMatchObject({ fromTag: "sha-aaaaaaaa", fromSha: "aaaaaaaa", line: 3 });
+});
+
+test.each([
+  ["an older build", [A, B, C], C, "older-than-deployed"],
+  ["a diverged build", [A, B], "d".repeat(40), "written"],
+  ["the same build", [A, B, C], B, "already-deployed"],
+])("%s is judged against what each file deploys", (_name, order, sha, expected) => {
+  const compare = (repo: string, base: string, head: string): Comparison =>
+    head.startsWith("d") || base.startsWith("d") ? "diverged" : lookup(order)(repo, base, head);
+  const plan = planBatch(
+    {
+      config: config(),
+      wanted: [wanted(sha === C ? A : sha)],
+      files: [file("dev", sha === C ? "sha-cccccccc" : "sha-bbbbbbbb")],
+    },
+    compare,
+  );
+  const outcome = plan.outcomes[0]!;
+  const kind = outcome.kind === "skipped" ? outcome.skip.reason : outcome.kind;
+  expect(kind).toBe(expected === "written" ? "diverged-from-deployed" : expected);
+  expect(plan.commit.writes).toEqual([]);
+});
+
+test("of several builds of one image in a batch, the descendant wins and the others are superseded", () => {
+  const input = {
+    config: config(),
+    wanted: [wanted(C), wanted(A), wanted(B)],
+    files: [file("dev", "sha-00000000")],
+  };
+  const pairs = comparisonsForBatch(input);
+  expect(pairs.length).toBeGreaterThan(0);
+  const plan = planBatch(input, lookup([A, B, C]));
+  expect(plan.commit.writes[0]!.text).toContain("sha-cccccccc");
+  const superseded = plan.outcomes.filter(
+    (outcome) => outcome.kind === "skipped" && outcome.skip.reason === "superseded",
+  );
+  expect(superseded).toHaveLength(2);
+});
+
+test("a feature-branch build reaches only environments whose branches allow it", () => {
+  const plan = planBatch(
+    {
+      config: config(),
+      wanted: [wanted(B, "feature/x")],
+      files: [file("dev", "sha-aaaaaaaa"), file("prod", "sha-aaaaaaaa")],
+    },
+    lookup([A, B]),
+  );
+  expect(plan.commit.writes).toHaveLength(1);
+  expect(plan.pullRequests).toEqual([]);
+  expect(
+    plan.outcomes.some(
+      (outcome) => outcome.kind === "skipped" && outcome.skip.reason === "branch-not-allowed",
+    ),
+  ).toBe(true);
+});
+
+test("a file that does not parse is skipped with its line; the other files are still written", () => {
+  const broken = {
+    path: "apps/web/dev/values.yaml",
+    text: "image: [ghcr.io/acme/web\n",
+    images: ["ghcr.io/acme/web"],
+  };
+  const plan = planBatch(
+    { config: config(), wanted: [wanted(B)], files: [broken, file("dev", "sha-aaaaaaaa")] },
+    lookup([A, B]),
+  );
+  expect(plan.commit.writes.map((write) => write.path)).toEqual(["apps/web/dev/kustomization.yaml"]);
+  const skip = plan.outcomes.find((outcome) => outcome.kind === "skipped");
+  expect(skip).toMatchObject({ path: "apps/web/dev/values.yaml", skip: { reason: "unparsable-file" } });
+});
