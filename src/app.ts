@@ -1,6 +1,169 @@
-import type { ApplicationFunction } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
+import { matchSource, renderImageName } from "./config/index.js";
+import { compareCommits } from "./adapters/github/compare-commits.js";
+import type { Octokit } from "./adapters/github/octokit.js";
+import { repoKey } from "./adapters/github/octokit.js";
+import type { Build } from "./core/plan/build.js";
+import { fullName } from "./core/plan/build.js";
+import { buildFromPackage } from "./handlers/build-from-package.js";
+import { buildFromWorkflowRun, type BuildParse } from "./handlers/build-from-workflow-run.js";
+import { configChanged } from "./handlers/config-changed.js";
+import { registerHealthz } from "./http/healthz.js";
+import { BatchQueue } from "./queue/batch-queue.js";
+import { CompareCache } from "./services/compare-cache.js";
+import { Deployer, type DeployItem } from "./services/deployer.js";
+import { Lru } from "./services/lru.js";
+import { ManifestIndex } from "./services/manifest-index.js";
+import { ManifestsRegistry } from "./services/manifests-registry.js";
+import { Pacer } from "./services/pacer.js";
 
-/** The Probot app: wiring only (handlers, queue, adapters are composed here). */
-export const gitopsImageBot: ApplicationFunction = () => {
-  // Wired in the following commits.
-};
+export interface BotOptions {
+  /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
+  readonly batchWindowMs?: number;
+  /** Content-creating requests allowed per installation (GitHub: 80 a minute, 500 an hour). */
+  readonly contentPerMinute?: number;
+  readonly contentPerHour?: number;
+  readonly registryTtlMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly onCommit?: DeployerOnCommit;
+}
+
+type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
+
+export interface Bot {
+  readonly appFn: ApplicationFunction;
+  /** Resolves when no build is queued or being written. */
+  idle(): Promise<void>;
+}
+
+const DEFAULT_WINDOW_MS = 2000;
+
+/** The app, wired: webhook handlers build a Build, hand it to the per-repository queue, and return. */
+export function createBot(options: BotOptions = {}): Bot {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now);
+  const pacers = new Map<number, Pacer>();
+  const pacer = (installationId: number): Pacer => {
+    let found = pacers.get(installationId);
+    if (!found) {
+      found = new Pacer(options.contentPerMinute ?? 60, options.contentPerHour ?? 450, now);
+      pacers.set(installationId, found);
+    }
+    return found;
+  };
+  const windows = new Map<string, number>();
+  const seenDeliveries = new Lru<string, true>(10_000);
+  let queue: BatchQueue<DeployItem> | undefined;
+  /** Dispatches under way: the webhook is answered at once, the routing runs after. */
+  const dispatching = new Set<Promise<void>>();
+  const inBackground = (log: Context["log"], work: Promise<void>): void => {
+    const tracked = work.catch((error: unknown) => log.error({ err: error }, "could not route the build"));
+    dispatching.add(tracked);
+    void tracked.finally(() => dispatching.delete(tracked));
+  };
+
+  const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
+    if (appOptions) registerHealthz(appOptions);
+    const deployer = new Deployer({
+      auth: async (installationId) => (await app.auth(installationId)) as Octokit,
+      index: new ManifestIndex(),
+      compares: new CompareCache(),
+      pacer,
+      log: app.log,
+      sleep,
+      random: options.random ?? Math.random,
+      ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    });
+    queue = new BatchQueue<DeployItem>(
+      (_key, items) => deployer.run(items),
+      (key) => options.batchWindowMs ?? windows.get(key) ?? DEFAULT_WINDOW_MS,
+      (key, error) =>
+        app.log.error(
+          { err: error, key },
+          "a batch failed; its builds will be retried by the next build or reconciliation",
+        ),
+    );
+    const deployQueue = queue;
+
+    const dispatch = async (context: Context, parse: BuildParse): Promise<void> => {
+      if (!parse.ok) {
+        if ("invalid" in parse)
+          context.log.warn(
+            { event: context.name, delivery: context.id },
+            `payload ignored: ${parse.invalid}`,
+          );
+        else context.log.debug({ event: context.name, delivery: context.id }, `ignored: ${parse.ignored}`);
+        return;
+      }
+      if (seenDeliveries.has(context.id)) {
+        context.log.info({ delivery: context.id }, "delivery seen before: ignored");
+        return;
+      }
+      seenDeliveries.set(context.id, true);
+      const installationId = (context.payload as { installation?: { id?: number } }).installation?.id;
+      if (installationId === undefined) {
+        context.log.warn({ delivery: context.id }, "payload ignored: installation.id is missing");
+        return;
+      }
+      const octokit = context.octokit as Octokit;
+      const build = await onBranch(octokit, parse.build);
+      for (const repo of await registry.list(installationId, octokit)) {
+        const source = repo.config.ok
+          ? matchSource(repo.config.config, fullName(build.repository))
+          : undefined;
+        if (repo.config.ok && !source) continue;
+        const key = `${installationId}:${repoKey(repo)}`;
+        if (repo.config.ok) windows.set(key, repo.config.config.batchWindowSeconds * 1000);
+        const hintImage =
+          build.image?.name ??
+          (source ? renderImageName(source.image, build.repository.owner, build.repository.name) : undefined);
+        deployQueue.add(key, {
+          installationId,
+          repo: { owner: repo.owner, name: repo.name },
+          build,
+          hintImage,
+        });
+      }
+    };
+
+    app.on("workflow_run", async (context) =>
+      inBackground(context.log, dispatch(context, buildFromWorkflowRun(context.payload, context.id, now()))),
+    );
+    app.on("package", async (context) =>
+      inBackground(context.log, dispatch(context, buildFromPackage(context.payload, context.id, now()))),
+    );
+    app.on("push", async (context) => {
+      if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);
+    });
+    app.on("installation_repositories", async (context) =>
+      registry.invalidate(context.payload.installation.id),
+    );
+  };
+
+  return {
+    appFn,
+    idle: async () => {
+      while (dispatching.size > 0 || (queue?.depth ?? 0) > 0) {
+        await Promise.all([...dispatching]);
+        await queue?.idle();
+      }
+      await queue?.idle();
+    },
+  };
+}
+
+/**
+ * A package names its source commit but not its branch: it counts as the default branch's only when
+ * that commit is on the default branch (one compare), so a feature-branch image never reaches prod.
+ */
+async function onBranch(octokit: Octokit, build: Build): Promise<Build> {
+  if (build.trigger !== "package" || build.sha === undefined) return build;
+  const repo = { owner: build.repository.owner, name: build.repository.name };
+  const status = await compareCommits(octokit, repo, build.sha, build.repository.defaultBranch);
+  return status === "ahead" || status === "identical" ? build : { ...build, branch: undefined };
+}
+
+export const gitopsImageBot: ApplicationFunction = createBot().appFn;

@@ -1,0 +1,34 @@
+import type { Build } from "../core/plan/build.js";
+import { firstIssue, workflowRunPayloadSchema } from "./payload-schemas.js";
+
+export type BuildParse =
+  { ok: true; build: Build } | { ok: false; ignored: string } | { ok: false; invalid: string };
+
+/** A `workflow_run` webhook as a Build: only completed, successful runs count. */
+export function buildFromWorkflowRun(payload: unknown, id: string, receivedAt: number): BuildParse {
+  const parsed = workflowRunPayloadSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, invalid: firstIssue(parsed.error) };
+  const { action, repository, workflow_run: run } = parsed.data;
+  if (action !== "completed") return { ok: false, ignored: `action ${action}` };
+  if (run.conclusion !== "success") return { ok: false, ignored: `conclusion ${run.conclusion ?? "none"}` };
+  return {
+    ok: true,
+    build: {
+      trigger: "workflow_run",
+      id,
+      repository: {
+        owner: repository.owner.login,
+        name: repository.name,
+        defaultBranch: repository.default_branch,
+        htmlUrl: repository.html_url,
+      },
+      sha: run.head_sha.toLowerCase(),
+      branch: run.head_branch ?? undefined,
+      event: run.event,
+      workflowPath: run.path,
+      url: run.html_url,
+      image: undefined,
+      receivedAt,
+    },
+  };
+}

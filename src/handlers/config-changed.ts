@@ -1,0 +1,16 @@
+import { CONFIG_PATH } from "../config/index.js";
+
+interface PushLike {
+  commits?: readonly {
+    added?: readonly string[];
+    modified?: readonly string[];
+    removed?: readonly string[];
+  }[];
+}
+
+/** Whether a push touched the configuration file (then the cached list of manifests repositories is stale). */
+export function configChanged(payload: PushLike): boolean {
+  return (payload.commits ?? []).some((commit) =>
+    [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].includes(CONFIG_PATH),
+  );
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/** Permissive schemas of the webhook fields the app reads (GitHub adds fields over time; only these matter). */
+export const repositorySchema = z.object({
+  name: z.string().min(1),
+  owner: z.object({ login: z.string().min(1) }),
+  default_branch: z.string().min(1),
+  html_url: z.string(),
+});
+
+export const shaSchema = z.string().regex(/^[0-9a-f]{40}$/i, "a 40-character commit SHA");
+
+export const workflowRunPayloadSchema = z.object({
+  action: z.string(),
+  repository: repositorySchema,
+  workflow_run: z.object({
+    conclusion: z.string().nullable(),
+    head_sha: shaSchema,
+    head_branch: z.string().nullable(),
+    event: z.string(),
+    path: z.string().optional(),
+    html_url: z.string().optional(),
+  }),
+});
+
+export const packagePayloadSchema = z.object({
+  action: z.string(),
+  repository: repositorySchema,
+  package: z.object({
+    name: z.string().min(1),
+    namespace: z.string().min(1),
+    package_type: z.string(),
+    package_version: z
+      .object({
+        html_url: z.string().optional(),
+        package_url: z.string().optional(),
+        container_metadata: z
+          .object({
+            tag: z.object({ name: z.string(), digest: z.string() }).nullish(),
+            labels: z
+              .object({
+                revision: z.string().optional(),
+                all_labels: z.record(z.string(), z.string()).optional(),
+              })
+              .nullish(),
+          })
+          .nullish(),
+      })
+      .nullish(),
+  }),
+});
+
+/** The first problem of a failed parse, as `path: message`, for one clear log line. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join(".") || "(payload)"}: ${issue.message}` : "invalid payload";
+}

@@ -1,0 +1,366 @@
+import { CONFIG_PATH, environmentsForPath, shaFromTag, type Config } from "../config/index.js";
+import { createCommit } from "../adapters/github/create-commit.js";
+import { listTree } from "../adapters/github/list-tree.js";
+import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
+import { readBlobs } from "../adapters/github/read-blobs.js";
+import { readSnapshot, type Snapshot } from "../adapters/github/read-snapshot.js";
+import { fullName, type Build } from "../core/plan/build.js";
+import { deployedImages } from "../core/plan/deployed.js";
+import {
+  comparisonsForBatch,
+  planBatch,
+  type BatchFile,
+  type BatchPlan,
+  type PullRequestChange,
+} from "../core/plan/plan-batch.js";
+import { pullRequestBranch } from "../core/render/pull-request-text.js";
+import { resolveBuild } from "../core/plan/resolve-build.js";
+import type { Wanted } from "../core/plan/wanted.js";
+import { commitMessage } from "../core/render/commit-message.js";
+import { skipText } from "../core/render/skip-text.js";
+import type { CompareCache } from "./compare-cache.js";
+import { loadConfig } from "./load-config.js";
+import type { ManifestIndex } from "./manifest-index.js";
+import type { Pacer } from "./pacer.js";
+import { reportConfigProblems } from "./report-config-problems.js";
+import { reportOutcomes, type Reported } from "./reporter.js";
+import { retryDelayMs } from "./transient.js";
+import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } from "./pull-requests.js";
+import { Lru } from "./lru.js";
+
+export interface DeployItem {
+  readonly installationId: number;
+  readonly repo: RepoId;
+  readonly build: Build;
+  /** The image this build most likely means here (from the cached config): read its files with the head. */
+  readonly hintImage: string | undefined;
+}
+
+export interface Logger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface DeployerDeps {
+  readonly auth: (installationId: number) => Promise<Octokit>;
+  readonly index: ManifestIndex;
+  readonly compares: CompareCache;
+  readonly pacer: (installationId: number) => Pacer;
+  readonly log: Logger;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  /** Called after each landed commit with the builds it carried (for metrics and benchmarks). */
+  readonly onCommit?: (event: { repo: RepoId; oid: string; builds: readonly Build[] }) => void;
+}
+
+const MAX_STALE_RETRIES = 6;
+const MAX_TRANSIENT_RETRIES = 5;
+
+type Attempt =
+  { kind: "done"; reported: Reported[]; config: Config } | { kind: "stale" } | { kind: "stopped" };
+
+/**
+ * One batch for one manifests repository: read once, plan purely, write one commit guarded by the head
+ * it was planned on; when the head moved, read and plan again (bounded, with jitter); then report.
+ */
+export class Deployer {
+  private readonly reportedConfigs = new Lru<string, true>(1000);
+
+  constructor(private readonly deps: DeployerDeps) {}
+
+  async run(items: readonly DeployItem[]): Promise<void> {
+    const first = items[0];
+    if (!first) return;
+    const octokit = await this.deps.auth(first.installationId);
+    let stale = 0;
+    let transient = 0;
+    for (;;) {
+      let attempt: Attempt;
+      try {
+        attempt = await this.attempt(octokit, first.installationId, first.repo, items);
+      } catch (error) {
+        const delay = retryDelayMs(error, ++transient);
+        if (delay === undefined || transient > MAX_TRANSIENT_RETRIES) throw error;
+        this.deps.log.warn(
+          { repo: repoKey(first.repo), delay, err: error },
+          "GitHub call failed; retrying the batch",
+        );
+        await this.deps.sleep(delay);
+        continue;
+      }
+      if (attempt.kind === "stale") {
+        if (++stale > MAX_STALE_RETRIES)
+          throw new Error(
+            `${repoKey(first.repo)}: the branch kept moving; gave up after ${MAX_STALE_RETRIES} attempts`,
+          );
+        await this.deps.sleep(Math.round((100 + this.deps.random() * 400) * stale));
+        continue;
+      }
+      if (attempt.kind === "done") {
+        const pacer = this.deps.pacer(first.installationId);
+        await reportOutcomes(octokit, pacer, first.repo, attempt.reported, attempt.config.report);
+      }
+      return;
+    }
+  }
+
+  private async attempt(
+    octokit: Octokit,
+    installationId: number,
+    repo: RepoId,
+    items: readonly DeployItem[],
+  ): Promise<Attempt> {
+    const key = repoKey(repo);
+    const hints = [...new Set(items.flatMap((item) => (item.hintImage ? [item.hintImage] : [])))];
+    let snapshot = await readSnapshot(
+      octokit,
+      repo,
+      CONFIG_PATH,
+      undefined,
+      this.deps.index.likelyPaths(key, hints),
+    );
+    if (!snapshot?.config) {
+      this.deps.log.warn({ repo: key }, "no configuration file on the default branch: nothing deployed");
+      return { kind: "stopped" };
+    }
+    const loaded = await loadConfig(octokit, repo, snapshot.config.text);
+    if (!loaded.ok) {
+      this.deps.log.error(
+        { repo: key, problems: loaded.problems },
+        "invalid configuration: nothing deployed until it is fixed",
+      );
+      const reportKey = `${key}@${snapshot.config.oid}`;
+      if (!this.reportedConfigs.has(reportKey)) {
+        this.reportedConfigs.set(reportKey, true);
+        const headSha = snapshot.branch === snapshot.defaultBranch ? snapshot.headOid : snapshot.headOid;
+        await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, headSha, loaded.problems);
+      }
+      return { kind: "stopped" };
+    }
+    const config = loaded.config;
+    if (config.branch !== undefined && config.branch !== snapshot.branch) {
+      snapshot = await readSnapshot(
+        octokit,
+        repo,
+        CONFIG_PATH,
+        config.branch,
+        this.deps.index.likelyPaths(key, hints),
+      );
+      if (!snapshot) {
+        this.deps.log.error(
+          { repo: key, branch: config.branch },
+          "the configured branch does not exist: nothing deployed",
+        );
+        return { kind: "stopped" };
+      }
+    }
+
+    const wanted: Wanted[] = [];
+    for (const item of items) {
+      const resolution = resolveBuild(config, item.build);
+      if (resolution.ok) wanted.push(resolution.wanted);
+      else
+        this.deps.log.info(
+          { repo: key, build: item.build.id, ...resolution.ignored },
+          "build ignored for this manifests repository",
+        );
+    }
+    if (wanted.length === 0) return { kind: "done", reported: [], config };
+
+    const files = await this.batchFiles(octokit, repo, snapshot, config, wanted);
+    const input = { config, wanted, files };
+    await this.deps.compares.fetch(octokit, comparisonsForBatch(input));
+    const plan = planBatch(input, this.deps.compares.lookup);
+    this.logSkips(key, plan);
+
+    const reported: Reported[] = [];
+    if (plan.commit.writes.length > 0) {
+      await this.deps.pacer(installationId).take(true);
+      const result = await createCommit(
+        octokit,
+        repo,
+        snapshot.branch,
+        snapshot.headOid,
+        commitMessage(plan.commit.updates),
+        plan.commit.writes,
+      );
+      if (!result.ok) return { kind: "stale" };
+      this.deps.index.committed(key, snapshot.treeOid, result.treeOid, plan.commit.writes);
+      this.deps.log.info(
+        {
+          repo: key,
+          commit: result.oid,
+          files: plan.commit.writes.length,
+          builds: plan.commit.updates.length,
+        },
+        "committed",
+      );
+      this.deps.onCommit?.({
+        repo,
+        oid: result.oid,
+        builds: [...new Set(plan.commit.updates.map((update) => update.wanted.build))],
+      });
+      for (const outcome of plan.outcomes)
+        if (
+          outcome.kind === "written" &&
+          outcome.updates.some((update) => plan.commit.updates.includes(update))
+        )
+          reported.push({
+            outcome,
+            landing: { kind: "commit", url: result.url, label: result.oid.slice(0, 7) },
+          });
+    }
+    const pacer = this.deps.pacer(installationId);
+    const base = { branch: snapshot.branch, headOid: snapshot.headOid };
+    for (const change of plan.pullRequests) {
+      const branch = pullRequestBranch(change.environment, change.image);
+      const open = await readOpenPull(
+        octokit,
+        repo,
+        branch,
+        change.writes.map((write) => write.path),
+      );
+      const newer = open ? await this.newerInPull(octokit, open, change) : undefined;
+      const written = plan.outcomes.filter(
+        (outcome) =>
+          outcome.kind === "written" &&
+          outcome.environment === change.environment &&
+          outcome.wanted === change.wanted,
+      );
+      if (newer) {
+        for (const { wanted, environment } of written)
+          reported.push({
+            outcome: {
+              kind: "skipped",
+              wanted,
+              environment,
+              path: undefined,
+              skip: { reason: "superseded", by: newer },
+            },
+            landing: undefined,
+          });
+        continue;
+      }
+      const mergeMethod = config.environments[change.environment]?.mergeMethod ?? "squash";
+      const landing = await upsertPullRequest(
+        octokit,
+        pacer,
+        this.deps.log,
+        repo,
+        base,
+        change,
+        mergeMethod,
+        open,
+      );
+      if (landing === "stale") return { kind: "stale" };
+      this.deps.log.info(
+        { repo: key, pull: landing.number, environment: change.environment, image: change.image },
+        "pull request up to date",
+      );
+      for (const outcome of written)
+        reported.push({
+          outcome,
+          landing: { kind: "pull-request", url: landing.url, label: `#${landing.number}` },
+        });
+    }
+    for (const settled of plan.settled) {
+      const open = await readOpenPull(
+        octokit,
+        repo,
+        pullRequestBranch(settled.environment, settled.image),
+        [],
+      );
+      if (open)
+        await closeObsoletePull(
+          octokit,
+          pacer,
+          repo,
+          open,
+          `${settled.image} already runs ${settled.tag} (or a newer build) in ${settled.environment} on ${snapshot.branch}`,
+        );
+    }
+    for (const outcome of plan.outcomes)
+      if (outcome.kind === "skipped") reported.push({ outcome, landing: undefined });
+    return { kind: "done", reported, config };
+  }
+
+  /** The build an open pull request carries when it descends from the change's build (then it stays). */
+  private async newerInPull(
+    octokit: Octokit,
+    open: OpenPull,
+    change: PullRequestChange,
+  ): Promise<string | undefined> {
+    const sha = change.wanted.build.sha;
+    if (sha === undefined) return undefined;
+    const repo = fullName(change.wanted.build.repository).toLowerCase();
+    for (const [path, text] of open.texts) {
+      const tag = deployedImages(path, text, [change.image]).get(change.image)?.tag;
+      const pullSha = tag === undefined ? undefined : shaFromTag(change.wanted.tagTemplate, tag);
+      if (pullSha === undefined || sha.startsWith(pullSha)) continue;
+      await this.deps.compares.fetch(octokit, [{ repo, base: sha, head: pullSha }]);
+      if (this.deps.compares.lookup(repo, sha, pullSha) === "ahead") return pullSha;
+    }
+    return undefined;
+  }
+
+  /** The texts of every file that refers to a wanted image, in the environments' paths, at the snapshot's head. */
+  private async batchFiles(
+    octokit: Octokit,
+    repo: RepoId,
+    snapshot: Snapshot,
+    config: Config,
+    wanted: readonly Wanted[],
+  ): Promise<BatchFile[]> {
+    const images = [...new Set(wanted.map((entry) => entry.image))];
+    const reader = {
+      listTree: (treeOid: string) => listTree(octokit, repo, treeOid),
+      readBlobs: (oids: readonly string[]) => readBlobs(octokit, repo, oids),
+    };
+    const byImage = await this.deps.index.filesFor(
+      repoKey(repo),
+      snapshot.treeOid,
+      reader,
+      images,
+      (path) => environmentsForPath(config, path).length > 0,
+      snapshot.files,
+    );
+    const files = new Map<string, { oid: string; images: string[] }>();
+    for (const [image, list] of byImage)
+      for (const file of list) {
+        const entry = files.get(file.path) ?? { oid: file.oid, images: [] };
+        entry.images.push(image);
+        files.set(file.path, entry);
+      }
+    const texts = new Map<string, string>();
+    const missing: string[] = [];
+    for (const [path, { oid }] of files) {
+      const known = snapshot.files.get(path);
+      const text = known?.oid === oid ? known.text : this.deps.index.text(oid);
+      if (text === undefined) missing.push(oid);
+      else texts.set(oid, text);
+    }
+    if (missing.length > 0)
+      for (const [oid, text] of await readBlobs(octokit, repo, missing)) texts.set(oid, text);
+    return [...files].flatMap(([path, { oid, images: fileImages }]) => {
+      const text = texts.get(oid);
+      return text === undefined ? [] : [{ path, text, images: fileImages }];
+    });
+  }
+
+  private logSkips(key: string, plan: BatchPlan): void {
+    for (const outcome of plan.outcomes)
+      if (outcome.kind === "skipped")
+        this.deps.log.info(
+          {
+            repo: key,
+            build: outcome.wanted.build.id,
+            image: outcome.wanted.image,
+            environment: outcome.environment,
+            path: outcome.path,
+            reason: outcome.skip.reason,
+          },
+          skipText(outcome.skip),
+        );
+  }
+}

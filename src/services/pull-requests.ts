@@ -1,0 +1,221 @@
+import type { Octokit, RepoId } from "../adapters/github/octokit.js";
+import { createCommit } from "../adapters/github/create-commit.js";
+import { graphqlErrorTypes } from "../adapters/github/graphql-errors.js";
+import { statusOf } from "../adapters/github/compare-commits.js";
+import type { PullRequestChange } from "../core/plan/plan-batch.js";
+import { pullRequestBranch, pullRequestText } from "../core/render/pull-request-text.js";
+import type { Logger } from "./deployer.js";
+import type { Pacer } from "./pacer.js";
+
+export interface OpenPull {
+  readonly number: number;
+  readonly id: string;
+  readonly url: string;
+  readonly headOid: string;
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+interface PullAnswer {
+  repository: {
+    pullRequests: { nodes: { number: number; id: string; url: string; headRefOid: string }[] };
+    ref: { target: Record<string, { object: { text: string | null } | null } | null> } | null;
+  } | null;
+}
+
+/** The open pull request on a bot branch, with the texts of `paths` on its head (one GraphQL read). */
+export async function readOpenPull(
+  octokit: Octokit,
+  repo: RepoId,
+  branch: string,
+  paths: readonly string[],
+): Promise<OpenPull | undefined> {
+  const variables: Record<string, string> = {
+    owner: repo.owner,
+    name: repo.name,
+    branch,
+    qualified: `refs/heads/${branch}`,
+  };
+  const declarations = ["$owner: String!", "$name: String!", "$branch: String!", "$qualified: String!"];
+  const files = paths.map((path, index) => {
+    variables[`p${index}`] = path;
+    declarations.push(`$p${index}: String!`);
+    return `f${index}: file(path: $p${index}) { object { ... on Blob { text } } }`;
+  });
+  const answer = await octokit.graphql<PullAnswer>(
+    `query(${declarations.join(", ")}) { repository(owner: $owner, name: $name) {
+      pullRequests(headRefName: $branch, states: OPEN, first: 1) { nodes { number id url headRefOid } }
+      ref(qualifiedName: $qualified) { target { ... on Commit { oid ${files.join(" ")} } } }
+    } }`,
+    variables,
+  );
+  const pull = answer.repository?.pullRequests.nodes[0];
+  if (!pull) return undefined;
+  const texts = new Map<string, string>();
+  paths.forEach((path, index) => {
+    const text = answer.repository?.ref?.target[`f${index}`]?.object?.text;
+    if (typeof text === "string") texts.set(path, text);
+  });
+  return { number: pull.number, id: pull.id, url: pull.url, headOid: pull.headRefOid, texts };
+}
+
+export interface PullLanding {
+  readonly url: string;
+  readonly number: number;
+}
+
+/**
+ * Upserts the living pull request of one (environment, image): its branch is reset to the base head and
+ * carries exactly one commit with the change, so it never conflicts and always shows only this change.
+ * In auto-merge mode, native auto-merge is enabled; when GitHub says the PR can merge now, it is merged.
+ */
+export async function upsertPullRequest(
+  octokit: Octokit,
+  pacer: Pacer,
+  log: Logger,
+  repo: RepoId,
+  base: { branch: string; headOid: string },
+  change: PullRequestChange,
+  mergeMethod: "merge" | "squash" | "rebase",
+  open: OpenPull | undefined,
+): Promise<PullLanding | "stale"> {
+  const branch = pullRequestBranch(change.environment, change.image);
+  const text = pullRequestText(change);
+  const upToDate = open && change.writes.every((write) => open.texts.get(write.path) === write.text);
+  let headOid = open?.headOid ?? base.headOid;
+  if (!upToDate) {
+    await pacer.take(true);
+    await moveBranch(octokit, repo, branch, base.headOid, open !== undefined);
+    await pacer.take(true);
+    const commit = await createCommit(
+      octokit,
+      repo,
+      branch,
+      base.headOid,
+      { headline: text.title, body: "" },
+      change.writes,
+    );
+    if (!commit.ok) return "stale";
+    headOid = commit.oid;
+  }
+  let pull: { number: number; url: string; id: string };
+  if (open) {
+    pull = open;
+    if (!upToDate) {
+      await pacer.take(true);
+      await octokit.rest.pulls.update({
+        owner: repo.owner,
+        repo: repo.name,
+        pull_number: open.number,
+        title: text.title,
+        body: text.body,
+      });
+    }
+  } else {
+    await pacer.take(true);
+    const { data } = await octokit.rest.pulls.create({
+      owner: repo.owner,
+      repo: repo.name,
+      head: branch,
+      base: base.branch,
+      title: text.title,
+      body: text.body,
+    });
+    pull = { number: data.number, url: data.html_url, id: data.node_id };
+  }
+  if (change.mode === "auto-merge" && !upToDate)
+    await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod);
+  return { url: pull.url, number: pull.number };
+}
+
+async function moveBranch(
+  octokit: Octokit,
+  repo: RepoId,
+  branch: string,
+  sha: string,
+  exists: boolean,
+): Promise<void> {
+  const ref = { owner: repo.owner, repo: repo.name };
+  if (exists) {
+    await octokit.rest.git.updateRef({ ...ref, ref: `heads/${branch}`, sha, force: true });
+    return;
+  }
+  try {
+    await octokit.rest.git.createRef({ ...ref, ref: `refs/heads/${branch}`, sha });
+  } catch (error) {
+    // A branch left by a closed pull request: reuse it.
+    if (statusOf(error) !== 422) throw error;
+    await octokit.rest.git.updateRef({ ...ref, ref: `heads/${branch}`, sha, force: true });
+  }
+}
+
+const MERGE_METHODS = { merge: "MERGE", squash: "SQUASH", rebase: "REBASE" } as const;
+
+async function autoMerge(
+  octokit: Octokit,
+  pacer: Pacer,
+  log: Logger,
+  repo: RepoId,
+  pull: { number: number; id: string },
+  headOid: string,
+  mergeMethod: "merge" | "squash" | "rebase",
+): Promise<void> {
+  try {
+    await pacer.take(true);
+    await octokit.graphql(
+      `mutation($input: EnablePullRequestAutoMergeInput!) { enablePullRequestAutoMerge(input: $input) { clientMutationId } }`,
+      {
+        input: { pullRequestId: pull.id, mergeMethod: MERGE_METHODS[mergeMethod], expectedHeadOid: headOid },
+      },
+    );
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // GitHub refuses auto-merge for a pull request that could merge right now: merge it directly.
+    if (!(graphqlErrorTypes(error).includes("UNPROCESSABLE") && /clean status/i.test(message))) {
+      log.warn(
+        { repo: `${repo.owner}/${repo.name}`, pull: pull.number, err: error },
+        "could not enable auto-merge; the pull request waits for a person",
+      );
+      return;
+    }
+    try {
+      await pacer.take(true);
+      await octokit.rest.pulls.merge({
+        owner: repo.owner,
+        repo: repo.name,
+        pull_number: pull.number,
+        sha: headOid,
+        merge_method: mergeMethod,
+        request: { retries: 0 },
+      });
+    } catch (mergeError) {
+      log.warn(
+        { repo: `${repo.owner}/${repo.name}`, pull: pull.number, err: mergeError },
+        "could not merge the pull request; it stays open",
+      );
+    }
+  }
+}
+
+/** A living pull request whose change reached the base another way: closed, with a comment saying so. */
+export async function closeObsoletePull(
+  octokit: Octokit,
+  pacer: Pacer,
+  repo: RepoId,
+  open: OpenPull,
+  why: string,
+): Promise<void> {
+  await pacer.take(true);
+  await octokit.rest.issues.createComment({
+    owner: repo.owner,
+    repo: repo.name,
+    issue_number: open.number,
+    body: `Closing: ${why}.`,
+  });
+  await pacer.take(true);
+  await octokit.rest.pulls.update({
+    owner: repo.owner,
+    repo: repo.name,
+    pull_number: open.number,
+    state: "closed",
+  });
+}

@@ -1,0 +1,42 @@
+import type { ConfigProblem } from "../config/index.js";
+import type { Octokit, RepoId } from "../adapters/github/octokit.js";
+import type { Pacer } from "./pacer.js";
+
+export const CONFIG_CHECK_NAME = "gitops-image-bot: configuration";
+
+/**
+ * An invalid configuration becomes one failing check run on the default branch's head commit, with an
+ * annotation per problem (file, line, message and fix), where people look when deploys stop.
+ */
+export async function reportConfigProblems(
+  octokit: Octokit,
+  pacer: Pacer,
+  repo: RepoId,
+  headSha: string,
+  problems: readonly ConfigProblem[],
+): Promise<void> {
+  const lines = problems.map(
+    (problem) =>
+      `- ${problem.file}:${problem.line}:${problem.column}: ${problem.message}. Fix: ${problem.fix}`,
+  );
+  await pacer.take(true);
+  await octokit.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.name,
+    name: CONFIG_CHECK_NAME,
+    head_sha: headSha,
+    status: "completed",
+    conclusion: "failure",
+    output: {
+      title: `${problems.length} problem${problems.length === 1 ? "" : "s"} in the configuration: nothing is deployed until fixed`,
+      summary: lines.join("\n"),
+      annotations: problems.slice(0, 50).map((problem) => ({
+        path: problem.file,
+        start_line: problem.line,
+        end_line: problem.line,
+        annotation_level: "failure" as const,
+        message: `${problem.message}. Fix: ${problem.fix}`,
+      })),
+    },
+  });
+}
