@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   prettier,
   {
-    files: ["test/**/*.ts", "bench/**/*.ts", "twin/**/*.ts"],
+    files: ["test/**/*.ts", "bench/**/*.ts", "twin/**/*.ts", "examples/**/*.ts"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
   },
   {

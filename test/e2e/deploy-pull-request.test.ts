@@ -1,0 +1,142 @@
+import { jest } from "@jest/globals";
+import { overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
+
+const ZERO = "0000000000000000000000000000000000000000";
+const DEV = "apps/web/overlays/dev/kustomization.yaml";
+const PROD = "apps/web/overlays/prod/kustomization.yaml";
+const QA = "apps/web/overlays/qa/kustomization.yaml";
+const BRANCH = "gitops-image-bot/prod/ghcr.io-acme-web";
+
+const CONFIG = `sources:
+  - repositories: ["acme/*"]
+environments:
+  dev:
+    paths: ["apps/*/overlays/dev/**"]
+  qa:
+    paths: ["apps/*/overlays/qa/**"]
+    mode: auto-merge
+  prod:
+    paths: ["apps/*/overlays/prod/**"]
+    mode: pull-request
+    branches: [main]
+`;
+
+// Each test drives the real server and a git-backed twin through several batches.
+jest.setTimeout(30_000);
+
+let bot: BotHarness;
+
+async function start(requiredChecks: string[] = []): Promise<void> {
+  bot = await startBot([
+    {
+      name: "manifests",
+      allowAutoMerge: true,
+      requiredChecks,
+      files: [
+        { path: ".github/gitops-image-bot.yml", content: CONFIG },
+        { path: DEV, content: overlay("ghcr.io/acme/web", ZERO) },
+        { path: QA, content: overlay("ghcr.io/acme/web", ZERO) },
+        { path: PROD, content: overlay("ghcr.io/acme/web", ZERO, " # prod") },
+      ],
+    },
+    sourceRepo("web"),
+  ]);
+}
+
+afterEach(async () => {
+  const violations = [...bot.twin.violations];
+  await bot.close();
+  expect(violations).toEqual([]);
+});
+
+/** The pull requests for prod's web image (qa's auto-merged ones are left out). */
+function pulls(state?: "open" | "closed") {
+  const repo = bot.repo("acme", "manifests");
+  return [...repo.issues.values()].filter(
+    (issue) => issue.pull?.headRef === BRANCH && (state === undefined || issue.state === state),
+  );
+}
+
+async function deploy(sha: string): Promise<void> {
+  await bot.send("workflow_run", bot.workflowRun("web", sha));
+  await bot.idle();
+}
+
+test("prod gets one pull request on a stable branch; dev is committed; qa auto-merges at once when it can", async () => {
+  await start();
+  const sha = await bot.commitSource("web");
+  await deploy(sha);
+
+  expect(await bot.file("acme", "manifests", DEV)).toBe(overlay("ghcr.io/acme/web", sha));
+  // qa: auto-merge was refused because the PR could merge right now, so the app merged it directly.
+  expect(await bot.file("acme", "manifests", QA)).toBe(overlay("ghcr.io/acme/web", sha));
+  // prod: untouched on main, proposed in an open pull request.
+  expect(await bot.file("acme", "manifests", PROD)).toBe(overlay("ghcr.io/acme/web", ZERO, " # prod"));
+  expect(await bot.file("acme", "manifests", PROD, BRANCH)).toBe(overlay("ghcr.io/acme/web", sha, " # prod"));
+  const open = pulls("open");
+  expect(open).toHaveLength(1);
+  expect(open[0]!.title).toBe(`deploy web ${sha.slice(0, 7)} to prod`);
+  expect(open[0]!.body).toContain(`| \`${PROD}\` | \`${ZERO}\` | \`${sha}\``);
+  expect(open[0]!.body).toContain(`/acme/web/commit/${sha}`);
+  // The source commit says where each environment's tag went.
+  const statuses = bot.repo("acme", "web").statuses.filter((status) => status.sha === sha);
+  expect(statuses.map((status) => [status.context, status.state]).sort()).toEqual([
+    ["gitops-image-bot/dev", "success"],
+    ["gitops-image-bot/prod", "success"],
+    ["gitops-image-bot/qa", "success"],
+  ]);
+  expect(statuses.find((status) => status.context === "gitops-image-bot/prod")!.targetUrl).toBe(
+    `${bot.twin.urls.web}/acme/manifests/pull/${open[0]!.number}`,
+  );
+  // One deployment per environment, each with a status saying where the tag went.
+  const deployments = [...bot.repo("acme", "web").deployments.values()];
+  expect(deployments.map((deployment) => deployment.environment).sort()).toEqual(["dev", "prod", "qa"]);
+  expect(deployments.every((deployment) => deployment.statuses.length === 1)).toBe(true);
+});
+
+test("a newer build updates the same pull request; an older one never overwrites it", async () => {
+  await start();
+  const first = await bot.commitSource("web");
+  const second = await bot.commitSource("web");
+  await deploy(first);
+  await deploy(second);
+  expect(pulls()).toHaveLength(1);
+  expect(await bot.file("acme", "manifests", PROD, BRANCH)).toBe(
+    overlay("ghcr.io/acme/web", second, " # prod"),
+  );
+  expect(pulls("open")[0]!.title).toBe(`deploy web ${second.slice(0, 7)} to prod`);
+
+  await deploy(first); // late redelivery of the older build, new delivery id
+  expect(await bot.file("acme", "manifests", PROD, BRANCH)).toBe(
+    overlay("ghcr.io/acme/web", second, " # prod"),
+  );
+  expect(pulls()).toHaveLength(1);
+});
+
+test("the pull request closes itself when its change reached the base another way", async () => {
+  await start();
+  const sha = await bot.commitSource("web");
+  await deploy(sha);
+  expect(pulls("open")).toHaveLength(1);
+  const manifests = bot.repo("acme", "manifests");
+  await bot.twin.store.commitFiles(
+    manifests,
+    "main",
+    [{ path: PROD, content: overlay("ghcr.io/acme/web", sha, " # prod") }],
+    "hand-deploy",
+  );
+  await deploy(sha); // the same build again, e.g. a re-run
+  expect(pulls("open")).toHaveLength(0);
+  expect(pulls("closed")).toHaveLength(1);
+});
+
+test("auto-merge waits for required checks instead of merging", async () => {
+  await start(["ci"]);
+  const sha = await bot.commitSource("web");
+  await deploy(sha);
+  expect(await bot.file("acme", "manifests", QA)).toBe(overlay("ghcr.io/acme/web", ZERO));
+  const qa = [...bot.repo("acme", "manifests").issues.values()].find(
+    (issue) => issue.pull!.headRef === "gitops-image-bot/qa/ghcr.io-acme-web",
+  );
+  expect(qa?.pull?.autoMerge?.mergeMethod).toBe("SQUASH");
+});
