@@ -1,5 +1,4 @@
-// `npm run demo`: the set-image command on a copy of examples/manifests, with no GitHub account.
-// (The GitHub App flow joins this demo once the GitHub twin exists.)
+// `npm run demo:cli`: the set-image command on a copy of examples/manifests, with no GitHub account.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
