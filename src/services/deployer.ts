@@ -133,8 +133,13 @@ export class Deployer {
       const reportKey = `${key}@${snapshot.config.oid}`;
       if (!this.reportedConfigs.has(reportKey)) {
         this.reportedConfigs.set(reportKey, true);
-        const headSha = snapshot.branch === snapshot.defaultBranch ? snapshot.headOid : snapshot.headOid;
-        await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, headSha, loaded.problems);
+        await reportConfigProblems(
+          octokit,
+          this.deps.pacer(installationId),
+          repo,
+          snapshot.headOid,
+          loaded.problems,
+        );
       }
       return { kind: "stopped" };
     }

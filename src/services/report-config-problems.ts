@@ -1,4 +1,4 @@
-import type { ConfigProblem } from "../config/index.js";
+import { CONFIG_PATH, type ConfigProblem } from "../config/index.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import type { Pacer } from "./pacer.js";
 
@@ -30,13 +30,17 @@ export async function reportConfigProblems(
     output: {
       title: `${problems.length} problem${problems.length === 1 ? "" : "s"} in the configuration: nothing is deployed until fixed`,
       summary: lines.join("\n"),
-      annotations: problems.slice(0, 50).map((problem) => ({
-        path: problem.file,
-        start_line: problem.line,
-        end_line: problem.line,
-        annotation_level: "failure" as const,
-        message: `${problem.message}. Fix: ${problem.fix}`,
-      })),
+      // GitHub takes at most 50 annotations per request, on paths of this repository only.
+      annotations: problems
+        .filter((problem) => problem.file === CONFIG_PATH)
+        .slice(0, 50)
+        .map((problem) => ({
+          path: problem.file,
+          start_line: problem.line,
+          end_line: problem.line,
+          annotation_level: "failure" as const,
+          message: `${problem.message}. Fix: ${problem.fix}`,
+        })),
     },
   });
 }

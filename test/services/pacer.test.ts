@@ -1,0 +1,65 @@
+import { jest } from "@jest/globals";
+import { Pacer } from "../../src/services/pacer.js";
+import { BatchQueue } from "../../src/queue/batch-queue.js";
+
+beforeEach(() => jest.useFakeTimers({ now: 0 }));
+afterEach(() => jest.useRealTimers());
+
+test("the pacer lets `perMinute` requests through, then waits for the window to slide", async () => {
+  const pacer = new Pacer(3, 100, Date.now);
+  const sent: number[] = [];
+  const takes = Array.from({ length: 5 }, () => pacer.take().then(() => sent.push(Date.now())));
+  await jest.advanceTimersByTimeAsync(0);
+  expect(sent).toEqual([0, 0, 0]);
+  await jest.advanceTimersByTimeAsync(60_000);
+  await Promise.all(takes);
+  expect(sent).toEqual([0, 0, 0, 60_000, 60_000]);
+});
+
+test("writes jump ahead of waiting reports", async () => {
+  const pacer = new Pacer(1, 100, Date.now);
+  const order: string[] = [];
+  await pacer.take();
+  const report = pacer.take().then(() => order.push("report"));
+  const write = pacer.take(true).then(() => order.push("write"));
+  await jest.advanceTimersByTimeAsync(60_000);
+  await write;
+  expect(order).toEqual(["write"]);
+  await jest.advanceTimersByTimeAsync(60_000);
+  await report;
+  expect(order).toEqual(["write", "report"]);
+});
+
+test("the hourly budget holds even when the minute allows more", async () => {
+  const pacer = new Pacer(10, 4, Date.now);
+  const sent: number[] = [];
+  const takes = Array.from({ length: 5 }, () => pacer.take().then(() => sent.push(Date.now())));
+  await jest.advanceTimersByTimeAsync(3_600_000);
+  await Promise.all(takes);
+  expect(sent).toEqual([0, 0, 0, 0, 3_600_000]);
+});
+
+test("the queue coalesces a key's items within the window and runs keys independently", async () => {
+  const batches: [string, number[]][] = [];
+  const queue = new BatchQueue<number>(
+    async (key, items) => {
+      batches.push([key, items]);
+    },
+    () => 2000,
+    () => undefined,
+  );
+  queue.add("a", 1);
+  await jest.advanceTimersByTimeAsync(1000);
+  queue.add("a", 2);
+  queue.add("b", 3);
+  await jest.advanceTimersByTimeAsync(1000);
+  expect(batches).toEqual([["a", [1, 2]]]);
+  await jest.advanceTimersByTimeAsync(1000);
+  expect(batches).toEqual([
+    ["a", [1, 2]],
+    ["b", [3]],
+  ]);
+  const idle = queue.idle();
+  await jest.advanceTimersByTimeAsync(0);
+  await expect(idle).resolves.toBeUndefined();
+});
