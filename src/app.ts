@@ -57,6 +57,7 @@ export function createBot(options: BotOptions = {}): Bot {
   const windows = new Map<string, number>();
   const seenDeliveries = new Lru<string, true>(10_000);
   let queue: BatchQueue<DeployItem> | undefined;
+  let deployerRef: Deployer | undefined;
   /** Dispatches under way: the webhook is answered at once, the routing runs after. */
   const dispatching = new Set<Promise<void>>();
   const inBackground = (log: Context["log"], work: Promise<void>): void => {
@@ -77,6 +78,7 @@ export function createBot(options: BotOptions = {}): Bot {
       random: options.random ?? Math.random,
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
+    deployerRef = deployer;
     queue = new BatchQueue<DeployItem>(
       (_key, items) => deployer.run(items),
       (key) => options.batchWindowMs ?? windows.get(key) ?? DEFAULT_WINDOW_MS,
@@ -151,6 +153,7 @@ export function createBot(options: BotOptions = {}): Bot {
         await queue?.idle();
       }
       await queue?.idle();
+      await deployerRef?.reportsSent();
     },
   };
 }

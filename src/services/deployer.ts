@@ -66,8 +66,18 @@ type Attempt =
  */
 export class Deployer {
   private readonly reportedConfigs = new Lru<string, true>(1000);
+  private reporting: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DeployerDeps) {}
+
+  /** Resolves when every report queued so far has been sent (or has failed and been logged). */
+  async reportsSent(): Promise<void> {
+    let last: Promise<void> | undefined;
+    while (last !== this.reporting) {
+      last = this.reporting;
+      await last;
+    }
+  }
 
   async run(items: readonly DeployItem[]): Promise<void> {
     const first = items[0];
@@ -97,9 +107,18 @@ export class Deployer {
         await this.deps.sleep(Math.round((100 + this.deps.random() * 400) * stale));
         continue;
       }
-      if (attempt.kind === "done") {
+      if (attempt.kind === "done" && attempt.reported.length > 0) {
+        // Reports go out in the background, paced behind the writes: the next batch does not wait for them.
         const pacer = this.deps.pacer(first.installationId);
-        await reportOutcomes(octokit, pacer, first.repo, attempt.reported, attempt.config.report);
+        const { reported, config } = attempt;
+        this.reporting = this.reporting
+          .then(() => reportOutcomes(octokit, pacer, first.repo, reported, config.report))
+          .catch((error: unknown) =>
+            this.deps.log.warn(
+              { repo: repoKey(first.repo), err: error },
+              "could not report back on the source commits",
+            ),
+          );
       }
       return;
     }

@@ -12,6 +12,8 @@ export class Pacer {
     private readonly perMinute: number,
     private readonly perHour: number,
     private readonly now: () => number = Date.now,
+    /** Reports may use this share of each window, so that they never starve the writes. */
+    private readonly reportShare = 2 / 3,
   ) {}
 
   /** Resolves when one more content-creating request may be sent. */
@@ -21,6 +23,11 @@ export class Pacer {
         const firstReport = this.queue.findIndex((waiter) => !waiter.priority);
         this.queue.splice(firstReport === -1 ? this.queue.length : firstReport, 0, { priority, resolve });
       } else this.queue.push({ priority, resolve });
+      // A write may go now even while a report waits for its smaller share: decide again.
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
       this.drain();
     });
   }
@@ -34,7 +41,12 @@ export class Pacer {
     for (;;) {
       const next = this.queue[0];
       if (!next) return;
-      const wait = this.waitMs();
+      const wait = next.priority
+        ? this.waitMs(this.perMinute, this.perHour)
+        : this.waitMs(
+            Math.max(1, Math.floor(this.perMinute * this.reportShare)),
+            Math.max(1, Math.floor(this.perHour * this.reportShare)),
+          );
       if (wait > 0) {
         this.timer = setTimeout(() => {
           this.timer = undefined;
@@ -48,18 +60,17 @@ export class Pacer {
     }
   }
 
-  private waitMs(): number {
+  private waitMs(perMinute: number, perHour: number): number {
     const now = this.now();
     const hourAgo = now - 3_600_000;
     while ((this.sent[0] ?? now) <= hourAgo) this.sent.shift();
     const inLastMinute = this.sent.filter((at) => now - at < 60_000);
     // The oldest request that must leave the window before one more fits.
-    const minuteBlocker = inLastMinute.at(-this.perMinute);
-    const hourBlocker = this.sent.at(-this.perHour);
+    const minuteBlocker = inLastMinute.at(-perMinute);
+    const hourBlocker = this.sent.at(-perHour);
     let wait = 0;
-    if (inLastMinute.length >= this.perMinute && minuteBlocker !== undefined)
-      wait = minuteBlocker + 60_000 - now;
-    if (this.sent.length >= this.perHour && hourBlocker !== undefined)
+    if (inLastMinute.length >= perMinute && minuteBlocker !== undefined) wait = minuteBlocker + 60_000 - now;
+    if (this.sent.length >= perHour && hourBlocker !== undefined)
       wait = Math.max(wait, hourBlocker + 3_600_000 - now);
     return wait;
   }

@@ -5,10 +5,10 @@ import { BatchQueue } from "../../src/queue/batch-queue.js";
 beforeEach(() => jest.useFakeTimers({ now: 0 }));
 afterEach(() => jest.useRealTimers());
 
-test("the pacer lets `perMinute` requests through, then waits for the window to slide", async () => {
+test("the pacer lets `perMinute` writes through, then waits for the window to slide", async () => {
   const pacer = new Pacer(3, 100, Date.now);
   const sent: number[] = [];
-  const takes = Array.from({ length: 5 }, () => pacer.take().then(() => sent.push(Date.now())));
+  const takes = Array.from({ length: 5 }, () => pacer.take(true).then(() => sent.push(Date.now())));
   await jest.advanceTimersByTimeAsync(0);
   expect(sent).toEqual([0, 0, 0]);
   await jest.advanceTimersByTimeAsync(60_000);
@@ -30,10 +30,24 @@ test("writes jump ahead of waiting reports", async () => {
   expect(order).toEqual(["write", "report"]);
 });
 
+test("reports use two thirds of the budget, keeping the rest for writes", async () => {
+  const pacer = new Pacer(3, 100, Date.now);
+  const sent: string[] = [];
+  const reports = Array.from({ length: 3 }, (_, i) => pacer.take().then(() => sent.push(`report ${i}`)));
+  await jest.advanceTimersByTimeAsync(0);
+  expect(sent).toEqual(["report 0", "report 1"]);
+  await pacer.take(true);
+  sent.push("write");
+  expect(sent).toEqual(["report 0", "report 1", "write"]);
+  await jest.advanceTimersByTimeAsync(60_000);
+  await Promise.all(reports);
+  expect(sent).toEqual(["report 0", "report 1", "write", "report 2"]);
+});
+
 test("the hourly budget holds even when the minute allows more", async () => {
   const pacer = new Pacer(10, 4, Date.now);
   const sent: number[] = [];
-  const takes = Array.from({ length: 5 }, () => pacer.take().then(() => sent.push(Date.now())));
+  const takes = Array.from({ length: 5 }, () => pacer.take(true).then(() => sent.push(Date.now())));
   await jest.advanceTimersByTimeAsync(3_600_000);
   await Promise.all(takes);
   expect(sent).toEqual([0, 0, 0, 0, 3_600_000]);
