@@ -1,5 +1,5 @@
 import type { BuildParse } from "./build-from-workflow-run.js";
-import { firstIssue, packagePayloadSchema } from "./payload-schemas.js";
+import { firstIssue, packagePayloadSchema, sourceRepository } from "./payload-schemas.js";
 
 const REVISION_LABEL = "org.opencontainers.image.revision";
 
@@ -37,12 +37,7 @@ export function buildFromPackage(payload: unknown, id: string, receivedAt: numbe
     build: {
       trigger: "package",
       id,
-      repository: {
-        owner: repository.owner.login,
-        name: repository.name,
-        defaultBranch: repository.default_branch,
-        htmlUrl: repository.html_url,
-      },
+      repository: sourceRepository(repository),
       sha,
       // The image says which commit it was built from, not which branch: treated as the default branch's.
       branch: repository.default_branch,

@@ -1,5 +1,5 @@
 import type { Build } from "../core/plan/build.js";
-import { firstIssue, workflowRunPayloadSchema } from "./payload-schemas.js";
+import { firstIssue, workflowRunPayloadSchema, sourceRepository } from "./payload-schemas.js";
 
 export type BuildParse =
   { ok: true; build: Build } | { ok: false; ignored: string } | { ok: false; invalid: string };
@@ -16,12 +16,7 @@ export function buildFromWorkflowRun(payload: unknown, id: string, receivedAt: n
     build: {
       trigger: "workflow_run",
       id,
-      repository: {
-        owner: repository.owner.login,
-        name: repository.name,
-        defaultBranch: repository.default_branch,
-        htmlUrl: repository.html_url,
-      },
+      repository: sourceRepository(repository),
       sha: run.head_sha.toLowerCase(),
       branch: run.head_branch ?? undefined,
       event: run.event,

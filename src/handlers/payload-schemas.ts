@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SourceRepository } from "../core/plan/build.js";
 
 /** Permissive schemas of the webhook fields the app reads (GitHub adds fields over time; only these matter). */
 export const repositorySchema = z.object({
@@ -7,6 +8,16 @@ export const repositorySchema = z.object({
   default_branch: z.string().min(1),
   html_url: z.string(),
 });
+
+/** The webhook's repository as the app's SourceRepository. */
+export function sourceRepository(repository: z.infer<typeof repositorySchema>): SourceRepository {
+  return {
+    owner: repository.owner.login,
+    name: repository.name,
+    defaultBranch: repository.default_branch,
+    htmlUrl: repository.html_url,
+  };
+}
 
 export const shaSchema = z.string().regex(/^[0-9a-f]{40}$/i, "a 40-character commit SHA");
 

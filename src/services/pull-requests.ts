@@ -1,3 +1,4 @@
+import type { MergeMethod } from "../config/index.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import { createCommit } from "../adapters/github/create-commit.js";
 import { graphqlErrorTypes } from "../adapters/github/graphql-errors.js";
@@ -75,7 +76,7 @@ export async function upsertPullRequest(
   repo: RepoId,
   base: { branch: string; headOid: string },
   change: PullRequestChange,
-  mergeMethod: "merge" | "squash" | "rebase",
+  mergeMethod: MergeMethod,
   open: OpenPull | undefined,
 ): Promise<PullLanding | "stale"> {
   const branch = pullRequestBranch(change.environment, change.image);
@@ -157,7 +158,7 @@ async function autoMerge(
   repo: RepoId,
   pull: { number: number; id: string },
   headOid: string,
-  mergeMethod: "merge" | "squash" | "rebase",
+  mergeMethod: MergeMethod,
 ): Promise<void> {
   try {
     await pacer.take(true);

@@ -163,3 +163,45 @@ test("a multi-arch package push: one commit with the index's tag and digest", as
   expect(text).toContain(`digest: ${digest("3")}`);
   expect(await harness.appCommits()).toHaveLength(1);
 });
+
+test("_extends takes the organisation's settings from acme/.github", async () => {
+  const harness = await startWeb("_extends: .github\n");
+  await harness.twin.store.createRepo({
+    owner: "acme",
+    name: ".github",
+    files: [{ path: ".github/gitops-image-bot.yml", content: CONFIG }],
+  });
+  const sha = await harness.commitSource("web");
+  await harness.send("workflow_run", harness.workflowRun("web", sha));
+  await harness.idle();
+  expect(await tagIn(harness, DEV)).toBe(sha);
+});
+
+test("a package whose revision is not on the default branch reaches no environment limited to it", async () => {
+  const config = CONFIG.replace(
+    'repositories: ["acme/*"]',
+    'repositories: ["acme/*"]\n    triggers: [package]',
+  ).replace('branches: ["**"] # any branch', "# dev takes the default branch only");
+  const harness = await startWeb(config);
+  const sha = await harness.commitSource("web", "feature");
+  const payload = harness.example("package", "published", "acme", "web");
+  const version = (payload["package"] as { package_version: Record<string, unknown> }).package_version;
+  version["package_url"] = "ghcr.io/acme/web:";
+  version["container_metadata"] = {
+    tag: { name: `sha-${sha.slice(0, 7)}`, digest: `sha256:${"4".repeat(64)}` },
+    labels: { revision: sha, all_labels: { "org.opencontainers.image.revision": sha } },
+  };
+  await harness.send("package", payload);
+  await harness.idle();
+  expect(await tagIn(harness, DEV)).toBe(ZERO);
+  expect(await harness.appCommits()).toHaveLength(0);
+  // The same image built from main does deploy: the config is valid and the package path works.
+  const onMain = await harness.commitSource("web");
+  version["container_metadata"] = {
+    tag: { name: `sha-${onMain.slice(0, 7)}`, digest: `sha256:${"5".repeat(64)}` },
+    labels: { revision: onMain, all_labels: { "org.opencontainers.image.revision": onMain } },
+  };
+  await harness.send("package", payload);
+  await harness.idle();
+  expect(await tagIn(harness, DEV)).toBe(`sha-${onMain.slice(0, 7)}`);
+});

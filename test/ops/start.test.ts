@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startupProblem, type Env } from "../../src/start.js";
+import { freePort } from "../../twin/harness.js";
 import { throwawayKeyPair } from "../../twin/keys.js";
 
 const GOOD: Env = {
@@ -130,17 +130,6 @@ function startProcess(cwd: string, env: Env) {
   );
   const output = () => stdout + stderr;
   return { child, exited, output };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 describe("node dist/start.js", () => {
