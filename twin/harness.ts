@@ -9,11 +9,14 @@ import type { Delivery } from "./webhooks.js";
 import { repoJson, userJson } from "./rest/shapes.js";
 import { examplePayload } from "./examples.js";
 
-type ProbotServer = Awaited<ReturnType<typeof run>>;
-
 export interface HarnessOptions {
-  /** The Probot app under test, started as `probot run` starts it. */
-  readonly appFn: ApplicationFunction;
+  /** The Probot app under test, started in this process as `probot run` starts it. */
+  readonly appFn?: ApplicationFunction;
+  /**
+   * Or: starts the app elsewhere (another process, to measure it apart) with the environment `probot
+   * run` would get; resolves once it listens.
+   */
+  readonly startApp?: (env: Record<string, string>) => Promise<{ stop(): Promise<void> }>;
   /** Repositories to create before the app starts (owner defaults to the organisation). */
   readonly repos?: ReadonlyArray<Omit<CreateRepoInput, "owner"> & { owner?: string }>;
   /** The organisation that installs the app (default: acme). */
@@ -33,7 +36,6 @@ export interface Harness {
   readonly twin: Twin;
   readonly app: AppRecord;
   readonly installation: InstallationRecord;
-  readonly server: ProbotServer;
   readonly webhookUrl: string;
   readonly secret: string;
   /** Sends a signed webhook to the app, with `installation` added; resolves with the app's answer. */
@@ -95,22 +97,23 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         retry: { enabled: false },
         throttle: { enabled: false },
       }));
-  const server = await run(options.appFn, {
-    env: {
-      APP_ID: String(app.id),
-      PRIVATE_KEY: keys.privateKey,
-      WEBHOOK_SECRET: secret,
-      GHE_HOST: twinUrl.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      // Quiet by default (a forged webhook is logged as an error); LOG_LEVEL=debug shows the app's logs.
-      LOG_LEVEL: process.env["LOG_LEVEL"] ?? "fatal",
-      LOG_FORMAT: "json",
-      ...options.env,
-    },
-    Octokit,
-  });
+  const env: Record<string, string> = {
+    APP_ID: String(app.id),
+    PRIVATE_KEY: keys.privateKey,
+    WEBHOOK_SECRET: secret,
+    GHE_HOST: twinUrl.host,
+    GHE_PROTOCOL: "http",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    // Quiet by default (a forged webhook is logged as an error); LOG_LEVEL=debug shows the app's logs.
+    LOG_LEVEL: process.env["LOG_LEVEL"] ?? "fatal",
+    LOG_FORMAT: "json",
+    ...options.env,
+  };
+  let server: { stop(): Promise<void> };
+  if (options.startApp) server = await options.startApp(env);
+  else if (options.appFn) server = await run(options.appFn, { env, Octokit });
+  else throw new Error("startHarness: give appFn or startApp");
   // `run` installs a SIGINT handler per server; a test process starts many.
   const sigintAdded = process.listeners("SIGINT").filter((listener) => !sigintBefore.has(listener));
 
@@ -119,7 +122,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     twin,
     app,
     installation,
-    server,
     webhookUrl,
     secret,
     send: (event, payload, deliveryId) =>

@@ -62,6 +62,7 @@ export class Twin extends TwinCore {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    for (const repo of this.store.repos.values()) repo.git.close();
     if (this.#ownsDataDir) await rm(this.store.dataDir, { recursive: true, force: true });
   }
 

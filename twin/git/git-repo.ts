@@ -1,7 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { deflate } from "node:zlib";
+import { CatFile } from "./cat-file.js";
 import { gitText, runGit } from "./run-git.js";
+
+const deflateAsync = promisify(deflate);
+const SHA = /^[0-9a-f]{40}$/;
 
 export const ZERO_SHA = "0000000000000000000000000000000000000000";
 
@@ -47,7 +53,16 @@ export interface ChangedFile {
 
 /** A bare git repository on disk, driven through the `git` command so SHAs, trees and ancestry are real. */
 export class GitRepo {
-  constructor(readonly dir: string) {}
+  readonly #objects: CatFile;
+
+  constructor(readonly dir: string) {
+    this.#objects = new CatFile(dir);
+  }
+
+  /** Stops the repository's object reader (it starts again when asked). */
+  close(): void {
+    this.#objects.close();
+  }
 
   static async init(dir: string, defaultBranch: string): Promise<GitRepo> {
     await mkdir(dir, { recursive: true });
@@ -55,19 +70,34 @@ export class GitRepo {
     return new GitRepo(dir);
   }
 
+  /** Writes a loose object as `git hash-object -w` does (zlib of "blob <size>\0<content>"), in process. */
   async writeBlob(content: Buffer): Promise<string> {
-    return (await gitText(this.dir, ["hash-object", "-w", "--stdin"], { input: content })).trim();
+    const object = Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]);
+    const sha = createHash("sha1").update(object).digest("hex");
+    const directory = join(this.dir, "objects", sha.slice(0, 2));
+    const path = join(directory, sha.slice(2));
+    const exists = await access(path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      await mkdir(directory, { recursive: true });
+      const temporary = `${path}.${randomUUID()}.tmp`;
+      await writeFile(temporary, await deflateAsync(object), { mode: 0o444 });
+      await rename(temporary, path);
+    }
+    return sha;
   }
 
   async readBlob(sha: string): Promise<Buffer | null> {
-    if (!(await this.hasObject(sha, "blob"))) return null;
-    return (await runGit(this.dir, ["cat-file", "blob", sha])).stdout;
+    if (!SHA.test(sha)) return null;
+    const object = await this.#objects.contents(sha);
+    return object?.type === "blob" ? object.content : null;
   }
 
   async hasObject(sha: string, type: "blob" | "tree" | "commit"): Promise<boolean> {
-    if (!/^[0-9a-f]{40}$/.test(sha)) return false;
-    const run = await runGit(this.dir, ["cat-file", "-t", sha], { okCodes: [128, 1] });
-    return run.code === 0 && run.stdout.toString("utf8").trim() === type;
+    if (!SHA.test(sha)) return false;
+    return (await this.#objects.info(sha))?.type === type;
   }
 
   /** Resolves a branch name, full ref, or SHA (abbreviated too) to a commit SHA, or null. */
@@ -110,8 +140,10 @@ export class GitRepo {
   }
 
   async readCommit(sha: string): Promise<GitCommit | null> {
-    if (!(await this.hasObject(sha, "commit"))) return null;
-    const raw = await gitText(this.dir, ["cat-file", "commit", sha]);
+    if (!SHA.test(sha)) return null;
+    const object = await this.#objects.contents(sha);
+    if (object?.type !== "commit") return null;
+    const raw = object.content.toString("utf8");
     const split = raw.indexOf("\n\n");
     const headers = raw.slice(0, split).split("\n");
     const message = raw.slice(split + 2);
@@ -152,14 +184,22 @@ export class GitRepo {
       const tree = (await this.readCommit(commit))?.tree;
       return tree === undefined ? null : { path: "", mode: "040000", type: "tree", sha: tree };
     }
-    const text = await gitText(this.dir, ["ls-tree", "-l", "-z", commit, "--", clean]);
-    const line = text.split("\0")[0] ?? "";
-    if (line === "") return null;
-    const tab = line.indexOf("\t");
-    const [mode = "", type = "", sha = "", size = "-"] = line.slice(0, tab).split(/\s+/);
-    if (line.slice(tab + 1) !== clean) return null;
-    const entry: TreeEntry = { path: clean, mode, type: type as TreeEntry["type"], sha };
-    return size === "-" ? entry : { ...entry, size: Number(size) };
+    if (clean.split("/").some((part) => part === "" || part === "." || part === ".." || part.includes("\0")))
+      return null;
+    const at = SHA.test(commit) ? commit : await this.resolveCommit(commit);
+    if (at === null) return null;
+    const slash = clean.lastIndexOf("/");
+    const parent = await this.#objects.contents(
+      slash === -1 ? `${at}^{tree}` : `${at}:${clean.slice(0, slash)}`,
+    );
+    if (parent?.type !== "tree") return null;
+    const found = findTreeEntry(parent.content, clean.slice(slash + 1));
+    if (!found) return null;
+    const type = found.mode === "40000" ? "tree" : found.mode === "160000" ? "commit" : "blob";
+    const entry: TreeEntry = { path: clean, mode: found.mode.padStart(6, "0"), type, sha: found.sha };
+    if (type !== "blob") return entry;
+    const info = await this.#objects.info(found.sha);
+    return info ? { ...entry, size: info.size } : entry;
   }
 
   /** Writes a tree: `base` (or empty) with the changes applied, through a throwaway index file. */
@@ -272,6 +312,23 @@ export class GitRepo {
     }
     return files;
   }
+}
+
+/** The entry called `name` in a raw tree object ("<mode> <name>\0<20-byte SHA>" repeated), or null. */
+function findTreeEntry(tree: Buffer, name: string): { mode: string; sha: string } | null {
+  let at = 0;
+  while (at < tree.length) {
+    const space = tree.indexOf(32, at);
+    const nul = tree.indexOf(0, space);
+    if (space === -1 || nul === -1) return null;
+    if (tree.subarray(space + 1, nul).toString("utf8") === name)
+      return {
+        mode: tree.subarray(at, space).toString("utf8"),
+        sha: tree.subarray(nul + 1, nul + 21).toString("hex"),
+      };
+    at = nul + 21;
+  }
+  return null;
 }
 
 function parseIdentity(value: string): Required<GitIdentity> {

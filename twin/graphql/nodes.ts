@@ -274,20 +274,22 @@ export function commitNode(ctx: GraphqlContext, repo: RepoRecord, commit: GitCom
         ...(args.path ? { path: args.path } : {}),
         ...(args.first ? { limit: args.first } : {}),
       });
-      const total = args.first
-        ? (await repo.git.log(commit.sha, args.path ? { path: args.path } : {})).length
-        : shas.length;
+      // The whole history is walked only when the query asks for its size.
+      const total = async () =>
+        args.first
+          ? (await repo.git.log(commit.sha, args.path ? { path: args.path } : {})).length
+          : shas.length;
       const nodes = [];
       for (const sha of shas) nodes.push(commitNode(ctx, repo, (await repo.git.readCommit(sha))!));
       return {
         ...connection(nodes, {}),
         totalCount: total,
-        pageInfo: {
-          hasNextPage: total > nodes.length,
+        pageInfo: async () => ({
+          hasNextPage: (await total()) > nodes.length,
           hasPreviousPage: false,
           startCursor: null,
           endCursor: null,
-        },
+        }),
       };
     },
   };

@@ -20,9 +20,14 @@ import type { GraphqlContext } from "./nodes.js";
 
 /** `graphql mutation createCommitOnBranch`, `graphql query repository`: how the twin counts GraphQL calls. */
 export function graphqlRouteName(operation: OperationDefinitionNode): string {
-  const fields = operation.selectionSet.selections
-    .map((selection) => (selection.kind === Kind.FIELD ? selection.name.value : "..."))
-    .join(",");
+  // Each root field once: a query asking 40 repositories is `graphql query repository`.
+  const fields = [
+    ...new Set(
+      operation.selectionSet.selections.map((selection) =>
+        selection.kind === Kind.FIELD ? selection.name.value : "...",
+      ),
+    ),
+  ].join(",");
   return `graphql ${operation.operation} ${fields}`;
 }
 
