@@ -1,0 +1,150 @@
+import type { Comparison } from "../../core/plan/verdict.js";
+import { graphqlErrorTypes } from "./graphql-errors.js";
+import type { Octokit } from "./octokit.js";
+
+/** How many of a head's ancestors one query lists (newest first): deployed builds are recent. */
+export const ANCESTRY_DEPTH = 100;
+/** Heads per query: 50 × 100 history nodes stays far below GitHub's 500,000-node limit and 10 s timeout. */
+const HEADS_PER_QUERY = 50;
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+const SHORT_SHA = /^[0-9a-f]{7,40}$/i;
+const REPO_PART = /^[A-Za-z0-9_.-]+$/;
+
+export interface CommitPair {
+  /** `owner/name` of the source repository. */
+  readonly repo: string;
+  /** The deployed commit (full or abbreviated SHA). */
+  readonly base: string;
+  /** The build's commit (full SHA). */
+  readonly head: string;
+}
+
+interface HeadAnswer {
+  history?: { nodes: Array<{ oid: string }> } | null;
+}
+type RepositoryAnswer = Record<string, (HeadAnswer & { oid?: string }) | null> | null;
+
+/**
+ * Answers many compare questions with one GraphQL query per 50 heads instead of one compare request
+ * per pair: `ahead` (or `identical`) when the base is among the head's last 100 ancestors, `unknown`
+ * when GitHub does not have the base or the head. `undefined` means only a compare can tell (the base
+ * exists but is older, newer or on another line): the caller asks the compare API for those.
+ */
+export async function recentAncestry(
+  octokit: Octokit,
+  pairs: readonly CommitPair[],
+): Promise<Array<Comparison | undefined>> {
+  const answers: Array<Comparison | undefined> = pairs.map(() => undefined);
+  const asked = pairs.flatMap((pair, index) => (askable(pair) ? [{ pair, index }] : []));
+  const heads = [...new Set(asked.map(({ pair }) => headKey(pair)))];
+  for (let start = 0; start < heads.length; start += HEADS_PER_QUERY) {
+    const chunk = new Set(heads.slice(start, start + HEADS_PER_QUERY));
+    const inChunk = asked.filter(({ pair }) => chunk.has(headKey(pair)));
+    const found = await ask(
+      octokit,
+      inChunk.map(({ pair }) => pair),
+    );
+    for (const { pair, index } of inChunk) {
+      const ancestors = found.ancestors.get(headKey(pair));
+      const base = found.bases.get(`${pair.repo.toLowerCase()}:${pair.base.toLowerCase()}`);
+      if (ancestors === null || base === null) answers[index] = "unknown";
+      else if (ancestors === undefined || base === undefined) answers[index] = undefined;
+      else if (ancestors[0] === base) answers[index] = "identical";
+      else if (ancestors.includes(base)) answers[index] = "ahead";
+    }
+  }
+  return answers;
+}
+
+function askable(pair: CommitPair): boolean {
+  const [owner = "", name = "", ...rest] = pair.repo.split("/");
+  return (
+    rest.length === 0 &&
+    REPO_PART.test(owner) &&
+    REPO_PART.test(name) &&
+    FULL_SHA.test(pair.head) &&
+    SHORT_SHA.test(pair.base)
+  );
+}
+
+function headKey(pair: CommitPair): string {
+  return `${pair.repo.toLowerCase()}:${pair.head.toLowerCase()}`;
+}
+
+/**
+ * One query: per repository, each head's recent history and each base's full oid (abbreviations
+ * resolved). In the maps, `null` means GitHub has no such commit.
+ */
+async function ask(
+  octokit: Octokit,
+  pairs: readonly CommitPair[],
+): Promise<{ ancestors: Map<string, string[] | null>; bases: Map<string, string | null> }> {
+  const byRepo = new Map<string, { owner: string; name: string; heads: Set<string>; bases: Set<string> }>();
+  for (const pair of pairs) {
+    const key = pair.repo.toLowerCase();
+    const [owner = "", name = ""] = pair.repo.split("/");
+    const entry = byRepo.get(key) ?? { owner, name, heads: new Set(), bases: new Set() };
+    entry.heads.add(pair.head.toLowerCase());
+    entry.bases.add(pair.base.toLowerCase());
+    byRepo.set(key, entry);
+  }
+  const variables: Record<string, string> = {};
+  const declarations: string[] = [];
+  const fields: string[] = [];
+  const lookups: Array<{ repo: string; alias: string; sha: string; kind: "head" | "base"; field: string }> =
+    [];
+  [...byRepo].forEach(([repo, entry], r) => {
+    variables[`o${r}`] = entry.owner;
+    variables[`n${r}`] = entry.name;
+    declarations.push(`$o${r}: String!`, `$n${r}: String!`);
+    const objects: string[] = [];
+    [...entry.heads].forEach((sha, h) => {
+      variables[`h${r}_${h}`] = sha;
+      declarations.push(`$h${r}_${h}: GitObjectID!`);
+      objects.push(
+        `h${h}: object(oid: $h${r}_${h}) { ... on Commit { history(first: ${ANCESTRY_DEPTH}) { nodes { oid } } } }`,
+      );
+      lookups.push({ repo, alias: `r${r}`, sha, kind: "head", field: `h${h}` });
+    });
+    [...entry.bases].forEach((sha, b) => {
+      variables[`b${r}_${b}`] = sha;
+      // A full SHA by oid; an abbreviated one (a `{sha:7}` tag) by expression, which GitHub resolves.
+      const full = FULL_SHA.test(sha);
+      declarations.push(`$b${r}_${b}: ${full ? "GitObjectID!" : "String!"}`);
+      objects.push(`b${b}: object(${full ? "oid" : "expression"}: $b${r}_${b}) { ... on Commit { oid } }`);
+      lookups.push({ repo, alias: `r${r}`, sha, kind: "base", field: `b${b}` });
+    });
+    fields.push(`r${r}: repository(owner: $o${r}, name: $n${r}) { ${objects.join(" ")} }`);
+  });
+  const answer = await queryAllowingNotFound<Record<string, RepositoryAnswer>>(
+    octokit,
+    `query(${declarations.join(", ")}) { ${fields.join(" ")} }`,
+    variables,
+  );
+  const ancestors = new Map<string, string[] | null>();
+  const bases = new Map<string, string | null>();
+  for (const { repo, alias, sha, kind, field } of lookups) {
+    const object = answer[alias]?.[field] ?? null;
+    if (kind === "head") {
+      const nodes = object?.history?.nodes;
+      ancestors.set(`${repo}:${sha}`, nodes ? nodes.map((node) => node.oid.toLowerCase()) : null);
+    } else bases.set(`${repo}:${sha}`, typeof object?.oid === "string" ? object.oid.toLowerCase() : null);
+  }
+  return { ancestors, bases };
+}
+
+/** A repository this installation cannot see answers NOT_FOUND and null: the rest of the answer stands. */
+async function queryAllowingNotFound<T>(
+  octokit: Octokit,
+  query: string,
+  variables: Record<string, string>,
+): Promise<Partial<T>> {
+  try {
+    return await octokit.graphql<T>(query, variables);
+  } catch (error) {
+    const types = graphqlErrorTypes(error);
+    const data = (error as { data?: Partial<T> }).data;
+    if (types.length > 0 && types.every((type) => type === "NOT_FOUND") && data) return data;
+    throw error;
+  }
+}
