@@ -76,6 +76,7 @@ export function createBot(options: BotOptions = {}): Bot {
       log: app.log,
       sleep,
       random: options.random ?? Math.random,
+      now,
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
     deployerRef = deployer;

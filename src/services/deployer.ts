@@ -27,6 +27,7 @@ import { reportOutcomes, type Reported } from "./reporter.js";
 import { retryDelayMs } from "./transient.js";
 import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } from "./pull-requests.js";
 import { Lru } from "./lru.js";
+import { parseState, STATE_PATH } from "../state/state-file.js";
 
 export interface DeployItem {
   readonly installationId: number;
@@ -50,6 +51,7 @@ export interface DeployerDeps {
   readonly log: Logger;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
+  readonly now: () => number;
   /** Called after each landed commit with the builds it carried (for metrics and benchmarks). */
   readonly onCommit?: (event: { repo: RepoId; oid: string; builds: readonly Build[] }) => void;
 }
@@ -131,14 +133,12 @@ export class Deployer {
     items: readonly DeployItem[],
   ): Promise<Attempt> {
     const key = repoKey(repo);
+    const startedAt = Date.now();
     const hints = [...new Set(items.flatMap((item) => (item.hintImage ? [item.hintImage] : [])))];
-    let snapshot = await readSnapshot(
-      octokit,
-      repo,
-      CONFIG_PATH,
-      undefined,
-      this.deps.index.likelyPaths(key, hints),
-    );
+    let snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, undefined, [
+      STATE_PATH,
+      ...this.deps.index.likelyPaths(key, hints),
+    ]);
     if (!snapshot?.config) {
       this.deps.log.warn({ repo: key }, "no configuration file on the default branch: nothing deployed");
       return { kind: "stopped" };
@@ -164,13 +164,10 @@ export class Deployer {
     }
     const config = loaded.config;
     if (config.branch !== undefined && config.branch !== snapshot.branch) {
-      snapshot = await readSnapshot(
-        octokit,
-        repo,
-        CONFIG_PATH,
-        config.branch,
-        this.deps.index.likelyPaths(key, hints),
-      );
+      snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, config.branch, [
+        STATE_PATH,
+        ...this.deps.index.likelyPaths(key, hints),
+      ]);
       if (!snapshot) {
         this.deps.log.error(
           { repo: key, branch: config.branch },
@@ -178,6 +175,28 @@ export class Deployer {
         );
         return { kind: "stopped" };
       }
+    }
+
+    const stateFile = snapshot.files.get(STATE_PATH);
+    const state = parseState(stateFile?.text);
+    if (!state.ok) {
+      // Without its holds and freezes, nothing automatic may move: stop and say where to look.
+      const problem = {
+        file: STATE_PATH,
+        line: state.line,
+        column: 1,
+        message: state.message,
+        fix: "correct the entry, or delete it to lift that hold or freeze",
+      };
+      this.deps.log.error({ repo: key, problem }, "invalid state file: nothing deployed until it is fixed");
+      const reportKey = `${key}@${stateFile?.oid ?? ""}`;
+      if (!this.reportedConfigs.has(reportKey)) {
+        this.reportedConfigs.set(reportKey, true);
+        await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, snapshot.headOid, [
+          problem,
+        ]);
+      }
+      return { kind: "stopped" };
     }
 
     const wanted: Wanted[] = [];
@@ -193,9 +212,12 @@ export class Deployer {
     if (wanted.length === 0) return { kind: "done", reported: [], config };
 
     const files = await this.batchFiles(octokit, repo, snapshot, config, wanted);
-    const input = { config, wanted, files };
+    const readAt = Date.now();
+    const input = { config, wanted, files, state: state.state, now: this.deps.now() };
     await this.deps.compares.fetch(octokit, comparisonsForBatch(input));
+    const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
+    const plannedAt = Date.now();
     this.logSkips(key, plan);
 
     const reported: Reported[] = [];
@@ -217,6 +239,12 @@ export class Deployer {
           commit: result.oid,
           files: plan.commit.writes.length,
           builds: plan.commit.updates.length,
+          ms: {
+            read: readAt - startedAt,
+            compare: comparedAt - readAt,
+            plan: plannedAt - comparedAt,
+            write: Date.now() - plannedAt,
+          },
         },
         "committed",
       );

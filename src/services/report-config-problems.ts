@@ -1,4 +1,5 @@
 import { CONFIG_PATH, type ConfigProblem } from "../config/index.js";
+import { STATE_PATH } from "../state/state-file.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import type { Pacer } from "./pacer.js";
 
@@ -32,7 +33,7 @@ export async function reportConfigProblems(
       summary: lines.join("\n"),
       // GitHub takes at most 50 annotations per request, on paths of this repository only.
       annotations: problems
-        .filter((problem) => problem.file === CONFIG_PATH)
+        .filter((problem) => problem.file === CONFIG_PATH || problem.file === STATE_PATH)
         .slice(0, 50)
         .map((problem) => ({
           path: problem.file,

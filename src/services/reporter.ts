@@ -59,7 +59,12 @@ export async function reportOutcomes(
         ...source,
         sha: build.sha,
         context: `gitops-image-bot/${outcome.environment}`,
-        state: outcome.kind === "written" ? "success" : "error",
+        state:
+          outcome.kind === "written"
+            ? "success"
+            : outcome.skip.reason === "frozen" || outcome.skip.reason === "held"
+              ? "pending"
+              : "error",
         description: clip(
           outcome.kind === "written"
             ? `${outcome.wanted.tag.length > 20 ? shortSha(outcome.wanted.tag) : outcome.wanted.tag} ${landing?.kind === "pull-request" ? "proposed" : "written"} for ${outcome.environment} in ${where} (${landing?.label ?? ""})${also}`

@@ -4,6 +4,7 @@ import { planBatch, comparisonsForBatch } from "../../src/core/plan/plan-batch.j
 import type { Comparison } from "../../src/core/plan/verdict.js";
 import { judgeBuild } from "../../src/core/plan/verdict.js";
 import { resolveBuild } from "../../src/core/plan/resolve-build.js";
+import type { State } from "../../src/state/state-file.js";
 
 const CONFIG = `sources:
   - repositories: ["acme/*"]
@@ -161,4 +162,60 @@ test("a file that does not parse is skipped with its line; the other files are s
   expect(plan.commit.writes.map((write) => write.path)).toEqual(["apps/web/dev/kustomization.yaml"]);
   const skip = plan.outcomes.find((outcome) => outcome.kind === "skipped");
   expect(skip).toMatchObject({ path: "apps/web/dev/values.yaml", skip: { reason: "unparsable-file" } });
+});
+
+describe("holds and freezes", () => {
+  const AT = "2026-11-22T10:00:00Z";
+  const NOW = Date.parse("2026-11-22T11:00:00Z");
+  const input = (state: State, explicit = false) => ({
+    config: config(),
+    wanted: [explicit ? { ...wanted(B), explicit: { by: "carol" } } : wanted(B)],
+    files: [file("dev", "sha-aaaaaaaa"), file("prod", "sha-aaaaaaaa")],
+    state,
+    now: NOW,
+  });
+  const skips = (plan: ReturnType<typeof planBatch>) =>
+    plan.outcomes.flatMap((outcome) =>
+      outcome.kind === "skipped" ? [[outcome.environment, outcome.skip.reason]] : [],
+    );
+
+  test("a frozen environment takes no automatic change, and says by whom and until when", () => {
+    const state = {
+      freezes: { prod: { by: "bob", at: AT, until: "2026-11-22T12:00:00Z", reason: "incident" } },
+      holds: {},
+    };
+    const plan = planBatch(input(state), lookup([A, B]));
+    expect(plan.commit.writes.map((write) => write.path)).toEqual(["apps/web/dev/kustomization.yaml"]);
+    expect(plan.pullRequests).toEqual([]);
+    expect(plan.outcomes).toContainEqual(
+      expect.objectContaining({
+        environment: "prod",
+        skip: { reason: "frozen", by: "bob", until: "2026-11-22T12:00:00Z", why: "incident" },
+      }),
+    );
+  });
+
+  test("an ended freeze stops nothing", () => {
+    const state = { freezes: { prod: { by: "bob", at: AT, until: "2026-11-22T10:30:00Z" } }, holds: {} };
+    const plan = planBatch(input(state), lookup([A, B]));
+    expect(plan.pullRequests.map((change) => change.environment)).toEqual(["prod"]);
+    expect(skips(plan)).toEqual([]);
+  });
+
+  test("a hold keeps its image where it is in that environment only", () => {
+    const hold = { by: "alice", at: AT, tag: "sha-aaaaaaaa", reason: "rollback" };
+    const state = { freezes: {}, holds: { dev: { "ghcr.io/acme/web": hold } } };
+    const plan = planBatch(input(state), lookup([A, B]));
+    expect(plan.commit.writes).toEqual([]);
+    expect(plan.pullRequests.map((change) => change.environment)).toEqual(["prod"]);
+    expect(skips(plan)).toEqual([["dev", "held"]]);
+  });
+
+  test("a person's explicit change goes through a freeze and a hold", () => {
+    const hold = { by: "alice", at: AT, tag: "sha-aaaaaaaa" };
+    const state = { freezes: { prod: { by: "bob", at: AT } }, holds: { dev: { "ghcr.io/acme/web": hold } } };
+    const plan = planBatch(input(state, true), lookup([A, B]));
+    expect(plan.commit.writes.map((write) => write.path)).toEqual(["apps/web/dev/kustomization.yaml"]);
+    expect(plan.pullRequests.map((change) => change.environment)).toEqual(["prod"]);
+  });
 });

@@ -10,6 +10,8 @@ import { deployedImages, type Deployed } from "./deployed.js";
 import type { FileUpdate, Outcome } from "./outcome.js";
 import { comparisonsNeeded, pickNewest, type CompareLookup } from "./pick-newest.js";
 import { planFile } from "./plan-file.js";
+import { freezeOf, holdOf, type State } from "../../state/state-file.js";
+import type { PlanSkip } from "./skip.js";
 import { judgeBuild } from "./verdict.js";
 import type { Wanted } from "./wanted.js";
 
@@ -30,6 +32,10 @@ export interface BatchInput {
   readonly wanted: readonly Wanted[];
   /** Every file that refers to at least one wanted image, with its text at the head being planned on. */
   readonly files: readonly BatchFile[];
+  /** Holds and freezes (the state file at the same head); absent: none. */
+  readonly state?: State;
+  /** Now (ms since the epoch), to tell whether a freeze has ended. */
+  readonly now?: number;
 }
 
 /** Files to write in one change: one commit, or one pull request. */
@@ -89,19 +95,26 @@ function targetsOf(input: BatchInput): { targets: Target[]; outcomes: Outcome[] 
       if (!group.files.includes(file)) group.files.push(file);
       if (group.candidates.includes(wanted)) continue;
       const branch = wanted.build.branch;
-      if (branch !== undefined && branchAllowed(env, branch, wanted.build.repository.defaultBranch))
-        group.candidates.push(wanted);
+      const skip: PlanSkip | undefined =
+        branch === undefined || !branchAllowed(env, branch, wanted.build.repository.defaultBranch)
+          ? { reason: "branch-not-allowed", branch }
+          : stoppedByPerson(input, environment, wanted);
+      if (skip === undefined) group.candidates.push(wanted);
       else if (!outcomes.some((o) => o.wanted === wanted && o.environment === environment))
-        outcomes.push({
-          kind: "skipped",
-          wanted,
-          environment,
-          path: undefined,
-          skip: { reason: "branch-not-allowed", branch },
-        });
+        outcomes.push({ kind: "skipped", wanted, environment, path: undefined, skip });
     }
   }
   return { targets: [...groups.values()], outcomes };
+}
+
+/** A freeze on the environment, or a hold on the image there, stops automatic changes (not a person's). */
+function stoppedByPerson(input: BatchInput, environment: string, wanted: Wanted): PlanSkip | undefined {
+  if (wanted.explicit || !input.state) return undefined;
+  const hold = holdOf(input.state, environment, wanted.image);
+  if (hold) return { reason: "held", tag: hold.tag, by: hold.by, why: hold.reason };
+  const freeze = freezeOf(input.state, environment, input.now ?? 0);
+  if (freeze) return { reason: "frozen", by: freeze.by, until: freeze.until, why: freeze.reason };
+  return undefined;
 }
 
 /** What each file deploys now, per image, read once per batch. */

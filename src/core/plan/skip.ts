@@ -6,6 +6,13 @@ export type PlanSkip =
   | { readonly reason: "superseded"; readonly by: string }
   | { readonly reason: "branch-not-allowed"; readonly branch: string | undefined }
   | { readonly reason: "unparsable-file"; readonly line: number; readonly message: string }
-  | { readonly reason: "not-written"; readonly line: number | undefined; readonly message: string };
+  | { readonly reason: "not-written"; readonly line: number | undefined; readonly message: string }
+  | {
+      readonly reason: "frozen";
+      readonly by: string;
+      readonly until: string | undefined;
+      readonly why: string | undefined;
+    }
+  | { readonly reason: "held"; readonly tag: string; readonly by: string; readonly why: string | undefined };
 
 export type SkipReason = PlanSkip["reason"];

@@ -9,4 +9,6 @@ export interface Wanted {
   readonly digest: string | undefined;
   /** The config's tag template, to read the SHA back from a deployed tag. */
   readonly tagTemplate: string;
+  /** Set when a person asked for this change (a command): holds and freezes do not stop it. */
+  readonly explicit?: { readonly by: string };
 }

@@ -16,6 +16,10 @@ export function skipText(skip: PlanSkip): string {
       return `not deployed: branch ${skip.branch ?? "(unknown)"} may not deploy to this environment`;
     case "unparsable-file":
       return `not deployed: the manifests file does not parse (line ${skip.line}): ${skip.message}`;
+    case "frozen":
+      return `pending: the environment is frozen by @${skip.by}${skip.until ? ` until ${skip.until}` : ""}${skip.why ? ` (${skip.why})` : ""}`;
+    case "held":
+      return `pending: held at ${shortSha(skip.tag)} by @${skip.by}${skip.why ? ` (${skip.why})` : ""} until /resume`;
     case "not-written":
       return `not deployed: ${skip.message}${skip.line === undefined ? "" : ` (line ${skip.line})`}`;
   }

@@ -1,0 +1,122 @@
+import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+
+/**
+ * Holds and freezes live in git, in one small file next to the config, so they are reviewed like any
+ * change, survive restarts and replicas, and a person lifts one by deleting its entry.
+ */
+export const STATE_PATH = ".github/gitops-image-bot-state.yml";
+
+const STATE_HEADER = `# Holds and freezes of gitops-image-bot. The app writes this file when someone runs /rollback,
+# /freeze, /resume or /unfreeze; to lift a hold or a freeze by hand, delete its entry.
+`;
+
+const who = {
+  /** The GitHub login that asked. */
+  by: z.string().min(1),
+  /** When (ISO 8601). */
+  at: z.iso.datetime({ offset: true }),
+  reason: z.string().optional(),
+};
+
+const freezeSchema = z.strictObject({ ...who, until: z.iso.datetime({ offset: true }).optional() });
+const holdSchema = z.strictObject({ ...who, tag: z.string().min(1) });
+
+const stateSchema = z.strictObject({
+  /** Per environment: no automatic change until `until` (or until `/unfreeze`). */
+  freezes: z.record(z.string(), freezeSchema).optional(),
+  /** Per environment, per image: this tag stays until `/resume`. */
+  holds: z.record(z.string(), z.record(z.string(), holdSchema)).optional(),
+});
+
+export type Freeze = z.infer<typeof freezeSchema>;
+export type Hold = z.infer<typeof holdSchema>;
+
+export interface State {
+  readonly freezes: Readonly<Record<string, Freeze>>;
+  readonly holds: Readonly<Record<string, Readonly<Record<string, Hold>>>>;
+}
+
+export const EMPTY_STATE: State = { freezes: {}, holds: {} };
+
+export type StateResult =
+  | { readonly ok: true; readonly state: State }
+  | { readonly ok: false; readonly line: number; readonly message: string };
+
+/** Reads the state file (absent: nothing held or frozen). */
+export function parseState(text: string | undefined): StateResult {
+  if (text === undefined || text.trim() === "") return { ok: true, state: EMPTY_STATE };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const error = doc.errors[0];
+  if (error)
+    return { ok: false, line: error.linePos?.[0].line ?? 1, message: `not valid YAML: ${error.message}` };
+  const parsed = stateSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    const path = (issue?.path ?? []) as (string | number)[];
+    const node = doc.getIn(path, true) as { range?: [number] } | undefined;
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+    const where = path.length > 0 ? `${path.join(".")}: ` : "";
+    return { ok: false, line, message: `${where}${issue?.message ?? "not a state file"}` };
+  }
+  return { ok: true, state: { freezes: parsed.data.freezes ?? {}, holds: parsed.data.holds ?? {} } };
+}
+
+/** The freeze in force on an environment at `now`, if any (an expired one is ignored). */
+export function freezeOf(state: State, environment: string, now: number): Freeze | undefined {
+  const freeze = state.freezes[environment];
+  if (!freeze) return undefined;
+  return freeze.until !== undefined && Date.parse(freeze.until) <= now ? undefined : freeze;
+}
+
+export function holdOf(state: State, environment: string, image: string): Hold | undefined {
+  return state.holds[environment]?.[image];
+}
+
+export type StateEdit =
+  | { readonly kind: "freeze"; readonly environment: string; readonly freeze: Freeze }
+  | { readonly kind: "unfreeze"; readonly environment: string }
+  | { readonly kind: "hold"; readonly environment: string; readonly image: string; readonly hold: Hold }
+  | { readonly kind: "release"; readonly environment: string; readonly image: string };
+
+/**
+ * The file's new text after the edits, changed in place so a person's comments and order stay; the
+ * whole file is written fresh only when there was none. Returns the old text when nothing changed.
+ */
+export function editState(text: string | undefined, edits: readonly StateEdit[]): string {
+  const doc: Document = parseDocument(text === undefined || text.trim() === "" ? STATE_HEADER : text);
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({});
+  for (const edit of edits) {
+    switch (edit.kind) {
+      case "freeze":
+        doc.setIn(["freezes", edit.environment], doc.createNode(clean(edit.freeze)));
+        break;
+      case "unfreeze":
+        doc.deleteIn(["freezes", edit.environment]);
+        break;
+      case "hold":
+        doc.setIn(["holds", edit.environment, edit.image], doc.createNode(clean(edit.hold)));
+        break;
+      case "release":
+        doc.deleteIn(["holds", edit.environment, edit.image]);
+        if (emptyMap(doc.getIn(["holds", edit.environment]))) doc.deleteIn(["holds", edit.environment]);
+        break;
+    }
+  }
+  for (const key of ["freezes", "holds"]) if (emptyMap(doc.get(key))) doc.delete(key);
+  const next = doc.toString({ lineWidth: 0 });
+  return text !== undefined && parseSame(text, next) ? text : next;
+}
+
+function clean<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+function emptyMap(node: unknown): boolean {
+  return isMap(node) && node.items.length === 0;
+}
+
+function parseSame(a: string, b: string): boolean {
+  return JSON.stringify(parseDocument(a).toJS()) === JSON.stringify(parseDocument(b).toJS());
+}
