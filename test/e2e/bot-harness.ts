@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { createBot, type BotOptions } from "../../src/app.js";
 import { startHarness, type Harness } from "../../twin/harness.js";
 import type { CreateRepoInput } from "../../twin/store.js";
@@ -34,6 +35,15 @@ export interface BotHarness extends Harness {
   workflowRun(name: string, sha: string, overrides?: Record<string, unknown>): Record<string, unknown>;
   /** The commits the app made on the manifests repository's main since the harness started. */
   appCommits(): Promise<string[]>;
+  /** The `newTag` a kustomization in acme/manifests deploys now. */
+  deployed(path: string): Promise<string | undefined>;
+}
+
+/** Closes the app and the twin, then fails the test if the twin saw a request GitHub would refuse. */
+export async function closeExpectingNoViolations(harness: Harness): Promise<void> {
+  const violations = [...harness.twin.violations];
+  await harness.close();
+  expect(violations).toEqual([]);
 }
 
 let counter = 0;
@@ -73,6 +83,8 @@ export async function startBot(
       });
       return payload;
     },
+    deployed: async (path) =>
+      (await harness.file("acme", "manifests", path))?.match(/newTag: "([^"]*)"/)?.[1],
     appCommits: async () => {
       const commits = await manifests.git.commitsBetween(start!, "refs/heads/main");
       const mine: string[] = [];

@@ -1,5 +1,12 @@
 import { jest } from "@jest/globals";
-import { CONFIG, overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
+import {
+  closeExpectingNoViolations,
+  CONFIG,
+  overlay,
+  sourceRepo,
+  startBot,
+  type BotHarness,
+} from "./bot-harness.js";
 
 const DEV = "apps/web/overlays/dev/kustomization.yaml";
 const PROD = "apps/web/overlays/prod/kustomization.yaml";
@@ -34,15 +41,9 @@ beforeEach(async () => {
   ]);
 });
 
-afterEach(async () => {
-  const violations = [...bot.twin.violations];
-  await bot.close();
-  expect(violations).toEqual([]);
-});
+afterEach(() => closeExpectingNoViolations(bot));
 
-async function deployed(path: string): Promise<string | undefined> {
-  return (await bot.file("acme", "manifests", path))?.match(/newTag: "([^"]*)"/)?.[1];
-}
+const deployed = (path: string) => bot.deployed(path);
 
 test("a successful build of main lands in every environment in one commit, comments and quotes kept", async () => {
   const sha = await bot.commitSource("web");

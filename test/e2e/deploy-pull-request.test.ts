@@ -1,5 +1,5 @@
 import { jest } from "@jest/globals";
-import { overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
+import { closeExpectingNoViolations, overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
 
 const ZERO = "0000000000000000000000000000000000000000";
 const DEV = "apps/web/overlays/dev/kustomization.yaml";
@@ -43,11 +43,7 @@ async function start(requiredChecks: string[] = []): Promise<void> {
   ]);
 }
 
-afterEach(async () => {
-  const violations = [...bot.twin.violations];
-  await bot.close();
-  expect(violations).toEqual([]);
-});
+afterEach(() => closeExpectingNoViolations(bot));
 
 /** The pull requests for prod's web image (qa's auto-merged ones are left out). */
 function pulls(state?: "open" | "closed") {

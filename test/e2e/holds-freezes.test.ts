@@ -2,7 +2,14 @@
 // stops automatic deploys as surely as a command would.
 import { jest } from "@jest/globals";
 import { STATE_PATH } from "../../src/state/state-file.js";
-import { CONFIG, overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
+import {
+  closeExpectingNoViolations,
+  CONFIG,
+  overlay,
+  sourceRepo,
+  startBot,
+  type BotHarness,
+} from "./bot-harness.js";
 
 const DEV = "apps/web/overlays/dev/kustomization.yaml";
 const PROD = "apps/web/overlays/prod/kustomization.yaml";
@@ -27,15 +34,9 @@ async function start(state: string): Promise<void> {
   ]);
 }
 
-afterEach(async () => {
-  const violations = [...bot.twin.violations];
-  await bot.close();
-  expect(violations).toEqual([]);
-});
+afterEach(() => closeExpectingNoViolations(bot));
 
-async function deployed(path: string): Promise<string | undefined> {
-  return (await bot.file("acme", "manifests", path))?.match(/newTag: "([^"]*)"/)?.[1];
-}
+const deployed = (path: string) => bot.deployed(path);
 
 function statuses(sha: string): Record<string, [string, string | null]> {
   return Object.fromEntries(

@@ -1,3 +1,4 @@
+import { closeExpectingNoViolations } from "./bot-harness.js";
 import { startHarness, type Harness } from "../../twin/harness.js";
 import { sign } from "../../twin/webhooks.js";
 import { smokeApp, SMOKE_FILE } from "./smoke-app.js";
@@ -22,11 +23,7 @@ beforeEach(async () => {
   });
 });
 
-afterEach(async () => {
-  const violations = [...harness.twin.violations];
-  await harness.close();
-  expect(violations).toEqual([]);
-});
+afterEach(() => closeExpectingNoViolations(harness));
 
 function successfulBuild(sha: string): Record<string, unknown> {
   const payload = harness.example("workflow_run", "completed", "acme", "web");

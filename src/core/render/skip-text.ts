@@ -19,7 +19,7 @@ export function skipText(skip: PlanSkip): string {
     case "frozen":
       return `pending: the environment is frozen by @${skip.by}${skip.until ? ` until ${skip.until}` : ""}${skip.why ? ` (${skip.why})` : ""}`;
     case "held":
-      return `pending: held at ${shortSha(skip.tag)} by @${skip.by}${skip.why ? ` (${skip.why})` : ""} until /resume`;
+      return `pending: held at ${shortSha(skip.tag)} by @${skip.by}${skip.why ? ` (${skip.why})` : ""} until the hold is lifted`;
     case "not-written":
       return `not deployed: ${skip.message}${skip.line === undefined ? "" : ` (line ${skip.line})`}`;
   }
