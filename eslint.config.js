@@ -12,6 +12,13 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
   },
   {
+    // Plain JavaScript run by node (the benchmark's app process).
+    files: ["**/*.mjs"],
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", setInterval: "readonly", URL: "readonly" },
+    },
+  },
+  {
     files: ["src/core/**/*.ts"],
     rules: {
       // The core is pure: no I/O, clock, environment or logging (see shared/DESIGN.md).
