@@ -2,6 +2,7 @@
 // retries on, as in production) in its own process, against the GitHub twin at 100 ms per request.
 import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startHarness, type Harness } from "../twin/harness.js";
 import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-repo.js";
@@ -47,8 +48,14 @@ interface Rig {
 
 let counter = 0;
 
-/** The Dockerfile's `ENV NODE_OPTIONS`: a smaller young generation keeps the resident set small. */
-const PRODUCTION_NODE_OPTIONS = "--max-semi-space-size=4";
+/** The Dockerfile's `ENV ... NODE_OPTIONS=...`, read from it so the two cannot drift apart. */
+function productionNodeOptions(): string {
+  const dockerfile = readFileSync(new URL("../Dockerfile", import.meta.url), "utf8");
+  const options = /^ENV .*\bNODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1];
+  if (options === undefined)
+    throw new Error("the Dockerfile sets no NODE_OPTIONS (ENV ... NODE_OPTIONS=...)");
+  return options;
+}
 
 /** Messages to and from bench/app-process.mjs. */
 type ToApp = { type: "idle"; id: number } | { type: "peak-rss"; id: number };
@@ -65,7 +72,7 @@ async function forkApp(
 ) {
   const child = fork(fileURLToPath(new URL("./app-process.mjs", import.meta.url)), [], {
     // NODE_OPTIONS as the Dockerfile sets them for production.
-    env: { ...process.env, ...env, NODE_ENV: "production", NODE_OPTIONS: PRODUCTION_NODE_OPTIONS },
+    env: { ...process.env, ...env, NODE_ENV: "production", NODE_OPTIONS: productionNodeOptions() },
     execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -1,4 +1,10 @@
-import { CONFIG_PATH, environmentsForPath, shaFromTag, type Config } from "../config/index.js";
+import {
+  CONFIG_PATH,
+  environmentsForPath,
+  shaFromTag,
+  type Config,
+  type ConfigProblem,
+} from "../config/index.js";
 import { createCommit } from "../adapters/github/create-commit.js";
 import { listTree } from "../adapters/github/list-tree.js";
 import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
@@ -145,21 +151,14 @@ export class Deployer {
     }
     const loaded = await loadConfig(octokit, repo, snapshot.config.text);
     if (!loaded.ok) {
-      this.deps.log.error(
-        { repo: key, problems: loaded.problems },
-        "invalid configuration: nothing deployed until it is fixed",
+      await this.stopOnProblems(
+        octokit,
+        installationId,
+        repo,
+        snapshot,
+        snapshot.config.oid,
+        loaded.problems,
       );
-      const reportKey = `${key}@${snapshot.config.oid}`;
-      if (!this.reportedConfigs.has(reportKey)) {
-        this.reportedConfigs.set(reportKey, true);
-        await reportConfigProblems(
-          octokit,
-          this.deps.pacer(installationId),
-          repo,
-          snapshot.headOid,
-          loaded.problems,
-        );
-      }
       return { kind: "stopped" };
     }
     const config = loaded.config;
@@ -188,14 +187,7 @@ export class Deployer {
         message: state.message,
         fix: "correct the entry, or delete it to lift that hold or freeze",
       };
-      this.deps.log.error({ repo: key, problem }, "invalid state file: nothing deployed until it is fixed");
-      const reportKey = `${key}@${stateFile?.oid ?? ""}`;
-      if (!this.reportedConfigs.has(reportKey)) {
-        this.reportedConfigs.set(reportKey, true);
-        await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, snapshot.headOid, [
-          problem,
-        ]);
-      }
+      await this.stopOnProblems(octokit, installationId, repo, snapshot, stateFile?.oid ?? "", [problem]);
       return { kind: "stopped" };
     }
 
@@ -213,7 +205,7 @@ export class Deployer {
 
     const files = await this.batchFiles(octokit, repo, snapshot, config, wanted);
     const readAt = Date.now();
-    const input = { config, wanted, files, state: state.state, now: this.deps.now() };
+    const input = { config, wanted, files, stops: { state: state.state, now: this.deps.now() } };
     await this.deps.compares.fetch(octokit, comparisonsForBatch(input));
     const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
@@ -335,6 +327,26 @@ export class Deployer {
     for (const outcome of plan.outcomes)
       if (outcome.kind === "skipped") reported.push({ outcome, landing: undefined });
     return { kind: "done", reported, config };
+  }
+
+  /**
+   * An invalid config or state file: log it, and fail the configuration check run once per version of
+   * the broken file (`fileOid`), so a retried or repeated batch does not report it again.
+   */
+  private async stopOnProblems(
+    octokit: Octokit,
+    installationId: number,
+    repo: RepoId,
+    snapshot: Snapshot,
+    fileOid: string,
+    problems: readonly ConfigProblem[],
+  ): Promise<void> {
+    const key = repoKey(repo);
+    this.deps.log.error({ repo: key, problems }, "invalid configuration: nothing deployed until it is fixed");
+    const reportKey = `${key}@${problems[0]?.file ?? ""}@${fileOid}`;
+    if (this.reportedConfigs.has(reportKey)) return;
+    this.reportedConfigs.set(reportKey, true);
+    await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, snapshot.headOid, problems);
   }
 
   /** The build an open pull request carries when it descends from the change's build (then it stays). */

@@ -171,8 +171,7 @@ describe("holds and freezes", () => {
     config: config(),
     wanted: [explicit ? { ...wanted(B), explicit: { by: "carol" } } : wanted(B)],
     files: [file("dev", "sha-aaaaaaaa"), file("prod", "sha-aaaaaaaa")],
-    state,
-    now: NOW,
+    stops: { state, now: NOW },
   });
   const skips = (plan: ReturnType<typeof planBatch>) =>
     plan.outcomes.flatMap((outcome) =>

@@ -57,6 +57,8 @@ test("descendants, identical and unknown commits are answered by one query, with
   expect(cache.lookup("acme/not-there", line[0]!, head)).toBe("unknown");
   expect(fx.twin.counters.count(COMPARE)).toBe(0);
   expect(fx.twin.counters.total).toBe(1);
+  // Two repositories in one query: the twin counts it once, under one route name.
+  expect(fx.twin.counters.count("graphql query repository")).toBe(1);
 });
 
 test("two builds of one service in a batch are ordered by one query, both ways", async () => {

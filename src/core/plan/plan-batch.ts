@@ -32,10 +32,8 @@ export interface BatchInput {
   readonly wanted: readonly Wanted[];
   /** Every file that refers to at least one wanted image, with its text at the head being planned on. */
   readonly files: readonly BatchFile[];
-  /** Holds and freezes (the state file at the same head); absent: none. */
-  readonly state?: State;
-  /** Now (ms since the epoch), to tell whether a freeze has ended. */
-  readonly now?: number;
+  /** Holds and freezes (the state file at the same head) and now (ms), to tell whether a freeze ended. */
+  readonly stops?: { readonly state: State; readonly now: number };
 }
 
 /** Files to write in one change: one commit, or one pull request. */
@@ -109,10 +107,11 @@ function targetsOf(input: BatchInput): { targets: Target[]; outcomes: Outcome[] 
 
 /** A freeze on the environment, or a hold on the image there, stops automatic changes (not a person's). */
 function stoppedByPerson(input: BatchInput, environment: string, wanted: Wanted): PlanSkip | undefined {
-  if (wanted.explicit || !input.state) return undefined;
-  const hold = holdOf(input.state, environment, wanted.image);
+  if (wanted.explicit || !input.stops) return undefined;
+  const { state, now } = input.stops;
+  const hold = holdOf(state, environment, wanted.image);
   if (hold) return { reason: "held", tag: hold.tag, by: hold.by, why: hold.reason };
-  const freeze = freezeOf(input.state, environment, input.now ?? 0);
+  const freeze = freezeOf(state, environment, now);
   if (freeze) return { reason: "frozen", by: freeze.by, until: freeze.until, why: freeze.reason };
   return undefined;
 }
