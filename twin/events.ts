@@ -2,7 +2,7 @@ import type { TwinCore } from "./twin-core.js";
 import type { Account, IssueRecord, RepoRecord } from "./state.js";
 import { fullName } from "./state.js";
 import { ZERO_SHA } from "./git/git-repo.js";
-import { repoJson, userJson } from "./rest/shapes.js";
+import { repoJson, simpleCommitJson, userJson } from "./rest/shapes.js";
 import { pullJson } from "./rest/pull-json.js";
 
 /** After a branch moved through the API: a `push` event, and `synchronize` for open PRs from that branch. */
@@ -45,14 +45,9 @@ async function pushEvent(
     const parent = commit.parents[0];
     const files = parent ? await repo.git.diff(parent, sha) : [];
     commits.push({
-      id: sha,
-      tree_id: commit.tree,
+      ...simpleCommitJson(commit),
       distinct: true,
-      message: commit.message.replace(/\n$/, ""),
-      timestamp: commit.committer.date,
       url: `${urls.web}/${fullName(repo)}/commit/${sha}`,
-      author: { name: commit.author.name, email: commit.author.email },
-      committer: { name: commit.committer.name, email: commit.committer.email },
       added: files.filter((f) => f.status === "added").map((f) => f.path),
       removed: files.filter((f) => f.status === "removed").map((f) => f.path),
       modified: files.filter((f) => f.status === "modified").map((f) => f.path),

@@ -3,10 +3,12 @@ import { randomBytes } from "node:crypto";
 import { run, ProbotOctokit, type ApplicationFunction } from "probot";
 import { Twin } from "./twin.js";
 import { throwawayKeyPair } from "./keys.js";
-import type { AppRecord, InstallationRecord, RepoRecord } from "./state.js";
-import type { CreateRepoInput } from "./store.js";
+import type { AppRecord, InstallationRecord, Permission, RepoRecord, WorkflowRunRecord } from "./state.js";
+import type { CreateRepoInput, WorkflowRunInput } from "./store.js";
 import type { Delivery } from "./webhooks.js";
-import { repoJson, userJson } from "./rest/shapes.js";
+import { orgJson, repoJson, userJson } from "./rest/shapes.js";
+import { workflowJson, workflowRunJson } from "./rest/workflow-run-json.js";
+import { commentPayload, issuePayload, recordComment, recordIssue } from "./issues.js";
 import { examplePayload } from "./examples.js";
 
 export interface HarnessOptions {
@@ -32,6 +34,28 @@ export interface HarnessOptions {
   readonly validate?: boolean;
 }
 
+/** Someone acting on GitHub by hand; the account is created the first time it acts. */
+export interface PersonInput {
+  readonly login: string;
+  /** Default: User. */
+  readonly type?: "User" | "Bot";
+}
+
+export interface IssueInput extends PersonInput {
+  readonly owner: string;
+  readonly name: string;
+  readonly title: string;
+  readonly body?: string;
+}
+
+export interface CommentInput extends PersonInput {
+  readonly owner: string;
+  readonly name: string;
+  /** An issue's or a pull request's number. */
+  readonly issueNumber: number;
+  readonly body: string;
+}
+
 export interface Harness {
   readonly twin: Twin;
   readonly app: AppRecord;
@@ -42,12 +66,42 @@ export interface Harness {
   send(event: string, payload: Record<string, unknown>, deliveryId?: string): Promise<Delivery>;
   /** A real payload from `@octokit/webhooks-examples` whose repository is `owner/name` in the twin. */
   example(event: string, action: string | undefined, owner: string, name: string): Record<string, unknown>;
+  /**
+   * A person opens an issue (stored as `issues/create` stores one); resolves with its number once the app
+   * answered the `issues` opened webhook.
+   */
+  openIssue(input: IssueInput): Promise<{ number: number; delivery: Delivery }>;
+  /**
+   * A person comments on an issue or pull request (stored as `issues/create-comment` stores one); resolves
+   * with the comment's id once the app answered the `issue_comment` created webhook sent by that person.
+   */
+  comment(input: CommentInput): Promise<{ id: number; delivery: Delivery }>;
+  /** Gives an account (created when new) a role on a repository, or takes it away (null). */
+  setPermission(owner: string, name: string, login: string, permission: Permission | null): void;
+  /**
+   * Records a workflow run in the twin (so `GET .../actions/runs` lists it) and returns the `workflow_run`
+   * webhook GitHub sends for it (action `completed`, or `requested`/`in_progress` for a run not done), built
+   * from a real example: id, path, head, event, status and conclusion are the record's. Not sent: pass it to
+   * `send`. Kept synchronous (callers build payloads inline), so `head_commit` keeps the example's message
+   * and authors under the run's SHA, and `pull_requests` is empty; the REST answer reads both from git.
+   */
+  workflowRunPayload(
+    owner: string,
+    name: string,
+    input: WorkflowRunInput,
+  ): { run: WorkflowRunRecord; payload: Record<string, unknown> };
   /** Waits until the app and the twin are idle: webhooks answered, app queue empty, no request in flight. */
   idle(): Promise<void>;
   repo(owner: string, name: string): RepoRecord;
   /** A file's text at a ref (branch or SHA) in the twin, or null. */
   file(owner: string, name: string, path: string, ref?: string): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/** The `workflow_run` action GitHub sends for a run in this state. */
+function workflowRunAction(run: WorkflowRunRecord): "completed" | "in_progress" | "requested" {
+  if (run.status === "completed" || run.status === "in_progress") return run.status;
+  return "requested";
 }
 
 /** A TCP port free on 127.0.0.1 right now (for a server that must be told its port up front). */
@@ -118,26 +172,58 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const sigintAdded = process.listeners("SIGINT").filter((listener) => !sigintBefore.has(listener));
 
   const repo = (owner: string, name: string): RepoRecord => twin.store.requireRepo(owner, name);
+  const send: Harness["send"] = (event, payload, deliveryId) =>
+    twin.deliver(
+      app,
+      event,
+      { ...payload, installation: { id: installation.id, node_id: `I_${installation.id}` } },
+      deliveryId,
+    );
+  const example: Harness["example"] = (event, action, owner, name) => {
+    const payload = examplePayload(event, action);
+    const record = repo(owner, name);
+    payload["repository"] = repoJson(twin.urls, record);
+    if ("organization" in payload) payload["organization"] = orgJson(twin.urls, record.owner);
+    return payload;
+  };
   return {
     twin,
     app,
     installation,
     webhookUrl,
     secret,
-    send: (event, payload, deliveryId) =>
-      twin.deliver(
-        app,
-        event,
-        { ...payload, installation: { id: installation.id, node_id: `I_${installation.id}` } },
-        deliveryId,
-      ),
-    example: (event, action, owner, name) => {
-      const payload = examplePayload(event, action);
+    send,
+    example,
+    openIssue: async (input) => {
+      const record = repo(input.owner, input.name);
+      const user = twin.store.account(input.login, input.type ?? "User");
+      const issue = recordIssue(twin.store, record, { title: input.title, body: input.body ?? null, user });
+      const delivery = await send("issues", issuePayload(twin.urls, record, issue, "opened", user));
+      return { number: issue.number, delivery };
+    },
+    comment: async (input) => {
+      const record = repo(input.owner, input.name);
+      const issue = record.issues.get(input.issueNumber);
+      if (!issue) throw new Error(`twin: ${input.owner}/${input.name} has no issue #${input.issueNumber}`);
+      const user = twin.store.account(input.login, input.type ?? "User");
+      const comment = recordComment(twin.store, record, issue, input.body, user);
+      const payload = commentPayload(twin.urls, record, issue, comment, "created", user);
+      return { id: comment.id, delivery: await send("issue_comment", payload) };
+    },
+    setPermission: (owner, name, login, permission) => {
+      twin.store.setPermission(repo(owner, name), login, permission);
+    },
+    workflowRunPayload: (owner, name, input) => {
       const record = repo(owner, name);
-      payload["repository"] = repoJson(twin.urls, record);
-      if ("organization" in payload)
-        payload["organization"] = { ...userJson(twin.urls, record.owner), description: null };
-      return payload;
+      const run = twin.store.recordWorkflowRun(record, input);
+      const payload = example("workflow_run", "completed", owner, name);
+      const sample = payload["workflow_run"] as Record<string, unknown>;
+      const headCommit = { ...(sample["head_commit"] as Record<string, unknown>), id: run.headSha };
+      payload["action"] = workflowRunAction(run);
+      payload["workflow"] = workflowJson(twin.urls, record, run.workflow);
+      payload["workflow_run"] = workflowRunJson(twin.urls, record, run, { headCommit, pullRequests: [] });
+      payload["sender"] = userJson(twin.urls, run.actor);
+      return { run, payload };
     },
     idle: async () => {
       await twin.webhooks.settled();

@@ -3,6 +3,7 @@ import type { Account, IssueRecord, PullRecord, RepoRecord } from "./state.js";
 import { ZERO_SHA } from "./git/git-repo.js";
 import { branchMoved, pullRequestEvent } from "./events.js";
 import { headSha, missingChecks } from "./pull-state.js";
+import { recordIssue } from "./issues.js";
 
 export type MergeMethod = "merge" | "squash" | "rebase";
 
@@ -59,24 +60,10 @@ export async function createPull(
     }
   }
   const id = twin.store.nextId();
-  const now = twin.store.timestamp();
-  const number = repo.issues.size + 1;
-  const issue: IssueRecord = {
-    id: twin.store.nextId(),
-    nodeId: twin.store.nodeId("I", id),
-    number,
+  const issue = recordIssue(twin.store, repo, {
     title: input.title,
     body: input.body,
-    state: "open",
-    stateReason: null,
     user: input.user,
-    labels: [],
-    assignees: [],
-    createdAt: now,
-    updatedAt: now,
-    closedAt: null,
-    locked: false,
-    reactions: [],
     pull: {
       id,
       nodeId: twin.store.nodeId("PR", id),
@@ -91,8 +78,7 @@ export async function createPull(
       maintainerCanModify: false,
       autoMerge: null,
     },
-  };
-  repo.issues.set(number, issue);
+  });
   await pullRequestEvent(twin, repo, issue, "opened", input.user);
   return issue;
 }

@@ -132,6 +132,35 @@ export interface CheckRunRecord {
   readonly appId: number;
 }
 
+/** A GitHub Actions workflow, known by its file; created the first time a run of it is recorded. */
+export interface WorkflowRecord {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly name: string;
+  /** The workflow file, e.g. `.github/workflows/build.yml`. */
+  readonly path: string;
+  readonly createdAt: string;
+}
+
+export interface WorkflowRunRecord {
+  readonly id: number;
+  readonly nodeId: string;
+  /** The check suite GitHub makes for the run (the twin has no check suites, only their ids). */
+  readonly checkSuiteId: number;
+  readonly workflow: WorkflowRecord;
+  readonly name: string;
+  readonly runNumber: number;
+  readonly headSha: string;
+  readonly headBranch: string | null;
+  /** What started the run: push, pull_request, workflow_dispatch, release, ... */
+  readonly event: string;
+  status: CheckRunRecord["status"];
+  conclusion: string | null;
+  readonly actor: Account;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
 export interface DeploymentStatusRecord {
   readonly id: number;
   readonly nodeId: string;
@@ -184,6 +213,9 @@ export interface RepoRecord {
   readonly statuses: StatusRecord[];
   readonly checkRuns: Map<number, CheckRunRecord>;
   readonly deployments: Map<number, DeploymentRecord>;
+  /** Workflows by file path, and their runs by id. */
+  readonly workflows: Map<string, WorkflowRecord>;
+  readonly workflowRuns: Map<number, WorkflowRunRecord>;
   readonly createdAt: string;
   pushedAt: string;
 }

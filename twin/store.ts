@@ -5,10 +5,13 @@ import type {
   Account,
   AccountType,
   AppRecord,
+  CheckRunRecord,
   InstallationRecord,
   Permission,
   RepoRecord,
   TokenRecord,
+  WorkflowRecord,
+  WorkflowRunRecord,
 } from "./state.js";
 
 export interface SeedFile {
@@ -27,6 +30,25 @@ export interface CreateRepoInput {
   readonly collaborators?: Record<string, Permission>;
   /** Status or check names a PR's head needs before it may merge (the base branch's protection). */
   readonly requiredChecks?: readonly string[];
+}
+
+/** A run of a GitHub Actions workflow, as a CI system finishing a build would leave it. */
+export interface WorkflowRunInput {
+  readonly headSha: string;
+  /** The branch built (default: the repository's default branch); null when none (a tag's run). */
+  readonly headBranch?: string | null;
+  /** What started the run (default: push). */
+  readonly event?: string;
+  /** The workflow file (default: `.github/workflows/build.yml`). */
+  readonly path?: string;
+  /** The run's name (default: the workflow's, which is its path when a run first names none, as on GitHub). */
+  readonly name?: string;
+  /** Default: completed. */
+  readonly status?: CheckRunRecord["status"];
+  /** Default: success for a completed run, null otherwise. */
+  readonly conclusion?: string | null;
+  /** Who pushed (default: twin-seeder, the account behind `commitFiles`' default author). */
+  readonly actor?: string;
 }
 
 /** Everything the twin knows: accounts, apps, installations, tokens, repositories (with real git stores). */
@@ -174,6 +196,8 @@ export class TwinStore {
       statuses: [],
       checkRuns: new Map(),
       deployments: new Map(),
+      workflows: new Map(),
+      workflowRuns: new Map(),
       createdAt: now,
       pushedAt: now,
     };
@@ -229,5 +253,57 @@ export class TwinStore {
     }
     repo.pushedAt = date;
     return commit;
+  }
+
+  /** Gives an account (created when new) a role on a repository, or takes it away (null). */
+  setPermission(repo: RepoRecord, login: string, permission: Permission | null): Account {
+    const account = this.account(login);
+    // Keyed by the account's own spelling: that is how the permission route looks collaborators up.
+    if (permission === null) repo.collaborators.delete(account.login);
+    else repo.collaborators.set(account.login, permission);
+    return account;
+  }
+
+  /** Records a workflow run (and its workflow, the first time), as GitHub Actions would after a build. */
+  recordWorkflowRun(repo: RepoRecord, input: WorkflowRunInput): WorkflowRunRecord {
+    const workflow = this.#workflow(repo, input.path ?? ".github/workflows/build.yml", input.name);
+    const status = input.status ?? "completed";
+    const runs = [...repo.workflowRuns.values()].filter((run) => run.workflow.id === workflow.id);
+    const id = this.nextId();
+    const now = this.timestamp();
+    const run: WorkflowRunRecord = {
+      id,
+      nodeId: this.nodeId("WFR", id),
+      checkSuiteId: this.nextId(),
+      workflow,
+      name: input.name ?? workflow.name,
+      runNumber: runs.length + 1,
+      headSha: input.headSha,
+      headBranch: input.headBranch === undefined ? repo.defaultBranch : input.headBranch,
+      event: input.event ?? "push",
+      status,
+      conclusion:
+        input.conclusion === undefined ? (status === "completed" ? "success" : null) : input.conclusion,
+      actor: this.account(input.actor ?? "twin-seeder"),
+      createdAt: now,
+      updatedAt: now,
+    };
+    repo.workflowRuns.set(id, run);
+    return run;
+  }
+
+  #workflow(repo: RepoRecord, path: string, name: string | undefined): WorkflowRecord {
+    const existing = repo.workflows.get(path);
+    if (existing) return existing;
+    const id = this.nextId();
+    const workflow: WorkflowRecord = {
+      id,
+      nodeId: this.nodeId("W", id),
+      name: name ?? path,
+      path,
+      createdAt: this.timestamp(),
+    };
+    repo.workflows.set(path, workflow);
+    return workflow;
   }
 }

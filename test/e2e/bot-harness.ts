@@ -1,7 +1,7 @@
 import { expect } from "@jest/globals";
 import { createBot, type BotOptions } from "../../src/app.js";
 import { startHarness, type Harness } from "../../twin/harness.js";
-import type { CreateRepoInput } from "../../twin/store.js";
+import type { CreateRepoInput, WorkflowRunInput } from "../../twin/store.js";
 
 export const CONFIG = `# deploys every acme service
 sources:
@@ -31,7 +31,11 @@ images:
 export interface BotHarness extends Harness {
   /** Commits to a source repository's branch and returns the new SHA (the "build" to deploy). */
   commitSource(name: string, branch?: string): Promise<string>;
-  /** A real `workflow_run` completed/success payload for `acme/<name>` at `sha`. */
+  /**
+   * A real `workflow_run` completed/success payload for `acme/<name>` at `sha` (a push to main), the run
+   * recorded in the twin too; `overrides` patch `workflow_run`, and those the twin records (head_branch,
+   * event, conclusion, status, path, name) change the recorded run alike.
+   */
   workflowRun(name: string, sha: string, overrides?: Record<string, unknown>): Record<string, unknown>;
   /** The commits the app made on the manifests repository's main since the harness started. */
   appCommits(): Promise<string[]>;
@@ -44,6 +48,22 @@ export async function closeExpectingNoViolations(harness: Harness): Promise<void
   const violations = [...harness.twin.violations];
   await harness.close();
   expect(violations).toEqual([]);
+}
+
+/** The `workflow_run` fields of an override that the twin records, as its store takes them. */
+function recordedOverrides(overrides: Record<string, unknown>): Partial<WorkflowRunInput> {
+  const fields = {
+    headBranch: overrides["head_branch"],
+    event: overrides["event"],
+    conclusion: overrides["conclusion"],
+    status: overrides["status"],
+    path: overrides["path"],
+    name: overrides["name"],
+  };
+  // Only what the override sets, and with a type the store takes; the rest keeps the store's defaults.
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => typeof value === "string" || value === null),
+  ) as Partial<WorkflowRunInput>;
 }
 
 let counter = 0;
@@ -72,15 +92,9 @@ export async function startBot(
         `change ${counter}`,
       ),
     workflowRun: (name, sha, overrides = {}) => {
-      const payload = harness.example("workflow_run", "completed", "acme", name);
-      const run = payload["workflow_run"] as Record<string, unknown>;
-      Object.assign(run, {
-        conclusion: "success",
-        head_sha: sha,
-        head_branch: "main",
-        event: "push",
-        ...overrides,
-      });
+      const input = { headSha: sha, headBranch: "main", event: "push", ...recordedOverrides(overrides) };
+      const { payload } = harness.workflowRunPayload("acme", name, input);
+      Object.assign(payload["workflow_run"] as Record<string, unknown>, overrides);
       return payload;
     },
     deployed: async (path) =>

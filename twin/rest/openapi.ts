@@ -9,6 +9,8 @@ export interface OpenApiOperation {
 
 export interface OpenApiDocument {
   readonly paths: Record<string, Record<string, OpenApiOperation | unknown>>;
+  /** Webhook payloads, keyed `issue-comment-created` (event and action, hyphenated), each under `post`. */
+  readonly "x-webhooks": Record<string, { post?: Pick<OpenApiOperation, "requestBody"> }>;
   readonly components: Record<string, unknown>;
 }
 

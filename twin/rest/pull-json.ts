@@ -113,3 +113,26 @@ export async function pullJson(urls: Urls, repo: RepoRecord, view: PullView, sim
     changed_files: files.length,
   };
 }
+
+/**
+ * Open pull requests whose head is `sha`, in the short form check runs and workflow runs list them
+ * (`pull-request-minimal`).
+ */
+export async function pullsAtJson(urls: Urls, repo: RepoRecord, sha: string): Promise<Json[]> {
+  const api = repoUrl(urls, repo);
+  const branchRepo = { id: repo.id, url: api, name: repo.name };
+  const pulls: Json[] = [];
+  for (const issue of repo.issues.values()) {
+    const pull = issue.pull;
+    if (!pull || issue.state !== "open" || pull.headSha !== sha) continue;
+    const base = (await repo.git.getRef(`refs/heads/${pull.baseRef}`)) ?? "";
+    pulls.push({
+      id: pull.id,
+      number: issue.number,
+      url: `${api}/pulls/${issue.number}`,
+      head: { ref: pull.headRef, sha, repo: branchRepo },
+      base: { ref: pull.baseRef, sha: base, repo: branchRepo },
+    });
+  }
+  return pulls;
+}

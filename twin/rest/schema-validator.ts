@@ -96,3 +96,19 @@ export function checkResponseBody(operation: OpenApiOperation, status: number, b
   if (!fn || fn(body)) return null;
   return describe(fn);
 }
+
+/**
+ * Problems with a webhook payload against the schema GitHub publishes for that event and action, or null
+ * when it conforms (or GitHub publishes none, as for events without actions it does not describe).
+ */
+export function checkWebhookPayload(event: string, payload: Record<string, unknown>): string | null {
+  const action = typeof payload["action"] === "string" ? payload["action"] : undefined;
+  const key = [event, action]
+    .filter((part) => part !== undefined)
+    .join("-")
+    .replaceAll("_", "-");
+  const schema = jsonSchema(openApiDocument()["x-webhooks"][key]?.post?.requestBody?.content);
+  const fn = validator(`webhook ${key}`, schema);
+  if (!fn || fn(payload)) return null;
+  return describe(fn);
+}

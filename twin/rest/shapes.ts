@@ -45,6 +45,25 @@ export function userJson(urls: Urls, user: Account): Json {
   };
 }
 
+/** GitHub's `organization-simple`, as webhooks name the organization that owns the repository. */
+export function orgJson(urls: Urls, org: Account): Json {
+  const api = `${urls.api}/orgs/${encodeURIComponent(org.login)}`;
+  return {
+    login: org.login,
+    id: org.id,
+    node_id: org.nodeId,
+    url: api,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events`,
+    hooks_url: `${api}/hooks`,
+    issues_url: `${api}/issues`,
+    members_url: `${api}/members{/member}`,
+    public_members_url: `${api}/public_members{/member}`,
+    avatar_url: `${urls.web}/avatars/u/${org.id}`,
+    description: null,
+  };
+}
+
 export function repoUrl(urls: Urls, repo: RepoRecord): string {
   return `${urls.api}/repos/${fullName(repo)}`;
 }
@@ -164,6 +183,18 @@ export function gitCommitJson(urls: Urls, repo: RepoRecord, commit: GitCommit): 
       html_url: `${urls.web}/${fullName(repo)}/commit/${sha}`,
     })),
     verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+  };
+}
+
+/** GitHub's `simple-commit`: a commit as push events and workflow runs name their head. */
+export function simpleCommitJson(commit: GitCommit): Json {
+  return {
+    id: commit.sha,
+    tree_id: commit.tree,
+    message: commit.message.replace(/\n$/, ""),
+    timestamp: commit.committer.date,
+    author: { name: commit.author.name, email: commit.author.email },
+    committer: { name: commit.committer.name, email: commit.committer.email },
   };
 }
 
@@ -300,6 +331,7 @@ export function commentJson(urls: Urls, repo: RepoRecord, comment: CommentRecord
     updated_at: comment.updatedAt,
     issue_url: `${repoUrl(urls, repo)}/issues/${comment.issueNumber}`,
     author_association: "OWNER",
+    performed_via_github_app: null,
     reactions: reactionRollup(`${api}/reactions`, comment.reactions),
   };
 }

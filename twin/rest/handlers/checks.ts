@@ -31,6 +31,7 @@ import {
   type Json,
 } from "../shapes.js";
 import { appJson } from "./apps.js";
+import { pullsAtJson } from "../pull-json.js";
 
 type CheckStatus = CheckRunRecord["status"];
 type DeploymentState = DeploymentStatusRecord["state"];
@@ -100,26 +101,6 @@ function runOf(request: RestRequest, twin: TwinCore): { repo: RepoRecord; run: C
   return { repo, run };
 }
 
-/** Open pull requests whose head is the check run's commit (GitHub's `pull_requests` of a check run). */
-async function pullsAt(request: RestRequest, repo: RepoRecord, sha: string): Promise<Json[]> {
-  const api = repoUrl(request.urls, repo);
-  const branchRepo = { id: repo.id, url: api, name: repo.name };
-  const pulls: Json[] = [];
-  for (const issue of repo.issues.values()) {
-    const pull = issue.pull;
-    if (!pull || issue.state !== "open" || pull.headSha !== sha) continue;
-    const base = (await repo.git.getRef(`refs/heads/${pull.baseRef}`)) ?? "";
-    pulls.push({
-      id: pull.id,
-      number: issue.number,
-      url: `${api}/pulls/${issue.number}`,
-      head: { ref: pull.headRef, sha, repo: branchRepo },
-      base: { ref: pull.baseRef, sha: base, repo: branchRepo },
-    });
-  }
-  return pulls;
-}
-
 async function runJson(
   request: RestRequest,
   twin: TwinCore,
@@ -129,7 +110,7 @@ async function runJson(
   const app = twin.store.apps.get(run.appId);
   return {
     ...checkRunJson(request.urls, repo, run, app ? appJson(request.urls, app) : null),
-    pull_requests: await pullsAt(request, repo, run.headSha),
+    pull_requests: await pullsAtJson(request.urls, repo, run.headSha),
   };
 }
 

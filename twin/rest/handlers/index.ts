@@ -1,4 +1,5 @@
 import type { RestHandlers } from "../handler.js";
+import { actionsHandlers } from "./actions.js";
 import { appsHandlers } from "./apps.js";
 import { checksHandlers } from "./checks.js";
 import { gitHandlers } from "./git.js";
@@ -14,4 +15,5 @@ export const restHandlers: RestHandlers = {
   ...pullsHandlers,
   ...issuesHandlers,
   ...checksHandlers,
+  ...actionsHandlers,
 };

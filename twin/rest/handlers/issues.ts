@@ -15,7 +15,8 @@ import {
   type RestResponse,
   invalid,
 } from "../handler.js";
-import { commentJson, issueJson, reactionJson, repoJson, userJson } from "../shapes.js";
+import { commentJson, issueJson, reactionJson } from "../shapes.js";
+import { commentPayload, issuePayload, recordComment, recordIssue } from "../../issues.js";
 
 function issueOf(request: RestRequest, twin: TwinCore): { repo: RepoRecord; issue: IssueRecord } {
   const repo = requireRepo(request, twin);
@@ -75,13 +76,7 @@ function issueEvent(
   sender: Account,
   extra: Record<string, unknown> = {},
 ): void {
-  twin.emit(repo, "issues", {
-    action,
-    issue: issueJson(twin.urls, repo, issue),
-    ...extra,
-    repository: repoJson(twin.urls, repo),
-    sender: userJson(twin.urls, sender),
-  });
+  twin.emit(repo, "issues", issuePayload(twin.urls, repo, issue, action, sender, extra));
 }
 
 function commentEvent(
@@ -94,14 +89,7 @@ function commentEvent(
 ): void {
   const issue = repo.issues.get(comment.issueNumber);
   if (!issue) return;
-  twin.emit(repo, "issue_comment", {
-    action,
-    issue: issueJson(twin.urls, repo, issue),
-    comment: commentJson(twin.urls, repo, comment),
-    ...extra,
-    repository: repoJson(twin.urls, repo),
-    sender: userJson(twin.urls, sender),
-  });
+  twin.emit(repo, "issue_comment", commentPayload(twin.urls, repo, issue, comment, action, sender, extra));
 }
 
 /** Adds a reaction, or answers 200 with the one the user already left with that content, as GitHub does. */
@@ -134,28 +122,13 @@ export const issuesHandlers: RestHandlers = {
     const user = actor(request, twin);
     const assignee = str(request.body, "assignee");
     const assignees = assigneesOf(twin, request.body["assignees"] ?? (assignee ? [assignee] : [])) ?? [];
-    const id = twin.store.nextId();
-    const now = twin.store.timestamp();
-    const number = repo.issues.size + 1;
-    const issue: IssueRecord = {
-      id,
-      nodeId: twin.store.nodeId("I", id),
-      number,
+    const issue = recordIssue(twin.store, repo, {
       title,
       body: str(request.body, "body") ?? null,
-      state: "open",
-      stateReason: null,
       user,
       labels: labelNames(request.body["labels"]) ?? [],
       assignees,
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-      locked: false,
-      pull: null,
-      reactions: [],
-    };
-    repo.issues.set(number, issue);
+    });
     issueEvent(twin, repo, issue, "opened", user);
     const body = issueJson(request.urls, repo, issue);
     return { status: 201, body, headers: { location: String(body["url"]) } };
@@ -279,20 +252,7 @@ export const issuesHandlers: RestHandlers = {
     const body = str(request.body, "body");
     if (body === undefined || body.trim() === "") throw invalid("IssueComment", "body", "missing_field");
     const user = actor(request, twin);
-    const id = twin.store.nextId();
-    const now = twin.store.timestamp();
-    const comment: CommentRecord = {
-      id,
-      nodeId: twin.store.nodeId("IC", id),
-      issueNumber: issue.number,
-      body,
-      user,
-      createdAt: now,
-      updatedAt: now,
-      reactions: [],
-    };
-    repo.comments.set(id, comment);
-    issue.updatedAt = now;
+    const comment = recordComment(twin.store, repo, issue, body, user);
     commentEvent(twin, repo, comment, "created", user);
     const json = commentJson(request.urls, repo, comment);
     return { status: 201, body: json, headers: { location: String(json["url"]) } };
