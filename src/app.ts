@@ -8,6 +8,8 @@ import { fullName } from "./core/plan/build.js";
 import { buildFromPackage } from "./handlers/build-from-package.js";
 import { buildFromWorkflowRun, type BuildParse } from "./handlers/build-from-workflow-run.js";
 import { configChanged } from "./handlers/config-changed.js";
+import { commentFromPayload } from "./handlers/comment-from-payload.js";
+import { CommandRunner } from "./services/command-runner.js";
 import { registerHealthz } from "./http/healthz.js";
 import { BatchQueue } from "./queue/batch-queue.js";
 import { CompareCache } from "./services/compare-cache.js";
@@ -90,6 +92,18 @@ export function createBot(options: BotOptions = {}): Bot {
         ),
     );
     const deployQueue = queue;
+    const commands = new CommandRunner({
+      registry,
+      deployer,
+      pacer,
+      log: app.log,
+      now,
+      enqueue: (installationId, repo, item) => {
+        const key = `${installationId}:${repoKey(repo)}`;
+        if (repo.config.ok) windows.set(key, repo.config.config.batchWindowSeconds * 1000);
+        deployQueue.add(key, item);
+      },
+    });
 
     const dispatch = async (context: Context, parse: BuildParse): Promise<void> => {
       if (!parse.ok) {
@@ -124,6 +138,7 @@ export function createBot(options: BotOptions = {}): Bot {
           build.image?.name ??
           (source ? renderImageName(source.image, build.repository.owner, build.repository.name) : undefined);
         deployQueue.add(key, {
+          kind: "build",
           installationId,
           repo: { owner: repo.owner, name: repo.name },
           build,
@@ -138,6 +153,22 @@ export function createBot(options: BotOptions = {}): Bot {
     app.on("package", async (context) =>
       inBackground(context.log, dispatch(context, buildFromPackage(context.payload, context.id, now()))),
     );
+    app.on("issue_comment", async (context) => {
+      const parse = commentFromPayload(context.payload);
+      const installationId = context.payload.installation?.id;
+      if (!parse.ok || installationId === undefined) {
+        const why = parse.ok
+          ? "installation.id is missing"
+          : "invalid" in parse
+            ? parse.invalid
+            : parse.ignored;
+        context.log.debug({ event: context.name, delivery: context.id }, `comment ignored: ${why}`);
+        return;
+      }
+      if (seenDeliveries.has(context.id)) return;
+      seenDeliveries.set(context.id, true);
+      inBackground(context.log, commands.handle(context.octokit as Octokit, installationId, parse.comment));
+    });
     app.on("push", async (context) => {
       if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);
     });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MERGE_METHODS, MODES, TRIGGERS, type Trigger } from "./config.js";
+import { COMMAND_PERMISSIONS, MERGE_METHODS, MODES, TRIGGERS, type Trigger } from "./config.js";
 import type { Finding } from "./finding.js";
 import { checkBranchGlob, checkPathGlob, checkRepositoryGlob, checkWorkflowGlob } from "./glob-checks.js";
 import { checkImageTemplate } from "./image-template.js";
@@ -89,6 +89,26 @@ export const environmentSchema = z
       .enum(MERGE_METHODS)
       .default("squash")
       .describe("How `pull-request` and `auto-merge` pull requests are merged."),
+    commands: z
+      .strictObject({
+        permission: z
+          .enum(COMMAND_PERMISSIONS)
+          .default("write")
+          .describe(
+            "The least permission on this repository a person needs to run a changing command (`/retag`, `/promote`, `/rollback`, `/freeze`, `/unfreeze`, `/resume`) for this environment: `write`, `maintain` or `admin`.",
+          ),
+        users: z
+          .array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "not a GitHub login"))
+          .min(1)
+          .optional()
+          .describe(
+            "When set, only these GitHub logins may run changing commands here (and need `permission` too).",
+          ),
+      })
+      .default({ permission: "write" })
+      .describe(
+        "Who may change this environment from a comment. `/status` and `/help` are open to everyone who can comment.",
+      ),
   })
   .describe("A deployment target: the files that belong to it and how changes reach them.");
 

@@ -28,6 +28,21 @@ export interface SourceConfig {
 }
 
 /** A deployment target: the files that belong to it and how changes reach them (defaults applied). */
+/** The least repository permission a person needs to run changing commands (GitHub's role names). */
+export type CommandPermission = "write" | "maintain" | "admin";
+export const COMMAND_PERMISSIONS = [
+  "write",
+  "maintain",
+  "admin",
+] as const satisfies readonly CommandPermission[];
+
+/** Who may run commands that change an environment (`/retag`, `/rollback`, `/freeze` ...). */
+export interface CommandRules {
+  permission: CommandPermission;
+  /** When set, only these GitHub logins (with that permission too). */
+  users: string[] | undefined;
+}
+
 export interface EnvironmentConfig {
   /** Globs over repository paths, relative to the root. */
   paths: string[];
@@ -35,6 +50,7 @@ export interface EnvironmentConfig {
   /** Globs over source branches that may deploy here; undefined = the source repository's default branch. */
   branches: string[] | undefined;
   mergeMethod: MergeMethod;
+  commands: CommandRules;
 }
 
 /** The validated `.github/gitops-image-bot.yml` of a manifests repository, defaults applied. */

@@ -1,7 +1,15 @@
 // The configuration of the app: `.github/gitops-image-bot.yml` in a manifests repository. Pure: the
 // caller reads the file(s) and hands over the text.
 export { CONFIG_PATH } from "./config-path.js";
-export type { Config, EnvironmentConfig, MergeMethod, Mode, SourceConfig, Trigger } from "./config.js";
+export type {
+  CommandRules,
+  Config,
+  EnvironmentConfig,
+  MergeMethod,
+  Mode,
+  SourceConfig,
+  Trigger,
+} from "./config.js";
 export type { ConfigProblem, ConfigResult } from "./config-result.js";
 export { configSchema } from "./config-schema.js";
 export { parseConfig } from "./parse-config.js";

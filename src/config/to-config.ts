@@ -7,9 +7,15 @@ export function toConfig(parsed: z.output<typeof configSchema>): Config {
   return {
     sources: parsed.sources.map((source) => ({ ...source })),
     environments: Object.fromEntries(
-      Object.entries(parsed.environments).map(([name, { paths, mode, branches, mergeMethod }]) => [
+      Object.entries(parsed.environments).map(([name, { paths, mode, branches, mergeMethod, commands }]) => [
         name,
-        { paths, mode, branches, mergeMethod },
+        {
+          paths,
+          mode,
+          branches,
+          mergeMethod,
+          commands: { permission: commands.permission, users: commands.users },
+        },
       ]),
     ),
     branch: parsed.branch,

@@ -66,3 +66,20 @@ export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   return issue ? `${issue.path.join(".") || "(payload)"}: ${issue.message}` : "invalid payload";
 }
+
+export const issueCommentPayloadSchema = z.object({
+  action: z.string(),
+  repository: repositorySchema,
+  issue: z.object({
+    number: z.number().int().positive(),
+    /** Present when the issue is a pull request. */
+    pull_request: z.object({}).passthrough().nullish(),
+  }),
+  comment: z.object({
+    id: z.number().int().positive(),
+    body: z.string().nullable(),
+    html_url: z.string(),
+    user: z.object({ login: z.string().min(1), type: z.string() }),
+  }),
+  sender: z.object({ login: z.string().min(1), type: z.string() }),
+});

@@ -33,14 +33,29 @@ import { reportOutcomes, type Reported } from "./reporter.js";
 import { retryDelayMs } from "./transient.js";
 import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } from "./pull-requests.js";
 import { Lru } from "./lru.js";
-import { parseState, STATE_PATH } from "../state/state-file.js";
+import { editState, parseState, STATE_PATH } from "../state/state-file.js";
+import type { CommandJob, CommandResult } from "../commands/command-job.js";
+import type { Landing } from "./reporter.js";
 
-export interface DeployItem {
+/** A build from a webhook, or a person's command: both go through the same queue and batches. */
+export type DeployItem = BuildItem | CommandItem;
+
+export interface BuildItem {
+  readonly kind: "build";
   readonly installationId: number;
   readonly repo: RepoId;
   readonly build: Build;
   /** The image this build most likely means here (from the cached config): read its files with the head. */
   readonly hintImage: string | undefined;
+}
+
+export interface CommandItem {
+  readonly kind: "command";
+  readonly installationId: number;
+  readonly repo: RepoId;
+  readonly job: CommandJob;
+  /** Called once, when the batch carrying the command is done or has given up. */
+  readonly settle: (result: CommandResult) => void;
 }
 
 export interface Logger {
@@ -66,7 +81,9 @@ const MAX_STALE_RETRIES = 6;
 const MAX_TRANSIENT_RETRIES = 5;
 
 type Attempt =
-  { kind: "done"; reported: Reported[]; config: Config } | { kind: "stale" } | { kind: "stopped" };
+  | { kind: "done"; reported: Reported[]; config: Config; stateLanding: Landing | undefined }
+  | { kind: "stale" }
+  | { kind: "stopped"; reason: string };
 
 /**
  * One batch for one manifests repository: read once, plan purely, write one commit guarded by the head
@@ -88,8 +105,30 @@ export class Deployer {
   }
 
   async run(items: readonly DeployItem[]): Promise<void> {
+    const commands = items.filter((item): item is CommandItem => item.kind === "command");
+    const settle = (result: CommandResult) => commands.forEach((item) => item.settle(result));
+    try {
+      const attempt = await this.runAttempts(items);
+      if (attempt?.kind === "stopped") settle({ kind: "failed", message: attempt.reason });
+      if (attempt?.kind !== "done") return;
+      for (const item of commands) {
+        const mine = new Set(item.job.wanted);
+        item.settle({
+          kind: "done",
+          stateLanding: item.job.edits.length > 0 ? attempt.stateLanding : undefined,
+          reported: attempt.reported.filter(({ outcome }) => mine.has(outcome.wanted)),
+        });
+      }
+    } catch (error) {
+      settle({ kind: "failed", message: `GitHub kept failing: ${String(error)}` });
+      throw error;
+    }
+  }
+
+  /** Attempts the batch until it lands, stops, or fails for good (throws); starts its reports. */
+  private async runAttempts(items: readonly DeployItem[]): Promise<Attempt | undefined> {
     const first = items[0];
-    if (!first) return;
+    if (!first) return undefined;
     const octokit = await this.deps.auth(first.installationId);
     let stale = 0;
     let transient = 0;
@@ -115,10 +154,13 @@ export class Deployer {
         await this.deps.sleep(Math.round((100 + this.deps.random() * 400) * stale));
         continue;
       }
-      if (attempt.kind === "done" && attempt.reported.length > 0) {
+      // A person's command is answered in its comment, not with statuses on the source commit.
+      const reported =
+        attempt.kind === "done" ? attempt.reported.filter(({ outcome }) => !outcome.wanted.explicit) : [];
+      if (attempt.kind === "done" && reported.length > 0) {
         // Reports go out in the background, paced behind the writes: the next batch does not wait for them.
         const pacer = this.deps.pacer(first.installationId);
-        const { reported, config } = attempt;
+        const { config } = attempt;
         this.reporting = this.reporting
           .then(() => reportOutcomes(octokit, pacer, first.repo, reported, config.report))
           .catch((error: unknown) =>
@@ -128,7 +170,7 @@ export class Deployer {
             ),
           );
       }
-      return;
+      return attempt;
     }
   }
 
@@ -140,14 +182,25 @@ export class Deployer {
   ): Promise<Attempt> {
     const key = repoKey(repo);
     const startedAt = Date.now();
-    const hints = [...new Set(items.flatMap((item) => (item.hintImage ? [item.hintImage] : [])))];
+    const jobs = items.flatMap((item) => (item.kind === "command" ? [item.job] : []));
+    const hints = [
+      ...new Set(
+        items.flatMap((item) =>
+          item.kind === "build"
+            ? item.hintImage
+              ? [item.hintImage]
+              : []
+            : item.job.wanted.map((wanted) => wanted.image),
+        ),
+      ),
+    ];
     let snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, undefined, [
       STATE_PATH,
       ...this.deps.index.likelyPaths(key, hints),
     ]);
     if (!snapshot?.config) {
       this.deps.log.warn({ repo: key }, "no configuration file on the default branch: nothing deployed");
-      return { kind: "stopped" };
+      return { kind: "stopped", reason: `${key} has no ${CONFIG_PATH} on its default branch` };
     }
     const loaded = await loadConfig(octokit, repo, snapshot.config.text);
     if (!loaded.ok) {
@@ -159,7 +212,7 @@ export class Deployer {
         snapshot.config.oid,
         loaded.problems,
       );
-      return { kind: "stopped" };
+      return { kind: "stopped", reason: `${CONFIG_PATH} is not valid: see the check run on ${key}` };
     }
     const config = loaded.config;
     if (config.branch !== undefined && config.branch !== snapshot.branch) {
@@ -172,7 +225,7 @@ export class Deployer {
           { repo: key, branch: config.branch },
           "the configured branch does not exist: nothing deployed",
         );
-        return { kind: "stopped" };
+        return { kind: "stopped", reason: `the configured branch ${config.branch} does not exist` };
       }
     }
 
@@ -188,11 +241,22 @@ export class Deployer {
         fix: "correct the entry, or delete it to lift that hold or freeze",
       };
       await this.stopOnProblems(octokit, installationId, repo, snapshot, stateFile?.oid ?? "", [problem]);
-      return { kind: "stopped" };
+      return {
+        kind: "stopped",
+        reason: `${STATE_PATH} is not valid (line ${state.line}: ${state.message}): correct or delete that entry`,
+      };
     }
+    // The commands' holds and freezes count for this very batch: a build racing a /freeze waits.
+    const edits = jobs.flatMap((job) => job.edits);
+    const stateText = edits.length > 0 ? editState(stateFile?.text, edits) : stateFile?.text;
+    const stateWrite =
+      stateText !== stateFile?.text ? { path: STATE_PATH, text: stateText ?? "" } : undefined;
+    const stops = stateWrite ? parseState(stateWrite.text) : state;
+    if (!stops.ok) throw new Error(`the edited ${STATE_PATH} does not parse: ${stops.message}`);
 
-    const wanted: Wanted[] = [];
+    const wanted: Wanted[] = jobs.flatMap((job) => job.wanted);
     for (const item of items) {
+      if (item.kind !== "build") continue;
       const resolution = resolveBuild(config, item.build);
       if (resolution.ok) wanted.push(resolution.wanted);
       else
@@ -201,11 +265,12 @@ export class Deployer {
           "build ignored for this manifests repository",
         );
     }
-    if (wanted.length === 0) return { kind: "done", reported: [], config };
+    if (wanted.length === 0 && !stateWrite)
+      return { kind: "done", reported: [], config, stateLanding: undefined };
 
-    const files = await this.batchFiles(octokit, repo, snapshot, config, wanted);
+    const files = wanted.length > 0 ? await this.batchFiles(octokit, repo, snapshot, config, wanted) : [];
     const readAt = Date.now();
-    const input = { config, wanted, files, stops: { state: state.state, now: this.deps.now() } };
+    const input = { config, wanted, files, stops: { state: stops.state, now: this.deps.now() } };
     await this.deps.compares.fetch(octokit, comparisonsForBatch(input));
     const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
@@ -213,23 +278,27 @@ export class Deployer {
     this.logSkips(key, plan);
 
     const reported: Reported[] = [];
-    if (plan.commit.writes.length > 0) {
+    let stateLanding: Landing | undefined;
+    const writes = [...plan.commit.writes, ...(stateWrite ? [stateWrite] : [])];
+    if (writes.length > 0) {
       await this.deps.pacer(installationId).take(true);
       const result = await createCommit(
         octokit,
         repo,
         snapshot.branch,
         snapshot.headOid,
-        commitMessage(plan.commit.updates),
-        plan.commit.writes,
+        commitMessage(plan.commit.updates, stateWrite ? edits : []),
+        writes,
       );
       if (!result.ok) return { kind: "stale" };
-      this.deps.index.committed(key, snapshot.treeOid, result.treeOid, plan.commit.writes);
+      const landing = { kind: "commit" as const, url: result.url, label: result.oid.slice(0, 7) };
+      if (stateWrite) stateLanding = landing;
+      this.deps.index.committed(key, snapshot.treeOid, result.treeOid, writes);
       this.deps.log.info(
         {
           repo: key,
           commit: result.oid,
-          files: plan.commit.writes.length,
+          files: writes.length,
           builds: plan.commit.updates.length,
           ms: {
             read: readAt - startedAt,
@@ -250,10 +319,7 @@ export class Deployer {
           outcome.kind === "written" &&
           outcome.updates.some((update) => plan.commit.updates.includes(update))
         )
-          reported.push({
-            outcome,
-            landing: { kind: "commit", url: result.url, label: result.oid.slice(0, 7) },
-          });
+          reported.push({ outcome, landing });
     }
     const pacer = this.deps.pacer(installationId);
     const base = { branch: snapshot.branch, headOid: snapshot.headOid };
@@ -326,7 +392,7 @@ export class Deployer {
     }
     for (const outcome of plan.outcomes)
       if (outcome.kind === "skipped") reported.push({ outcome, landing: undefined });
-    return { kind: "done", reported, config };
+    return { kind: "done", reported, config, stateLanding };
   }
 
   /**
@@ -347,6 +413,33 @@ export class Deployer {
     if (this.reportedConfigs.has(reportKey)) return;
     this.reportedConfigs.set(reportKey, true);
     await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, snapshot.headOid, problems);
+  }
+
+  /**
+   * The files of `environment` that deploy `image` at the head of the branch this config writes, and
+   * that branch (for `/rollback`, which reads their history).
+   */
+  async filesIn(
+    octokit: Octokit,
+    repo: RepoId,
+    config: Config,
+    environment: string,
+    image: string,
+  ): Promise<{ branch: string; paths: string[] } | undefined> {
+    const snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, config.branch, []);
+    if (!snapshot) return undefined;
+    const byImage = await this.deps.index.filesFor(
+      repoKey(repo),
+      snapshot.treeOid,
+      {
+        listTree: (treeOid: string) => listTree(octokit, repo, treeOid),
+        readBlobs: (oids: readonly string[]) => readBlobs(octokit, repo, oids),
+      },
+      [image],
+      (path) => environmentsForPath(config, path)[0] === environment,
+      snapshot.files,
+    );
+    return { branch: snapshot.branch, paths: (byImage.get(image) ?? []).map((file) => file.path) };
   }
 
   /** The build an open pull request carries when it descends from the change's build (then it stays). */

@@ -78,7 +78,8 @@ export type StateEdit =
   | { readonly kind: "freeze"; readonly environment: string; readonly freeze: Freeze }
   | { readonly kind: "unfreeze"; readonly environment: string }
   | { readonly kind: "hold"; readonly environment: string; readonly image: string; readonly hold: Hold }
-  | { readonly kind: "release"; readonly environment: string; readonly image: string };
+  /** Lifts the hold on one image in the environment, or (no image) every hold there. */
+  | { readonly kind: "release"; readonly environment: string; readonly image?: string };
 
 /**
  * The file's new text after the edits, changed in place so a person's comments and order stay; the
@@ -99,18 +100,28 @@ export function editState(text: string | undefined, edits: readonly StateEdit[])
         doc.setIn(["holds", edit.environment, edit.image], doc.createNode(clean(edit.hold)));
         break;
       case "release":
-        doc.deleteIn(["holds", edit.environment, edit.image]);
+        if (edit.image === undefined) doc.deleteIn(["holds", edit.environment]);
+        else doc.deleteIn(["holds", edit.environment, edit.image]);
         if (emptyMap(doc.getIn(["holds", edit.environment]))) doc.deleteIn(["holds", edit.environment]);
         break;
     }
   }
-  for (const key of ["freezes", "holds"]) if (emptyMap(doc.get(key))) doc.delete(key);
+  for (const key of ["freezes", "holds"]) if (emptyMap(doc.get(key))) deleteKeepingComment(doc, key);
   const next = doc.toString({ lineWidth: 0 });
   return text !== undefined && parseSame(text, next) ? text : next;
 }
 
 function clean<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+/** Deletes a top-level key; a comment above the first key belongs to the file, so it moves to the document. */
+function deleteKeepingComment(doc: Document, key: string): void {
+  const first = isMap(doc.contents) ? doc.contents.items[0] : undefined;
+  const comment = (first?.key as { commentBefore?: string | null } | undefined)?.commentBefore;
+  if (first && (first.key as { value?: unknown }).value === key && comment)
+    doc.commentBefore = doc.commentBefore ? `${doc.commentBefore}\n${comment}` : comment;
+  doc.delete(key);
 }
 
 function emptyMap(node: unknown): boolean {

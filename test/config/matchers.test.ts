@@ -68,6 +68,7 @@ describe("branchAllowed", () => {
     mode: "commit",
     branches,
     mergeMethod: "squash",
+    commands: { permission: "write", users: undefined },
   });
 
   test.each<[string[] | undefined, string, string, boolean]>([

@@ -55,8 +55,15 @@ report:
         mode: "pull-request",
         branches: undefined,
         mergeMethod: "squash",
+        commands: { permission: "write", users: undefined },
       },
-      dev: { paths: ["apps/*/overlays/dev/**"], mode: "commit", branches: undefined, mergeMethod: "squash" },
+      dev: {
+        paths: ["apps/*/overlays/dev/**"],
+        mode: "commit",
+        branches: undefined,
+        mergeMethod: "squash",
+        commands: { permission: "write", users: undefined },
+      },
     });
     expect(config.report).toEqual({ statuses: false, deployments: false });
   });

@@ -35,6 +35,7 @@ describe("parseConfig: defaults", () => {
             mode: "commit",
             branches: undefined,
             mergeMethod: "squash",
+            commands: { permission: "write", users: undefined },
           },
         },
         branch: undefined,
@@ -81,8 +82,20 @@ report: { statuses: false }
           },
         ],
         environments: {
-          qa: { paths: ["qa/**"], mode: "auto-merge", branches: undefined, mergeMethod: "rebase" },
-          dev: { paths: ["dev/**"], mode: "commit", branches: ["**"], mergeMethod: "squash" },
+          qa: {
+            paths: ["qa/**"],
+            mode: "auto-merge",
+            branches: undefined,
+            mergeMethod: "rebase",
+            commands: { permission: "write", users: undefined },
+          },
+          dev: {
+            paths: ["dev/**"],
+            mode: "commit",
+            branches: ["**"],
+            mergeMethod: "squash",
+            commands: { permission: "write", users: undefined },
+          },
         },
         branch: "deploy",
         batchWindowSeconds: 0,
@@ -116,6 +129,7 @@ environments:
       mode: "pull-request",
       branches: undefined,
       mergeMethod: "squash",
+      commands: { permission: "write", users: undefined },
     });
   });
 });

@@ -164,12 +164,14 @@ test("a file that does not parse is skipped with its line; the other files are s
   expect(skip).toMatchObject({ path: "apps/web/dev/values.yaml", skip: { reason: "unparsable-file" } });
 });
 
+const EXPLICIT = { by: "carol", environments: ["dev", "prod"], force: false, anyBranch: false };
+
 describe("holds and freezes", () => {
   const AT = "2026-11-22T10:00:00Z";
   const NOW = Date.parse("2026-11-22T11:00:00Z");
   const input = (state: State, explicit = false) => ({
     config: config(),
-    wanted: [explicit ? { ...wanted(B), explicit: { by: "carol" } } : wanted(B)],
+    wanted: [explicit ? { ...wanted(B), explicit: EXPLICIT } : wanted(B)],
     files: [file("dev", "sha-aaaaaaaa"), file("prod", "sha-aaaaaaaa")],
     stops: { state, now: NOW },
   });
@@ -216,5 +218,64 @@ describe("holds and freezes", () => {
     const plan = planBatch(input(state, true), lookup([A, B]));
     expect(plan.commit.writes.map((write) => write.path)).toEqual(["apps/web/dev/kustomization.yaml"]);
     expect(plan.pullRequests.map((change) => change.environment)).toEqual(["prod"]);
+  });
+});
+
+describe("a change a person asked for", () => {
+  const explicit = (sha: string, overrides: Partial<typeof EXPLICIT> = {}, branch = "main") => ({
+    ...wanted(sha, branch),
+    explicit: { ...EXPLICIT, ...overrides },
+  });
+  const plan = (wanted: ReturnType<typeof explicit>[], deployed = B) =>
+    planBatch(
+      {
+        config: config(),
+        wanted,
+        files: [file("dev", `sha-${deployed.slice(0, 8)}`), file("prod", `sha-${deployed.slice(0, 8)}`)],
+      },
+      lookup([A, B, C]),
+    );
+  const skips = (result: ReturnType<typeof planBatch>) =>
+    result.outcomes.flatMap((outcome) =>
+      outcome.kind === "skipped" ? [[outcome.environment, outcome.skip.reason]] : [],
+    );
+
+  test("goes only to the environments named", () => {
+    const result = plan([explicit(C, { environments: ["dev"] })]);
+    expect(result.commit.writes.map((write) => write.path)).toEqual(["apps/web/dev/kustomization.yaml"]);
+    expect(result.pullRequests).toEqual([]);
+    expect(skips(result)).toEqual([]);
+  });
+
+  test("an older build is refused without force, and written with it", () => {
+    expect(skips(plan([explicit(A, { environments: ["dev"] })]))).toEqual([["dev", "older-than-deployed"]]);
+    const forced = plan([explicit(A, { environments: ["dev"], force: true })]);
+    expect(forced.commit.writes).toEqual([
+      expect.objectContaining({ text: expect.stringContaining("newTag: sha-aaaaaaaa # keep") }),
+    ]);
+  });
+
+  test("beats an automatic build of the same image in the same batch, whichever came first", () => {
+    const rollback = explicit(A, { environments: ["dev"], force: true });
+    for (const order of [
+      [wanted(C), rollback],
+      [rollback, wanted(C)],
+    ]) {
+      const result = planBatch(
+        { config: config(), wanted: order, files: [file("dev", "sha-bbbbbbbb")] },
+        lookup([A, B, C]),
+      );
+      expect(result.commit.writes[0]?.text).toContain("newTag: sha-aaaaaaaa");
+      expect(result.outcomes).toContainEqual(
+        expect.objectContaining({ kind: "skipped", wanted: order.find((w) => !("explicit" in w)) }),
+      );
+    }
+  });
+
+  test("keeps the environment's branch rule unless the tag ran there before", () => {
+    const feature = explicit(C, { environments: ["prod"] }, "feature/x");
+    expect(skips(plan([feature]))).toEqual([["prod", "branch-not-allowed"]]);
+    const restored = explicit(A, { environments: ["prod"], force: true, anyBranch: true }, "feature/x");
+    expect(plan([restored]).pullRequests.map((change) => change.environment)).toEqual(["prod"]);
   });
 });

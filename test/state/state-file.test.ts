@@ -51,6 +51,9 @@ describe("the state file", () => {
     expect(none).not.toContain("holds");
     const read = parseState(none);
     expect(read.ok && read.state).toEqual({ freezes: {}, holds: {} });
+    const all = editState(before, [{ kind: "release", environment: "prod" }]);
+    expect(all).toContain("# our notes: do not touch prod on Fridays");
+    expect(all).not.toContain("holds");
   });
 
   test("an edit that changes nothing gives the text back as it was", () => {

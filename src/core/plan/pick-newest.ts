@@ -13,6 +13,7 @@ export interface NewestPick {
 /**
  * Several builds of one image in one batch: keep the one that descends from the others. Builds that
  * cannot be ordered (diverged, other repositories, unknown commits) are decided by arrival: the later wins.
+ * What a person asked for (a command) beats every automatic build, whatever their order.
  */
 export function pickNewest(candidates: readonly Wanted[], compare: CompareLookup): NewestPick {
   const [first, ...rest] = candidates;
@@ -20,6 +21,12 @@ export function pickNewest(candidates: readonly Wanted[], compare: CompareLookup
   let newest = first;
   const superseded: { wanted: Wanted; by: Wanted }[] = [];
   for (const candidate of rest) {
+    if (Boolean(newest.explicit) !== Boolean(candidate.explicit)) {
+      const [winner, loser] = newest.explicit ? [newest, candidate] : [candidate, newest];
+      superseded.push({ wanted: loser, by: winner });
+      newest = winner;
+      continue;
+    }
     const shas = comparable(newest, candidate);
     const status = shas ? compare(repoOf(newest), shas[0], shas[1]) : "unknown";
     if (status === "behind" || status === "identical" || sameTarget(newest, candidate)) {

@@ -84,6 +84,7 @@ function targetsOf(input: BatchInput): { targets: Target[]; outcomes: Outcome[] 
     if (env === undefined) continue;
     for (const wanted of input.wanted) {
       if (!refersTo(file, wanted.image)) continue;
+      if (wanted.explicit && !wanted.explicit.environments.includes(environment)) continue;
       const key = `${environment}\u0000${wanted.image}`;
       let group = groups.get(key);
       if (!group) {
@@ -94,7 +95,8 @@ function targetsOf(input: BatchInput): { targets: Target[]; outcomes: Outcome[] 
       if (group.candidates.includes(wanted)) continue;
       const branch = wanted.build.branch;
       const skip: PlanSkip | undefined =
-        branch === undefined || !branchAllowed(env, branch, wanted.build.repository.defaultBranch)
+        !wanted.explicit?.anyBranch &&
+        (branch === undefined || !branchAllowed(env, branch, wanted.build.repository.defaultBranch))
           ? { reason: "branch-not-allowed", branch }
           : stoppedByPerson(input, environment, wanted);
       if (skip === undefined) group.candidates.push(wanted);
@@ -196,12 +198,14 @@ export function planBatch(input: BatchInput, compare: CompareLookup): BatchPlan 
       const sameBuild = deployed?.tag === newest.tag && deployed.digest === newest.digest;
       const verdict = sameBuild
         ? { accept: false as const, skip: { reason: "already-deployed" as const } }
-        : judgeBuild(
-            deployedSha,
-            deployedSha === undefined || newest.build.sha === undefined
-              ? undefined
-              : compare(fullName(newest.build.repository).toLowerCase(), deployedSha, newest.build.sha),
-          );
+        : newest.explicit?.force
+          ? { accept: true as const }
+          : judgeBuild(
+              deployedSha,
+              deployedSha === undefined || newest.build.sha === undefined
+                ? undefined
+                : compare(fullName(newest.build.repository).toLowerCase(), deployedSha, newest.build.sha),
+            );
       if (!verdict.accept) {
         outcomes.push({
           kind: "skipped",

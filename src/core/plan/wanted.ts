@@ -10,5 +10,17 @@ export interface Wanted {
   /** The config's tag template, to read the SHA back from a deployed tag. */
   readonly tagTemplate: string;
   /** Set when a person asked for this change (a command): holds and freezes do not stop it. */
-  readonly explicit?: { readonly by: string };
+  readonly explicit?: Explicit;
+}
+
+/** A change a person asked for in a comment (`/retag`, `/rollback`, `/promote`). */
+export interface Explicit {
+  /** The GitHub login that asked. */
+  readonly by: string;
+  /** The environments the person named: the change goes nowhere else. */
+  readonly environments: readonly string[];
+  /** Past the ordering guard: an older or diverged build may replace the deployed one (`/rollback`, `--force`). */
+  readonly force: boolean;
+  /** Past the environment's branch rule: the tag ran there before (`/rollback`). */
+  readonly anyBranch: boolean;
 }

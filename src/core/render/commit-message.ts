@@ -1,5 +1,6 @@
 import { fullName } from "../plan/build.js";
 import type { FileUpdate } from "../plan/outcome.js";
+import type { StateEdit } from "../../state/state-file.js";
 import { shortSha } from "./short-sha.js";
 
 export interface CommitMessage {
@@ -11,22 +12,49 @@ function imageLabel(image: string): string {
   return image.slice(image.lastIndexOf("/") + 1);
 }
 
+/** One line per hold or freeze a command placed or lifted. */
+export function stateEditText(edit: StateEdit): string {
+  const why = (reason: string | undefined) => (reason ? `: ${reason}` : "");
+  switch (edit.kind) {
+    case "freeze":
+      return `freeze ${edit.environment}${edit.freeze.until ? ` until ${edit.freeze.until}` : ""} (by @${edit.freeze.by}${why(edit.freeze.reason)})`;
+    case "unfreeze":
+      return `unfreeze ${edit.environment}`;
+    case "hold":
+      return `hold ${imageLabel(edit.image)} at ${edit.hold.tag} in ${edit.environment} (by @${edit.hold.by}${why(edit.hold.reason)})`;
+    case "release":
+      return `lift the hold${edit.image === undefined ? "s" : ` on ${imageLabel(edit.image)}`} in ${edit.environment}`;
+  }
+}
+
 /**
- * The commit message of a batch, rendered from what it writes: a headline, one line per file, and
- * trailers naming each source repository and commit (`git interpret-trailers` reads them).
+ * The commit message of a batch, rendered from what it writes: a headline, one line per file and per
+ * hold or freeze, and trailers naming each source repository and commit (`git interpret-trailers`
+ * reads them).
  */
-export function commitMessage(updates: readonly FileUpdate[]): CommitMessage {
+export function commitMessage(
+  updates: readonly FileUpdate[],
+  edits: readonly StateEdit[] = [],
+): CommitMessage {
   const environments = [...new Set(updates.map((update) => update.environment))];
   const images = [...new Set(updates.map((update) => update.wanted.image))];
   const first = updates[0];
   const headline =
-    images.length === 1 && first
-      ? `deploy ${imageLabel(first.wanted.image)} ${first.wanted.tag.length > 20 ? shortSha(first.wanted.build.sha) : first.wanted.tag} to ${environments.join(", ")}`
-      : `deploy ${images.length} images to ${environments.join(", ")}`;
-  const lines = updates.map(
-    (update) =>
-      `- ${update.environment}: ${update.wanted.image} ${update.fromTag ?? "(no tag)"} -> ${update.wanted.tag}${update.wanted.digest ? `@${update.wanted.digest}` : ""} in ${update.path}`,
-  );
+    updates.length === 0 && edits.length > 0
+      ? edits
+          .map(stateEditText)
+          .join("; ")
+          .replace(/ \(by .*?\)/g, "")
+      : images.length === 1 && first
+        ? `deploy ${imageLabel(first.wanted.image)} ${first.wanted.tag.length > 20 ? shortSha(first.wanted.build.sha) : first.wanted.tag} to ${environments.join(", ")}`
+        : `deploy ${images.length} images to ${environments.join(", ")}`;
+  const lines = [
+    ...updates.map(
+      (update) =>
+        `- ${update.environment}: ${update.wanted.image} ${update.fromTag ?? "(no tag)"} -> ${update.wanted.tag}${update.wanted.digest ? `@${update.wanted.digest}` : ""} in ${update.path}`,
+    ),
+    ...edits.map((edit) => `- ${stateEditText(edit)}`),
+  ];
   const sources = new Map<string, string>();
   for (const update of updates) {
     const sha = update.wanted.build.sha;
@@ -36,5 +64,8 @@ export function commitMessage(updates: readonly FileUpdate[]): CommitMessage {
     const [repository, sha] = source.split("@") as [string, string];
     return [`Source-Repository: ${repository}`, `Source-Commit: ${sha}`];
   });
-  return { headline, body: `${lines.join("\n")}\n\n${trailers.join("\n")}` };
+  return {
+    headline,
+    body: trailers.length > 0 ? `${lines.join("\n")}\n\n${trailers.join("\n")}` : lines.join("\n"),
+  };
 }

@@ -1,0 +1,300 @@
+import {
+  matchSource,
+  renderImageName,
+  renderTag,
+  shaFromTag,
+  type Config,
+  type SourceConfig,
+} from "../config/index.js";
+import { fullName, type Build, type SourceRepository } from "../core/plan/build.js";
+import { resolveBuild } from "../core/plan/resolve-build.js";
+import type { Explicit, Wanted } from "../core/plan/wanted.js";
+import type { StateEdit } from "../state/state-file.js";
+import type { CommandJob } from "./command-job.js";
+import type { Command } from "./parse-commands.js";
+
+/** What resolving a command needs from GitHub, behind an interface so the rules are tested without it. */
+export interface CommandPorts {
+  /** The pull request the comment is on: its head commit and branch (undefined: not a pull request). */
+  pullHead(): Promise<{ sha: string; branch: string } | undefined>;
+  /** The full SHA of a commit in the source repository (undefined: GitHub does not know it). */
+  commit(repository: SourceRepository, ref: string): Promise<string | undefined>;
+  /** Whether the commit is on the source repository's default branch. */
+  onDefaultBranch(repository: SourceRepository, sha: string): Promise<boolean>;
+  /** Whether a workflow run of the commit (one of `workflows`, globs; empty: any) succeeded. */
+  buildSucceeded(repository: SourceRepository, sha: string, workflows: readonly string[]): Promise<boolean>;
+  /** The tags `image` had in `environment`, newest first (the current one first), from the files' history. */
+  tagHistory(environment: string, image: string): Promise<readonly string[]>;
+}
+
+/** Where the comment was written and by whom, against one manifests repository. */
+export interface CommandContext {
+  readonly config: Config;
+  /** The repository the comment is in. */
+  readonly repository: SourceRepository;
+  /** True when that repository is the manifests repository itself (not a source). */
+  readonly inManifests: boolean;
+  readonly by: string;
+  /** Unique per command (the comment id and the line). */
+  readonly id: string;
+  readonly now: number;
+  /** A link to the comment, for the builds a command makes. */
+  readonly url: string;
+}
+
+export type Resolved =
+  | { readonly ok: true; readonly job: CommandJob; readonly note?: string }
+  | { readonly ok: false; readonly problem: string; readonly fix: string };
+
+const problem = (text: string, fix: string): Resolved => ({ ok: false, problem: text, fix });
+
+/**
+ * One changing command as a job for the deploy queue: the state edits and the builds it asks for. The
+ * environment is known to exist and the person allowed to change it (the caller checked both).
+ */
+export async function resolveCommand(
+  command: Command,
+  context: CommandContext,
+  ports: CommandPorts,
+): Promise<Resolved> {
+  const job = (edits: StateEdit[], wanted: Wanted[] = []): Resolved => ({
+    ok: true,
+    job: { id: context.id, by: context.by, edits, wanted },
+  });
+  const at = new Date(context.now).toISOString();
+  switch (command.kind) {
+    case "freeze":
+      return job([
+        {
+          kind: "freeze",
+          environment: command.environment,
+          freeze: {
+            by: context.by,
+            at,
+            ...(command.durationMs === undefined
+              ? {}
+              : { until: new Date(context.now + command.durationMs).toISOString() }),
+            ...(command.reason === undefined ? {} : { reason: command.reason }),
+          },
+        },
+      ]);
+    case "unfreeze":
+      return job([{ kind: "unfreeze", environment: command.environment }]);
+    case "resume": {
+      const images = imagesOf(context, command.services);
+      if (!images.ok) return images.resolved;
+      return job(
+        images.images === undefined
+          ? [{ kind: "release", environment: command.environment }]
+          : images.images.map((image) => ({ kind: "release", environment: command.environment, image })),
+      );
+    }
+    case "retag":
+      return retag(command, context, ports, job);
+    case "rollback":
+      return rollback(command, context, ports, job);
+    case "promote":
+    case "status":
+    case "help":
+      return problem(`\`/${command.kind}\` is not a change this resolver makes`, "see `/help`");
+  }
+}
+
+type JobOf = (edits: StateEdit[], wanted?: Wanted[]) => Resolved;
+
+/**
+ * The images a command means: in a source repository its own image (no services may be named); in
+ * the manifests repository the named services (undefined: all of them).
+ */
+function imagesOf(
+  context: CommandContext,
+  services: readonly string[],
+):
+  | { ok: true; images: string[] | undefined; sources: { source: SourceConfig; repo: SourceRepository }[] }
+  | { ok: false; resolved: Resolved } {
+  if (!context.inManifests) {
+    if (services.length > 0)
+      return {
+        ok: false,
+        resolved: problem(
+          `in a source repository a command is about its own image, not ${services.join(", ")}`,
+          "leave the service names out here, or run the command in the manifests repository",
+        ),
+      };
+    const source = matchSource(context.config, fullName(context.repository));
+    if (!source)
+      return {
+        ok: false,
+        resolved: problem(
+          `${fullName(context.repository)} does not deploy here`,
+          "add it to `sources` in the manifests repository's config",
+        ),
+      };
+    return {
+      ok: true,
+      images: [renderImageName(source.image, context.repository.owner, context.repository.name)],
+      sources: [{ source, repo: context.repository }],
+    };
+  }
+  if (services.length === 0) return { ok: true, images: undefined, sources: [] };
+  const sources: { source: SourceConfig; repo: SourceRepository }[] = [];
+  for (const service of services) {
+    const repo = serviceRepository(context, service);
+    const source = matchSource(context.config, fullName(repo));
+    if (!source)
+      return {
+        ok: false,
+        resolved: problem(
+          `no source repository ${fullName(repo)} deploys here`,
+          "name the service as its repository is named, e.g. `checkout` for acme/checkout",
+        ),
+      };
+    sources.push({ source, repo });
+  }
+  return {
+    ok: true,
+    images: sources.map(({ source, repo }) => renderImageName(source.image, repo.owner, repo.name)),
+    sources,
+  };
+}
+
+/** A service named in the manifests repository is the source repository of that name, same owner. */
+function serviceRepository(context: CommandContext, service: string): SourceRepository {
+  const owner = context.repository.owner;
+  return { owner, name: service, defaultBranch: "main", htmlUrl: `https://github.com/${owner}/${service}` };
+}
+
+function explicit(context: CommandContext, environment: string, force: boolean, anyBranch = false): Explicit {
+  return { by: context.by, environments: [environment], force, anyBranch };
+}
+
+function commandBuild(
+  context: CommandContext,
+  repository: SourceRepository,
+  sha: string | undefined,
+  branch: string | undefined,
+): Build {
+  return {
+    trigger: "command",
+    id: context.id,
+    repository,
+    sha,
+    branch,
+    event: undefined,
+    workflowPath: undefined,
+    url: context.url,
+    image: undefined,
+    receivedAt: context.now,
+  };
+}
+
+async function retag(
+  command: Extract<Command, { kind: "retag" }>,
+  context: CommandContext,
+  ports: CommandPorts,
+  job: JobOf,
+): Promise<Resolved> {
+  const images = imagesOf(context, command.services);
+  if (!images.ok) return images.resolved;
+  if (images.sources.length === 0)
+    return problem(
+      "which service? In the manifests repository `/retag` needs a commit and the service names",
+      "`/retag <env> <sha> <service>...`",
+    );
+  const pull = command.ref === undefined ? await ports.pullHead() : undefined;
+  if (command.ref === undefined && (context.inManifests || !pull))
+    return problem(
+      "which build? Without a SHA `/retag` deploys a pull request's head",
+      "`/retag <env> <sha>`",
+    );
+  const wanted: Wanted[] = [];
+  for (const { source, repo } of images.sources) {
+    let sha: string | undefined;
+    if (command.ref?.kind === "tag") {
+      sha = shaFromTag(source.tag, command.ref.tag);
+      if (sha === undefined)
+        return problem(
+          `the tag ${command.ref.tag} is not one this config makes (\`${source.tag}\`), so its commit is unknown`,
+          "name the build by its commit SHA",
+        );
+    } else sha = command.ref?.kind === "sha" ? command.ref.sha : pull?.sha;
+    const full = sha === undefined ? undefined : await ports.commit(repo, sha);
+    if (full === undefined)
+      return problem(`${fullName(repo)} has no commit ${sha ?? ""}`, "check the SHA (7 to 40 hex digits)");
+    if (
+      source.triggers.includes("workflow_run") &&
+      !(await ports.buildSucceeded(repo, full, source.workflows))
+    )
+      return problem(
+        `no build of ${full.slice(0, 7)} in ${fullName(repo)} succeeded`,
+        "wait for its build to pass (or re-run it), then try again",
+      );
+    const branch =
+      pull && full === pull.sha
+        ? pull.branch
+        : (await ports.onDefaultBranch(repo, full))
+          ? repo.defaultBranch
+          : undefined;
+    const resolution = resolveBuild(context.config, commandBuild(context, repo, full, branch));
+    if (!resolution.ok)
+      return problem(
+        `${fullName(repo)} cannot deploy here (${resolution.ignored.reason})`,
+        "check `sources`",
+      );
+    wanted.push({ ...resolution.wanted, explicit: explicit(context, command.environment, command.force) });
+  }
+  return job([], wanted);
+}
+
+async function rollback(
+  command: Extract<Command, { kind: "rollback" }>,
+  context: CommandContext,
+  ports: CommandPorts,
+  job: JobOf,
+): Promise<Resolved> {
+  const images = imagesOf(context, command.services);
+  if (!images.ok) return images.resolved;
+  if (images.sources.length === 0)
+    return problem(
+      "which service? In the manifests repository name it",
+      "`/rollback <env> [<n>|<sha>] <service>...`",
+    );
+  const edits: StateEdit[] = [];
+  const wanted: Wanted[] = [];
+  for (const { source, repo } of images.sources) {
+    const image = renderImageName(source.image, repo.owner, repo.name);
+    let tag: string;
+    if (command.ref?.kind === "sha") tag = renderTag(source.tag, command.ref.sha);
+    else if (command.ref?.kind === "tag") tag = command.ref.tag;
+    else {
+      const steps = command.ref?.kind === "steps" ? command.ref.steps : 1;
+      const history = await ports.tagHistory(command.environment, image);
+      const previous = history[steps];
+      if (previous === undefined)
+        return problem(
+          `${image} had ${Math.max(0, history.length - 1)} earlier tag(s) in ${command.environment}, not ${steps}`,
+          "name the build to go back to: `/rollback <env> <sha>`",
+        );
+      tag = previous;
+    }
+    const build = {
+      ...commandBuild(context, repo, shaFromTag(source.tag, tag), undefined),
+      image: { name: image, tag, digest: undefined },
+    };
+    wanted.push({
+      build,
+      image,
+      tag,
+      digest: undefined,
+      tagTemplate: source.tag,
+      explicit: explicit(context, command.environment, true, true),
+    });
+    edits.push({
+      kind: "hold",
+      environment: command.environment,
+      image,
+      hold: { by: context.by, at: new Date(context.now).toISOString(), tag, reason: "rollback" },
+    });
+  }
+  return job(edits, wanted);
+}

@@ -1,0 +1,396 @@
+import { matchSource, type CommandRules, type Config } from "../config/index.js";
+import { compareCommits, statusOf } from "../adapters/github/compare-commits.js";
+import { fileHistory } from "../adapters/github/file-history.js";
+import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
+import type { CommandJob, CommandResult } from "../commands/command-job.js";
+import {
+  CHANGING_COMMANDS,
+  COMMAND_USAGE,
+  parseCommands,
+  type Command,
+  type ParsedLine,
+} from "../commands/parse-commands.js";
+import { resolveCommand, type CommandPorts } from "../commands/resolve-command.js";
+import { fullName, type SourceRepository } from "../core/plan/build.js";
+import { deployedImages } from "../core/plan/deployed.js";
+import { commandReply, helpText, link, outcomeLine, type ReplyEntry } from "../core/render/command-reply.js";
+import { stateEditText } from "../core/render/commit-message.js";
+import type { CommentEvent } from "../handlers/comment-from-payload.js";
+import type { CommandItem, Deployer, Logger } from "./deployer.js";
+import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
+import type { Pacer } from "./pacer.js";
+import { globMatcher } from "../config/glob-matcher.js";
+
+export interface CommandRunnerDeps {
+  readonly registry: ManifestsRegistry;
+  readonly deployer: Deployer;
+  /** Adds a command to the manifests repository's deploy queue (the same queue builds go through). */
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => void;
+  readonly pacer: (installationId: number) => Pacer;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+/** GitHub's repository roles, weakest first; a custom role counts as the base permission GitHub reports. */
+const RANK: Record<string, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+
+/** How deep `/rollback` looks back through a file's history. */
+const HISTORY_DEPTH = 30;
+
+interface Target {
+  readonly repo: ManifestsRepo;
+  readonly config: Config;
+}
+
+type Planned = { line: ParsedLine; command: Command; target: Target; job: CommandJob };
+
+/**
+ * Slash commands in a new comment: acknowledged with 👀, checked whole (syntax, environments,
+ * permissions) before anything runs, run through the deploy queue like builds, and answered in one
+ * reply with 🚀 or 😕. Bad input runs nothing.
+ */
+export class CommandRunner {
+  constructor(private readonly deps: CommandRunnerDeps) {}
+
+  async handle(octokit: Octokit, installationId: number, comment: CommentEvent): Promise<void> {
+    const lines = parseCommands(comment.body);
+    if (lines.length === 0) return;
+    const here = { owner: comment.repository.owner, name: comment.repository.name };
+    const say = new Voice(octokit, this.deps.pacer(installationId), here, comment);
+    await say.react("eyes");
+    try {
+      await this.run(octokit, installationId, comment, lines, say);
+    } catch (error) {
+      // The person saw 👀: say that it failed rather than leave them waiting.
+      this.deps.log.error({ err: error, comment: comment.url }, "a command failed");
+      await say.reply(
+        `@${comment.login} the command failed: GitHub answered with an error. Try again later.\n`,
+      );
+      await say.react("confused");
+    }
+  }
+
+  private async run(
+    octokit: Octokit,
+    installationId: number,
+    comment: CommentEvent,
+    lines: readonly ParsedLine[],
+    say: Voice,
+  ): Promise<void> {
+    const entries = await this.plan(octokit, installationId, comment, lines);
+    if (entries.kind === "refused") {
+      await say.reply(
+        commandReply(comment.login, entries.entries, "Nothing was run. Fix the command and comment again."),
+      );
+      await say.react("confused");
+      return;
+    }
+    const results = await Promise.all(
+      entries.planned.map(
+        (planned) =>
+          new Promise<{ planned: Planned; result: CommandResult }>((resolve) =>
+            this.deps.enqueue(installationId, planned.target.repo, {
+              kind: "command",
+              installationId,
+              repo: { owner: planned.target.repo.owner, name: planned.target.repo.name },
+              job: planned.job,
+              settle: (result) => resolve({ planned, result }),
+            }),
+          ),
+      ),
+    );
+    const replies = [
+      ...entries.answered,
+      ...results.map(({ planned, result }) => resultEntry(planned, result)),
+    ];
+    const ordered = lines.flatMap((line) =>
+      replies.filter((entry) => entry.line === line).map((entry) => entry.entry),
+    );
+    await say.reply(commandReply(comment.login, ordered, entries.tail));
+    await say.react(ordered.every((entry) => entry.ok) ? "rocket" : "confused");
+  }
+
+  /** Every command checked against every manifests repository it concerns; any problem refuses them all. */
+  private async plan(
+    octokit: Octokit,
+    installationId: number,
+    comment: CommentEvent,
+    lines: readonly ParsedLine[],
+  ): Promise<
+    | { kind: "refused"; entries: ReplyEntry[] }
+    | { kind: "run"; planned: Planned[]; answered: { line: ParsedLine; entry: ReplyEntry }[]; tail: string }
+  > {
+    const refused: ReplyEntry[] = [];
+    for (const line of lines)
+      if (!line.ok)
+        refused.push({
+          text: line.text,
+          ok: false,
+          lines: [line.problem, `fix: ${line.fix} (\`${COMMAND_USAGE[line.kind]}\`)`],
+        });
+    if (refused.length > 0) return { kind: "refused", entries: refused };
+
+    const targets = await this.targets(octokit, installationId, comment.repository);
+    const answered: { line: ParsedLine; entry: ReplyEntry }[] = [];
+    const planned: Planned[] = [];
+    let tail = "";
+    const roles = new Map<string, number>();
+    for (const line of lines) {
+      if (!line.ok) continue;
+      const { command } = line;
+      if (command.kind === "help") {
+        tail = helpText(
+          Object.entries(targets[0]?.config.environments ?? {}).map(([name, env]) => ({
+            name,
+            who: whoMay(env.commands),
+          })),
+        );
+        answered.push({
+          line,
+          entry: { text: line.text, ok: true, lines: ["the commands are listed below"] },
+        });
+        continue;
+      }
+      if (!CHANGING_COMMANDS.has(command.kind)) {
+        refused.push({
+          text: line.text,
+          ok: false,
+          lines: [`\`/${command.kind}\` is not available yet`, "fix: see `/help`"],
+        });
+        continue;
+      }
+      if (targets.length === 0) {
+        refused.push({
+          text: line.text,
+          ok: false,
+          lines: [
+            `${fullName(comment.repository)} is not a manifests repository of this app, and none deploys its builds`,
+            "fix: run the command in the manifests repository, or add this repository to its `sources`",
+          ],
+        });
+        continue;
+      }
+      for (const target of targets) {
+        const problem = await this.allowed(octokit, target, command, comment.login, roles);
+        if (problem) {
+          refused.push({ text: line.text, ok: false, lines: problem });
+          continue;
+        }
+        const resolved = await resolveCommand(
+          command,
+          {
+            config: target.config,
+            repository: comment.repository,
+            inManifests: repoKey(target.repo) === repoKey(comment.repository),
+            by: comment.login,
+            id: `comment-${comment.commentId}-${line.line}-${repoKey(target.repo)}`,
+            now: this.deps.now(),
+            url: comment.url,
+          },
+          this.ports(octokit, comment, target),
+        );
+        if (!resolved.ok)
+          refused.push({ text: line.text, ok: false, lines: [resolved.problem, `fix: ${resolved.fix}`] });
+        else planned.push({ line, command, target, job: resolved.job });
+      }
+    }
+    if (refused.length > 0) return { kind: "refused", entries: refused };
+    return { kind: "run", planned, answered, tail };
+  }
+
+  /**
+   * The manifests repositories a comment's commands are about: the repository itself when it is one,
+   * else those whose config deploys builds of it (a source repository).
+   */
+  private async targets(
+    octokit: Octokit,
+    installationId: number,
+    repository: SourceRepository,
+  ): Promise<Target[]> {
+    const repos = await this.deps.registry.list(installationId, octokit);
+    const valid = repos.flatMap((repo) => (repo.config.ok ? [{ repo, config: repo.config.config }] : []));
+    const itself = valid.filter((target) => repoKey(target.repo) === repoKey(repository));
+    if (itself.length > 0) return itself;
+    return valid.filter((target) => matchSource(target.config, fullName(repository)) !== undefined);
+  }
+
+  /** Why the person may not run the command there (undefined: they may). */
+  private async allowed(
+    octokit: Octokit,
+    target: Target,
+    command: Command,
+    login: string,
+    roles: Map<string, number>,
+  ): Promise<string[] | undefined> {
+    const environments = environmentsOf(command);
+    const known = Object.keys(target.config.environments);
+    for (const environment of environments)
+      if (!known.includes(environment))
+        return [
+          `${fullName(target.repo)} has no environment \`${environment}\``,
+          `fix: use one of ${known.map((name) => `\`${name}\``).join(", ")}`,
+        ];
+    const key = repoKey(target.repo);
+    let rank = roles.get(key);
+    if (rank === undefined) {
+      rank = await permissionRank(octokit, target.repo, login);
+      roles.set(key, rank);
+    }
+    for (const environment of environments) {
+      const rules = target.config.environments[environment]?.commands;
+      if (!rules) continue; // checked above: every environment named exists
+      const users = rules.users?.map((user) => user.toLowerCase());
+      if (rank < (RANK[rules.permission] ?? Infinity) || (users && !users.includes(login.toLowerCase())))
+        return [
+          `@${login} may not change \`${environment}\` in ${fullName(target.repo)}: that takes ${whoMay(rules)}`,
+          "fix: ask someone who may, or an admin of the manifests repository",
+        ];
+    }
+    return undefined;
+  }
+
+  private ports(octokit: Octokit, comment: CommentEvent, target: Target): CommandPorts {
+    const repoOf = (repository: SourceRepository): RepoId => ({
+      owner: repository.owner,
+      name: repository.name,
+    });
+    return {
+      pullHead: async () => {
+        if (!comment.isPullRequest) return undefined;
+        const { data } = await octokit.rest.pulls.get({
+          owner: comment.repository.owner,
+          repo: comment.repository.name,
+          pull_number: comment.issueNumber,
+        });
+        return { sha: data.head.sha, branch: data.head.ref };
+      },
+      commit: async (repository, ref) => {
+        try {
+          const { data } = await octokit.rest.repos.getCommit({ ...ownerRepo(repoOf(repository)), ref });
+          return data.sha;
+        } catch (error) {
+          if (statusOf(error) === 404 || statusOf(error) === 422) return undefined;
+          throw error;
+        }
+      },
+      onDefaultBranch: async (repository, sha) => {
+        const status = await compareCommits(octokit, repoOf(repository), sha, repository.defaultBranch);
+        return status === "ahead" || status === "identical";
+      },
+      buildSucceeded: async (repository, sha, workflows) => {
+        const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({
+          ...ownerRepo(repoOf(repository)),
+          head_sha: sha,
+          status: "success",
+          per_page: 100,
+        });
+        const matches = workflows.length === 0 ? () => true : globMatcher(workflows);
+        return data.workflow_runs.some((run) => matches(run.path));
+      },
+      tagHistory: async (environment, image) => {
+        const found = await this.deps.deployer.filesIn(
+          octokit,
+          target.repo,
+          target.config,
+          environment,
+          image,
+        );
+        const path = found?.paths[0];
+        if (!found || path === undefined) return [];
+        const versions = await fileHistory(octokit, target.repo, found.branch, path, HISTORY_DEPTH);
+        const tags: string[] = [];
+        for (const version of versions) {
+          const tag = deployedImages(path, version.text, [image]).get(image)?.tag;
+          if (tag !== undefined && tags.at(-1) !== tag) tags.push(tag);
+        }
+        return tags;
+      },
+    };
+  }
+}
+
+function ownerRepo(repo: RepoId): { owner: string; repo: string } {
+  return { owner: repo.owner, repo: repo.name };
+}
+
+function environmentsOf(command: Command): string[] {
+  switch (command.kind) {
+    case "promote":
+      return [command.from, command.to];
+    case "status":
+      return command.environment === undefined ? [] : [command.environment];
+    case "help":
+      return [];
+    default:
+      return [command.environment];
+  }
+}
+
+function whoMay(rules: CommandRules): string {
+  const users = rules.users ? ` and one of ${rules.users.map((user) => `@${user}`).join(", ")}` : "";
+  return `${rules.permission} permission on the manifests repository${users}`;
+}
+
+async function permissionRank(octokit: Octokit, repo: RepoId, login: string): Promise<number> {
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+      ...ownerRepo(repo),
+      username: login,
+    });
+    const role = (data as { role_name?: string }).role_name ?? "none";
+    return Math.max(RANK[role] ?? 0, RANK[data.permission] ?? 0);
+  } catch (error) {
+    if (statusOf(error) === 404) return 0;
+    throw error;
+  }
+}
+
+function resultEntry(planned: Planned, result: CommandResult): { line: ParsedLine; entry: ReplyEntry } {
+  const text = planned.line.text;
+  if (result.kind === "failed")
+    return {
+      line: planned.line,
+      entry: { text, ok: false, lines: [`nothing was changed: ${result.message}`] },
+    };
+  const lines: string[] = [];
+  for (const edit of planned.job.edits)
+    lines.push(
+      `${stateEditText(edit)}${result.stateLanding ? ` in ${link(result.stateLanding.label, result.stateLanding.url)}` : " (already so)"}`,
+    );
+  for (const { outcome, landing } of result.reported) lines.push(outcomeLine(outcome, landing));
+  if (planned.job.wanted.length > 0 && result.reported.length === 0)
+    lines.push("no file in that environment deploys this image");
+  const ok =
+    result.reported.every(
+      ({ outcome }) => outcome.kind === "written" || outcome.skip.reason === "already-deployed",
+    ) && !(planned.job.wanted.length > 0 && result.reported.length === 0);
+  return { line: planned.line, entry: { text, ok, lines: lines.length > 0 ? lines : ["done"] } };
+}
+
+/** Reactions and replies on the comment, paced as the content-creating requests they are. */
+class Voice {
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly pacer: Pacer,
+    private readonly repo: RepoId,
+    private readonly comment: CommentEvent,
+  ) {}
+
+  async react(content: "eyes" | "rocket" | "confused"): Promise<void> {
+    await this.pacer.take(true);
+    await this.octokit.rest.reactions.createForIssueComment({
+      ...ownerRepo(this.repo),
+      comment_id: this.comment.commentId,
+      content,
+    });
+  }
+
+  async reply(body: string): Promise<void> {
+    await this.pacer.take(true);
+    await this.octokit.rest.issues.createComment({
+      ...ownerRepo(this.repo),
+      issue_number: this.comment.issueNumber,
+      body,
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { parseConfig, type Config } from "../../src/config/index.js";
+import { parseCommands, type Command } from "../../src/commands/parse-commands.js";
+import {
+  resolveCommand,
+  type CommandPorts,
+  type CommandContext,
+} from "../../src/commands/resolve-command.js";
+
+const CONFIG = `sources:
+  - repositories: ["acme/*"]
+    tag: "sha-{sha:8}"
+environments:
+  dev: { paths: ["apps/*/dev/**"], branches: ["**"] }
+  prod: { paths: ["apps/*/prod/**"], mode: pull-request }
+`;
+const A = "a".repeat(40);
+const B = "b".repeat(40);
+const NOW = Date.parse("2026-11-22T10:00:00Z");
+
+function config(): Config {
+  const result = parseConfig(CONFIG);
+  if (!result.ok) throw new Error("bad config");
+  return result.config;
+}
+
+const web = { owner: "acme", name: "web", defaultBranch: "main", htmlUrl: "https://github.com/acme/web" };
+const manifests = { ...web, name: "manifests", htmlUrl: "https://github.com/acme/manifests" };
+
+function context(inManifests = false): CommandContext {
+  return {
+    config: config(),
+    repository: inManifests ? manifests : web,
+    inManifests,
+    by: "alice",
+    id: "comment-1-1",
+    now: NOW,
+    url: "https://github.com/acme/web/pull/7#issuecomment-1",
+  };
+}
+
+function ports(overrides: Partial<CommandPorts> = {}): CommandPorts {
+  return {
+    pullHead: async () => ({ sha: B, branch: "feature/x" }),
+    commit: async (_repo, ref) => [A, B].find((sha) => sha.startsWith(ref)),
+    onDefaultBranch: async (_repo, sha) => sha === A,
+    buildSucceeded: async () => true,
+    tagHistory: async () => ["sha-bbbbbbbb", "sha-aaaaaaaa", "sha-cccccccc"],
+    ...overrides,
+  };
+}
+
+function command(text: string): Command {
+  const [line] = parseCommands(text);
+  if (!line?.ok) throw new Error(`not a command: ${text}`);
+  return line.command;
+}
+
+test("/freeze with a duration and a reason becomes a freeze edit until then", async () => {
+  const resolved = await resolveCommand(command("/freeze prod 2h incident 42"), context(), ports());
+  expect(resolved).toMatchObject({
+    ok: true,
+    job: {
+      edits: [
+        {
+          kind: "freeze",
+          environment: "prod",
+          freeze: {
+            by: "alice",
+            at: "2026-11-22T10:00:00.000Z",
+            until: "2026-11-22T12:00:00.000Z",
+            reason: "incident 42",
+          },
+        },
+      ],
+      wanted: [],
+    },
+  });
+});
+
+test("/resume in a source repository lifts the hold of its own image; in the manifests repository, all", async () => {
+  expect(await resolveCommand(command("/resume prod"), context(), ports())).toMatchObject({
+    job: { edits: [{ kind: "release", environment: "prod", image: "ghcr.io/acme/web" }] },
+  });
+  const all = await resolveCommand(command("/resume prod"), context(true), ports());
+  expect(all.ok && all.job.edits).toEqual([{ kind: "release", environment: "prod" }]);
+});
+
+test("/retag without a SHA on a pull request deploys its head build, from its branch, to that environment only", async () => {
+  const resolved = await resolveCommand(command("/retag dev"), context(), ports());
+  expect(resolved).toMatchObject({
+    ok: true,
+    job: {
+      wanted: [
+        {
+          image: "ghcr.io/acme/web",
+          tag: "sha-bbbbbbbb",
+          build: { sha: B, branch: "feature/x", trigger: "command" },
+          explicit: { by: "alice", environments: ["dev"], force: false, anyBranch: false },
+        },
+      ],
+    },
+  });
+});
+
+test.each([
+  ["/retag dev", { pullHead: async () => undefined }, "pull request"],
+  ["/retag dev 1234567", {}, "has no commit 1234567"],
+  ["/retag dev aaaaaaa", { buildSucceeded: async () => false }, "no build of aaaaaaa"],
+  ["/retag dev v1.2.3", {}, "not one this config makes"],
+  ["/retag dev aaaaaaa other", {}, "its own image"],
+])("%s is refused with the problem", async (text, overrides, problem) => {
+  const resolved = await resolveCommand(command(text), context(), ports(overrides));
+  expect(resolved.ok).toBe(false);
+  expect(!resolved.ok && resolved.problem).toContain(problem);
+});
+
+test("/retag --force passes the ordering guard; a default-branch SHA counts as the default branch's", async () => {
+  const resolved = await resolveCommand(command("/retag prod aaaaaaa --force"), context(), ports());
+  expect(resolved).toMatchObject({
+    job: { wanted: [{ tag: "sha-aaaaaaaa", build: { branch: "main" }, explicit: { force: true } }] },
+  });
+});
+
+test("/rollback puts back the previous tag, forced and on any branch, and holds it", async () => {
+  const resolved = await resolveCommand(command("/rollback prod"), context(), ports());
+  expect(resolved).toMatchObject({
+    job: {
+      wanted: [
+        {
+          image: "ghcr.io/acme/web",
+          tag: "sha-aaaaaaaa",
+          build: { sha: "aaaaaaaa", image: { name: "ghcr.io/acme/web", tag: "sha-aaaaaaaa" } },
+          explicit: { environments: ["prod"], force: true, anyBranch: true },
+        },
+      ],
+      edits: [
+        {
+          kind: "hold",
+          environment: "prod",
+          image: "ghcr.io/acme/web",
+          hold: { tag: "sha-aaaaaaaa", by: "alice" },
+        },
+      ],
+    },
+  });
+  const two = await resolveCommand(command("/rollback prod 2"), context(), ports());
+  expect(two.ok && two.job.wanted[0]?.tag).toBe("sha-cccccccc");
+  const far = await resolveCommand(command("/rollback prod 3"), context(), ports());
+  expect(!far.ok && far.problem).toContain("had 2 earlier tag(s)");
+});
+
+test("in the manifests repository a service must be named", async () => {
+  const bare = await resolveCommand(command("/rollback prod"), context(true), ports());
+  expect(!bare.ok && bare.problem).toContain("which service");
+  const named = await resolveCommand(command("/rollback prod web"), context(true), ports());
+  expect(named.ok && named.job.wanted.map((wanted) => wanted.image)).toEqual(["ghcr.io/acme/web"]);
+});
