@@ -51,7 +51,7 @@ let counter = 0;
 /** The Dockerfile's `ENV ... NODE_OPTIONS=...`, read from it so the two cannot drift apart. */
 function productionNodeOptions(): string {
   const dockerfile = readFileSync(new URL("../Dockerfile", import.meta.url), "utf8");
-  const options = /^ENV .*\bNODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1];
+  const options = /^ENV .*\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(dockerfile)?.slice(1).find(Boolean);
   if (options === undefined)
     throw new Error("the Dockerfile sets no NODE_OPTIONS (ENV ... NODE_OPTIONS=...)");
   return options;
