@@ -1,6 +1,6 @@
 import type { Wanted } from "../core/plan/wanted.js";
 import type { Reported, Landing } from "../services/reporter.js";
-import type { StateEdit } from "../state/state-file.js";
+import type { Freeze, StateEdit } from "../state/state-file.js";
 
 /**
  * A command, resolved against one manifests repository, as the deploy queue runs it: edits to the
@@ -25,6 +25,8 @@ export type CommandResult =
       readonly stateLanding: Landing | undefined;
       /** What became of each wanted build in each environment. */
       readonly reported: readonly Reported[];
+      /** The environments it changed that are frozen: a person's change goes through, and the reply says so. */
+      readonly frozen: readonly (Freeze & { readonly environment: string })[];
     }
   /** Nothing was done: no or invalid configuration or state file, or GitHub kept failing. */
   | { readonly kind: "failed"; readonly message: string };

@@ -23,6 +23,8 @@ export interface CommandPorts {
   onDefaultBranch(repository: SourceRepository, sha: string): Promise<boolean>;
   /** Whether a workflow run of the commit (one of `workflows`, globs; empty: any) succeeded. */
   buildSucceeded(repository: SourceRepository, sha: string, workflows: readonly string[]): Promise<boolean>;
+  /** The tag `image` runs in `environment` now (undefined: no file there deploys it). */
+  deployedTag(environment: string, image: string): Promise<string | undefined>;
   /** The tags `image` had in `environment`, newest first (the current one first), from the files' history. */
   tagHistory(environment: string, image: string): Promise<readonly string[]>;
 }
@@ -94,6 +96,7 @@ export async function resolveCommand(
     case "rollback":
       return rollback(command, context, ports, job);
     case "promote":
+      return promote(command, context, ports, job);
     case "status":
     case "help":
       return problem(`\`/${command.kind}\` is not a change this resolver makes`, "see `/help`");
@@ -297,4 +300,39 @@ async function rollback(
     });
   }
   return job(edits, wanted);
+}
+
+async function promote(
+  command: Extract<Command, { kind: "promote" }>,
+  context: CommandContext,
+  ports: CommandPorts,
+  job: JobOf,
+): Promise<Resolved> {
+  const images = imagesOf(context, command.services);
+  if (!images.ok) return images.resolved;
+  if (images.sources.length === 0)
+    return problem(
+      "which services? In the manifests repository name them",
+      "`/promote <from-env> <to-env> <service>...`",
+    );
+  const wanted: Wanted[] = [];
+  for (const { source, repo } of images.sources) {
+    const image = renderImageName(source.image, repo.owner, repo.name);
+    const tag = await ports.deployedTag(command.from, image);
+    if (tag === undefined)
+      return problem(`no file in ${command.from} deploys ${image}`, "check the environment and the service");
+    const sha = shaFromTag(source.tag, tag);
+    // The tag's commit decides the target environment's branch rule (e.g. prod only from main).
+    const branch =
+      sha !== undefined && (await ports.onDefaultBranch(repo, sha)) ? repo.defaultBranch : undefined;
+    wanted.push({
+      build: { ...commandBuild(context, repo, sha, branch), image: { name: image, tag, digest: undefined } },
+      image,
+      tag,
+      digest: undefined,
+      tagTemplate: source.tag,
+      explicit: explicit(context, command.to, false),
+    });
+  }
+  return job([], wanted);
 }

@@ -236,7 +236,8 @@ export class CommandRunner {
       rank = await permissionRank(octokit, target.repo, login);
       roles.set(key, rank);
     }
-    for (const environment of environments) {
+    // `/promote` reads its first environment and changes only the second.
+    for (const environment of command.kind === "promote" ? [command.to] : environments) {
       const rules = target.config.environments[environment]?.commands;
       if (!rules) continue; // checked above: every environment named exists
       const users = rules.users?.map((user) => user.toLowerCase());
@@ -287,6 +288,16 @@ export class CommandRunner {
         const matches = workflows.length === 0 ? () => true : globMatcher(workflows);
         return data.workflow_runs.some((run) => matches(run.path));
       },
+      deployedTag: async (environment, image) => {
+        const found = await this.deps.deployer.filesIn(
+          octokit,
+          target.repo,
+          target.config,
+          environment,
+          image,
+        );
+        return found?.files.find((file) => file.tag !== undefined)?.tag;
+      },
       tagHistory: async (environment, image) => {
         const found = await this.deps.deployer.filesIn(
           octokit,
@@ -295,7 +306,7 @@ export class CommandRunner {
           environment,
           image,
         );
-        const path = found?.paths[0];
+        const path = found?.files[0]?.path;
         if (!found || path === undefined) return [];
         const versions = await fileHistory(octokit, target.repo, found.branch, path, HISTORY_DEPTH);
         const tags: string[] = [];
@@ -358,6 +369,10 @@ function resultEntry(planned: Planned, result: CommandResult): { line: ParsedLin
       `${stateEditText(edit)}${result.stateLanding ? ` in ${link(result.stateLanding.label, result.stateLanding.url)}` : " (already so)"}`,
     );
   for (const { outcome, landing } of result.reported) lines.push(outcomeLine(outcome, landing));
+  for (const freeze of result.frozen)
+    lines.push(
+      `${freeze.environment} is frozen by @${freeze.by}${freeze.reason ? ` (${freeze.reason})` : ""}: this change was made because you asked for it`,
+    );
   if (planned.job.wanted.length > 0 && result.reported.length === 0)
     lines.push("no file in that environment deploys this image");
   const ok =

@@ -33,7 +33,7 @@ import { reportOutcomes, type Reported } from "./reporter.js";
 import { retryDelayMs } from "./transient.js";
 import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } from "./pull-requests.js";
 import { Lru } from "./lru.js";
-import { editState, parseState, STATE_PATH } from "../state/state-file.js";
+import { editState, freezeOf, parseState, STATE_PATH, type Freeze } from "../state/state-file.js";
 import type { CommandJob, CommandResult } from "../commands/command-job.js";
 import type { Landing } from "./reporter.js";
 
@@ -81,7 +81,14 @@ const MAX_STALE_RETRIES = 6;
 const MAX_TRANSIENT_RETRIES = 5;
 
 type Attempt =
-  | { kind: "done"; reported: Reported[]; config: Config; stateLanding: Landing | undefined }
+  | {
+      kind: "done";
+      reported: Reported[];
+      config: Config;
+      stateLanding: Landing | undefined;
+      /** The environments frozen when the batch was planned (a person's change went through anyway). */
+      frozen: ReadonlyMap<string, Freeze>;
+    }
   | { kind: "stale" }
   | { kind: "stopped"; reason: string };
 
@@ -116,6 +123,12 @@ export class Deployer {
         item.settle({
           kind: "done",
           stateLanding: item.job.edits.length > 0 ? attempt.stateLanding : undefined,
+          frozen: [
+            ...new Set(item.job.wanted.flatMap((wanted) => wanted.explicit?.environments ?? [])),
+          ].flatMap((environment) => {
+            const freeze = attempt.frozen.get(environment);
+            return freeze ? [{ environment, ...freeze }] : [];
+          }),
           reported: attempt.reported.filter(({ outcome }) => mine.has(outcome.wanted)),
         });
       }
@@ -266,7 +279,7 @@ export class Deployer {
         );
     }
     if (wanted.length === 0 && !stateWrite)
-      return { kind: "done", reported: [], config, stateLanding: undefined };
+      return { kind: "done", reported: [], config, stateLanding: undefined, frozen: new Map() };
 
     const files = wanted.length > 0 ? await this.batchFiles(octokit, repo, snapshot, config, wanted) : [];
     const readAt = Date.now();
@@ -392,7 +405,13 @@ export class Deployer {
     }
     for (const outcome of plan.outcomes)
       if (outcome.kind === "skipped") reported.push({ outcome, landing: undefined });
-    return { kind: "done", reported, config, stateLanding };
+    const frozen = new Map(
+      Object.keys(config.environments).flatMap((environment) => {
+        const freeze = freezeOf(stops.state, environment, input.stops.now);
+        return freeze ? [[environment, freeze] as const] : [];
+      }),
+    );
+    return { kind: "done", reported, config, stateLanding, frozen };
   }
 
   /**
@@ -416,8 +435,8 @@ export class Deployer {
   }
 
   /**
-   * The files of `environment` that deploy `image` at the head of the branch this config writes, and
-   * that branch (for `/rollback`, which reads their history).
+   * The files of `environment` that deploy `image` at the head of the branch this config writes, with
+   * what each deploys, and that branch (for `/rollback`, which reads their history, and `/promote`).
    */
   async filesIn(
     octokit: Octokit,
@@ -425,21 +444,34 @@ export class Deployer {
     config: Config,
     environment: string,
     image: string,
-  ): Promise<{ branch: string; paths: string[] } | undefined> {
+  ): Promise<{ branch: string; files: { path: string; tag: string | undefined }[] } | undefined> {
     const snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, config.branch, []);
     if (!snapshot) return undefined;
+    const reader = {
+      listTree: (treeOid: string) => listTree(octokit, repo, treeOid),
+      readBlobs: (oids: readonly string[]) => readBlobs(octokit, repo, oids),
+    };
     const byImage = await this.deps.index.filesFor(
       repoKey(repo),
       snapshot.treeOid,
-      {
-        listTree: (treeOid: string) => listTree(octokit, repo, treeOid),
-        readBlobs: (oids: readonly string[]) => readBlobs(octokit, repo, oids),
-      },
+      reader,
       [image],
       (path) => environmentsForPath(config, path)[0] === environment,
       snapshot.files,
     );
-    return { branch: snapshot.branch, paths: (byImage.get(image) ?? []).map((file) => file.path) };
+    const found = byImage.get(image) ?? [];
+    const missing = found.filter((file) => this.deps.index.text(file.oid) === undefined);
+    const read = missing.length > 0 ? await reader.readBlobs(missing.map((file) => file.oid)) : new Map();
+    return {
+      branch: snapshot.branch,
+      files: found.map((file) => {
+        const text = this.deps.index.text(file.oid) ?? read.get(file.oid);
+        return {
+          path: file.path,
+          tag: text === undefined ? undefined : deployedImages(file.path, text, [image]).get(image)?.tag,
+        };
+      }),
+    };
   }
 
   /** The build an open pull request carries when it descends from the change's build (then it stays). */

@@ -42,8 +42,9 @@ function ports(overrides: Partial<CommandPorts> = {}): CommandPorts {
   return {
     pullHead: async () => ({ sha: B, branch: "feature/x" }),
     commit: async (_repo, ref) => [A, B].find((sha) => sha.startsWith(ref)),
-    onDefaultBranch: async (_repo, sha) => sha === A,
+    onDefaultBranch: async (_repo, sha) => A.startsWith(sha),
     buildSucceeded: async () => true,
+    deployedTag: async (environment) => (environment === "dev" ? "sha-aaaaaaaa" : undefined),
     tagHistory: async () => ["sha-bbbbbbbb", "sha-aaaaaaaa", "sha-cccccccc"],
     ...overrides,
   };
@@ -154,4 +155,22 @@ test("in the manifests repository a service must be named", async () => {
   expect(!bare.ok && bare.problem).toContain("which service");
   const named = await resolveCommand(command("/rollback prod web"), context(true), ports());
   expect(named.ok && named.job.wanted.map((wanted) => wanted.image)).toEqual(["ghcr.io/acme/web"]);
+});
+
+test("/promote copies the tag the first environment runs to the second, under the ordering guard and branch rule", async () => {
+  const resolved = await resolveCommand(command("/promote dev prod"), context(), ports());
+  expect(resolved).toMatchObject({
+    job: {
+      edits: [],
+      wanted: [
+        {
+          tag: "sha-aaaaaaaa",
+          build: { sha: "aaaaaaaa", branch: "main" },
+          explicit: { environments: ["prod"], force: false, anyBranch: false },
+        },
+      ],
+    },
+  });
+  const nothing = await resolveCommand(command("/promote prod dev"), context(), ports());
+  expect(!nothing.ok && nothing.problem).toContain("no file in prod deploys ghcr.io/acme/web");
 });

@@ -185,3 +185,44 @@ test("/rollback puts the previous build back and holds it until /resume", async 
   const fourth = await build();
   expect(await bot.deployed(PROD)).toBe(fourth);
 });
+
+test("a person's /retag goes through a freeze, and the reply says the environment is frozen", async () => {
+  await say("/freeze dev incident 7");
+  const sha = await build();
+  expect(await bot.deployed(DEV)).toBe(OLD);
+  const retag = await say(`/retag dev ${sha} web`);
+  expect(retag.reactions).toEqual(["eyes", "rocket"]);
+  expect(retag.reply).toContain(
+    "dev is frozen by @alice (incident 7): this change was made because you asked for it",
+  );
+  expect(await bot.deployed(DEV)).toBe(sha);
+});
+
+test("/promote copies what dev runs to prod through prod's pull request", async () => {
+  await bot.twin.store.commitFiles(
+    bot.repo("acme", "manifests"),
+    "main",
+    [
+      {
+        path: ".github/gitops-image-bot.yml",
+        content: CONFIG.replace(
+          /mode: commit\n(\s+)branches: \[main\]/,
+          "mode: pull-request\n$1branches: [main]",
+        ),
+      },
+    ],
+    "prod through pull requests",
+  );
+  await say("/freeze prod"); // automatic builds stop at dev
+  const sha = await build();
+  expect(await bot.deployed(DEV)).toBe(sha);
+  const promoted = await say("/promote dev prod web");
+  expect(promoted.reactions).toEqual(["eyes", "rocket"]);
+  expect(promoted.reply).toMatch(new RegExp(`ghcr.io/acme/web:${sha} → prod in \\[#\\d+\\]`));
+  const pulls = [...bot.repo("acme", "manifests").issues.values()].filter(
+    (entry) => entry.pull && entry.state === "open",
+  );
+  expect(pulls).toHaveLength(1);
+  expect(await bot.file("acme", "manifests", PROD, pulls[0]!.pull!.headRef)).toContain(sha);
+  expect(await bot.deployed(PROD)).toBe(OLD);
+});
