@@ -249,6 +249,28 @@ async function retag(
   return job([], wanted);
 }
 
+/** A change to a tag the manifests already had (`/rollback`, `/promote`), not a tag made from a SHA. */
+function tagWanted(
+  context: CommandContext,
+  repo: SourceRepository,
+  source: SourceConfig,
+  image: string,
+  tag: string,
+  sha: string | undefined,
+  branch: string | undefined,
+  asked: Explicit,
+): Wanted {
+  const build = commandBuild(context, repo, sha, branch);
+  return {
+    build: { ...build, image: { name: image, tag, digest: undefined } },
+    image,
+    tag,
+    digest: undefined,
+    tagTemplate: source.tag,
+    explicit: asked,
+  };
+}
+
 async function rollback(
   command: Extract<Command, { kind: "rollback" }>,
   context: CommandContext,
@@ -280,18 +302,19 @@ async function rollback(
         );
       tag = previous;
     }
-    const build = {
-      ...commandBuild(context, repo, shaFromTag(source.tag, tag), undefined),
-      image: { name: image, tag, digest: undefined },
-    };
-    wanted.push({
-      build,
-      image,
-      tag,
-      digest: undefined,
-      tagTemplate: source.tag,
-      explicit: explicit(context, command.environment, true, true),
-    });
+    const sha = shaFromTag(source.tag, tag);
+    wanted.push(
+      tagWanted(
+        context,
+        repo,
+        source,
+        image,
+        tag,
+        sha,
+        undefined,
+        explicit(context, command.environment, true, true),
+      ),
+    );
     edits.push({
       kind: "hold",
       environment: command.environment,
@@ -325,14 +348,9 @@ async function promote(
     // The tag's commit decides the target environment's branch rule (e.g. prod only from main).
     const branch =
       sha !== undefined && (await ports.onDefaultBranch(repo, sha)) ? repo.defaultBranch : undefined;
-    wanted.push({
-      build: { ...commandBuild(context, repo, sha, branch), image: { name: image, tag, digest: undefined } },
-      image,
-      tag,
-      digest: undefined,
-      tagTemplate: source.tag,
-      explicit: explicit(context, command.to, false),
-    });
+    wanted.push(
+      tagWanted(context, repo, source, image, tag, sha, branch, explicit(context, command.to, false)),
+    );
   }
   return job([], wanted);
 }
