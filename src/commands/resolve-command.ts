@@ -161,6 +161,31 @@ function imagesOf(
   };
 }
 
+/**
+ * The sources a command that writes tags is about, with their images: in the manifests repository
+ * the services must be named (`usage` says how); in a source repository it is that repository.
+ */
+function namedSources(
+  context: CommandContext,
+  services: readonly string[],
+  usage: string,
+):
+  | { ok: true; sources: { source: SourceConfig; repo: SourceRepository; image: string }[] }
+  | { ok: false; resolved: Resolved } {
+  const images = imagesOf(context, services);
+  if (!images.ok) return images;
+  if (images.sources.length === 0)
+    return { ok: false, resolved: problem("which service? In the manifests repository name it", usage) };
+  return {
+    ok: true,
+    sources: images.sources.map(({ source, repo }) => ({
+      source,
+      repo,
+      image: renderImageName(source.image, repo.owner, repo.name),
+    })),
+  };
+}
+
 /** A service named in the manifests repository is the source repository of that name, same owner. */
 function serviceRepository(context: CommandContext, service: string): SourceRepository {
   const owner = context.repository.owner;
@@ -197,13 +222,8 @@ async function retag(
   ports: CommandPorts,
   job: JobOf,
 ): Promise<Resolved> {
-  const images = imagesOf(context, command.services);
-  if (!images.ok) return images.resolved;
-  if (images.sources.length === 0)
-    return problem(
-      "which service? In the manifests repository `/retag` needs a commit and the service names",
-      "`/retag <env> <sha> <service>...`",
-    );
+  const named = namedSources(context, command.services, "`/retag <env> <sha> <service>...`");
+  if (!named.ok) return named.resolved;
   const pull = command.ref === undefined ? await ports.pullHead() : undefined;
   if (command.ref === undefined && (context.inManifests || !pull))
     return problem(
@@ -211,7 +231,7 @@ async function retag(
       "`/retag <env> <sha>`",
     );
   const wanted: Wanted[] = [];
-  for (const { source, repo } of images.sources) {
+  for (const { source, repo } of named.sources) {
     let sha: string | undefined;
     if (command.ref?.kind === "tag") {
       sha = shaFromTag(source.tag, command.ref.tag);
@@ -277,17 +297,11 @@ async function rollback(
   ports: CommandPorts,
   job: JobOf,
 ): Promise<Resolved> {
-  const images = imagesOf(context, command.services);
-  if (!images.ok) return images.resolved;
-  if (images.sources.length === 0)
-    return problem(
-      "which service? In the manifests repository name it",
-      "`/rollback <env> [<n>|<sha>] <service>...`",
-    );
+  const named = namedSources(context, command.services, "`/rollback <env> [<n>|<sha>] <service>...`");
+  if (!named.ok) return named.resolved;
   const edits: StateEdit[] = [];
   const wanted: Wanted[] = [];
-  for (const { source, repo } of images.sources) {
-    const image = renderImageName(source.image, repo.owner, repo.name);
+  for (const { source, repo, image } of named.sources) {
     let tag: string;
     if (command.ref?.kind === "sha") tag = renderTag(source.tag, command.ref.sha);
     else if (command.ref?.kind === "tag") tag = command.ref.tag;
@@ -331,16 +345,10 @@ async function promote(
   ports: CommandPorts,
   job: JobOf,
 ): Promise<Resolved> {
-  const images = imagesOf(context, command.services);
-  if (!images.ok) return images.resolved;
-  if (images.sources.length === 0)
-    return problem(
-      "which services? In the manifests repository name them",
-      "`/promote <from-env> <to-env> <service>...`",
-    );
+  const named = namedSources(context, command.services, "`/promote <from-env> <to-env> <service>...`");
+  if (!named.ok) return named.resolved;
   const wanted: Wanted[] = [];
-  for (const { source, repo } of images.sources) {
-    const image = renderImageName(source.image, repo.owner, repo.name);
+  for (const { source, repo, image } of named.sources) {
     const tag = await ports.deployedTag(command.from, image);
     if (tag === undefined)
       return problem(`no file in ${command.from} deploys ${image}`, "check the environment and the service");
