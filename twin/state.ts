@@ -145,7 +145,7 @@ export interface WorkflowRecord {
 export interface WorkflowRunRecord {
   readonly id: number;
   readonly nodeId: string;
-  /** The check suite GitHub makes for the run (the twin has no check suites, only their ids). */
+  /** The check suite GitHub makes for the run (GraphQL's `CheckSuite` of GitHub Actions, app 15368). */
   readonly checkSuiteId: number;
   readonly workflow: WorkflowRecord;
   readonly name: string;
@@ -156,6 +156,8 @@ export interface WorkflowRunRecord {
   readonly event: string;
   status: CheckRunRecord["status"];
   conclusion: string | null;
+  /** The names of the run's jobs: its check runs, which `checkSuites(filterBy: { checkName })` matches. */
+  readonly jobs: readonly string[];
   readonly actor: Account;
   readonly createdAt: string;
   updatedAt: string;

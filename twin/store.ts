@@ -49,6 +49,11 @@ export interface WorkflowRunInput {
   readonly conclusion?: string | null;
   /** Who pushed (default: twin-seeder, the account behind `commitFiles`' default author). */
   readonly actor?: string;
+  /**
+   * The names of the run's jobs, which are the check runs of its check suite (default: none). GitHub's
+   * `checkSuites(filterBy: { checkName })` matches these, not the workflow's name.
+   */
+  readonly jobs?: readonly string[];
 }
 
 /** Everything the twin knows: accounts, apps, installations, tokens, repositories (with real git stores). */
@@ -284,6 +289,7 @@ export class TwinStore {
       status,
       conclusion:
         input.conclusion === undefined ? (status === "completed" ? "success" : null) : input.conclusion,
+      jobs: [...(input.jobs ?? [])],
       actor: this.account(input.actor ?? "twin-seeder"),
       createdAt: now,
       updatedAt: now,

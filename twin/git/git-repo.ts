@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
@@ -51,12 +51,59 @@ export interface ChangedFile {
   readonly patch: string;
 }
 
+/**
+ * Answers (or answers in flight) by key, computed once; the oldest go first past `limit`. A failed
+ * computation is forgotten so that it is tried again.
+ */
+class BoundedCache<T> {
+  readonly #entries = new Map<string, Promise<T>>();
+
+  constructor(private readonly limit = 100_000) {}
+
+  get(key: string, compute: () => Promise<T>): Promise<T> {
+    const cached = this.#entries.get(key);
+    if (cached) return cached;
+    const promise = compute();
+    this.#entries.set(key, promise);
+    promise.catch(() => this.#entries.delete(key));
+    if (this.#entries.size > this.limit) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    return promise;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+}
+
+/** A file's text; null when there is no such file; undefined when it cannot be read for another reason. */
+async function readText(path: string): Promise<string | null | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ENOTDIR" ? null : undefined;
+  }
+}
+
 /** A bare git repository on disk, driven through the `git` command so SHAs, trees and ancestry are real. */
 export class GitRepo {
   readonly #objects: CatFile;
+  /** Parsed commits and histories by commit SHA: both are immutable, so they are read from git once. */
+  readonly #commits = new BoundedCache<GitCommit | null>();
+  readonly #histories = new BoundedCache<readonly string[]>();
+
+  /** Whether refs are files (`reftable`, another ref store, is left to git). */
+  readonly #filesBackend: Promise<boolean>;
 
   constructor(readonly dir: string) {
     this.#objects = new CatFile(dir);
+    this.#filesBackend = access(join(dir, "reftable")).then(
+      () => false,
+      () => true,
+    );
   }
 
   /** Stops the repository's object reader (it starts again when asked). */
@@ -112,8 +159,39 @@ export class GitRepo {
   async getRef(ref: string): Promise<string | null> {
     // a ref name, not a revision expression (`main~1`, `main^{tree}`, `@{-1}`)
     if (!/^refs\/[^\s~^:?*[\\]+$/.test(ref) || ref.includes("..") || ref.includes("@{")) return null;
+    const stored = await this.#storedRef(ref, 0);
+    if (stored !== undefined) return stored;
     const run = await runGit(this.dir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1, 128] });
     return run.code === 0 ? run.stdout.toString("utf8").trim() : null;
+  }
+
+  /**
+   * A ref read where git's files backend keeps it, without a process (a spawn costs milliseconds and a
+   * GraphQL query may ask 60 repositories' branches): the loose file, else its line in `packed-refs`.
+   * Git writes both through a lock file and a rename, so a read sees a whole value. Undefined when the
+   * files say something only git should interpret.
+   */
+  async #storedRef(ref: string, depth: number): Promise<string | null | undefined> {
+    const unusual = ref
+      .split("/")
+      .some((part) => part === "" || part.startsWith(".") || part.endsWith(".lock"));
+    if (depth > 5 || unusual || !(await this.#filesBackend)) return undefined;
+    const loose = await readText(join(this.dir, ref));
+    if (loose === undefined) return undefined;
+    if (loose !== null) {
+      const value = loose.trim();
+      if (SHA.test(value)) return value;
+      return value.startsWith("ref: refs/")
+        ? this.#storedRef(value.slice("ref: ".length), depth + 1)
+        : undefined;
+    }
+    const packed = await readText(join(this.dir, "packed-refs"));
+    if (packed === undefined) return undefined;
+    for (const line of (packed ?? "").split("\n")) {
+      if (line.endsWith(` ${ref}`) && SHA.test(line.slice(0, 40)) && line.length === 41 + ref.length)
+        return line.slice(0, 40);
+    }
+    return null;
   }
 
   /** Refs under a prefix (for example `refs/heads/`), as [full ref name, SHA]. */
@@ -141,6 +219,13 @@ export class GitRepo {
 
   async readCommit(sha: string): Promise<GitCommit | null> {
     if (!SHA.test(sha)) return null;
+    const commit = await this.#commits.get(sha, () => this.#readCommit(sha));
+    // A SHA that names no commit (yet) is asked again next time: the object may be written later.
+    if (commit === null) this.#commits.delete(sha);
+    return commit;
+  }
+
+  async #readCommit(sha: string): Promise<GitCommit | null> {
     const object = await this.#objects.contents(sha);
     if (object?.type !== "commit") return null;
     const raw = object.content.toString("utf8");
@@ -266,6 +351,49 @@ export class GitRepo {
 
   /** History of `head` (newest first), optionally only commits touching `path`. */
   async log(head: string, options: { path?: string; limit?: number } = {}): Promise<string[]> {
+    // The history of a commit never changes; the history of a ref name does, so only SHAs are kept.
+    if (!SHA.test(head)) return this.#log(head, options);
+    const key = `${head}\n${options.limit ?? ""}\n${options.path ?? ""}`;
+    const walk = async () =>
+      (options.limit && !options.path ? await this.#walk(head, options.limit) : null) ??
+      this.#log(head, options);
+    return [...(await this.#histories.get(key, walk))];
+  }
+
+  /**
+   * The first `limit` commits of `head`'s history in `git rev-list` order, read through the object reader
+   * instead of a new process: git's walk without a path or ordering option takes the queued commit with
+   * the newest committer date, queues its parents not seen before behind those of the same date, and
+   * repeats. Null when a commit cannot be read (git then reports it).
+   */
+  async #walk(head: string, limit: number): Promise<string[] | null> {
+    const first = await this.readCommit(head);
+    if (!first) return null;
+    const queue: Array<{ sha: string; date: number }> = [
+      { sha: head, date: Date.parse(first.committer.date) },
+    ];
+    const seen = new Set([head]);
+    const listed: string[] = [];
+    while (listed.length < limit) {
+      const next = queue.shift();
+      if (!next) break;
+      listed.push(next.sha);
+      const commit = await this.readCommit(next.sha);
+      if (!commit) return null;
+      for (const parent of commit.parents) {
+        if (seen.has(parent)) continue;
+        seen.add(parent);
+        const read = await this.readCommit(parent);
+        if (!read) return null;
+        const date = Date.parse(read.committer.date);
+        const at = queue.findIndex((queued) => queued.date < date);
+        queue.splice(at === -1 ? queue.length : at, 0, { sha: parent, date });
+      }
+    }
+    return listed;
+  }
+
+  async #log(head: string, options: { path?: string; limit?: number }): Promise<string[]> {
     const args = ["rev-list", ...(options.limit ? [`--max-count=${options.limit}`] : []), head];
     if (options.path) args.push("--", options.path);
     const text = await gitText(this.dir, args);

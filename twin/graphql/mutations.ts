@@ -5,7 +5,16 @@ import { headSha } from "../pull-state.js";
 import { mergeableState } from "../rest/pull-json.js";
 import type { IssueRecord, RepoRecord } from "../state.js";
 import { typedError, notFound } from "./errors.js";
-import { commitNode, pullRequestNode, refNode, repositoryNode, type GraphqlContext } from "./nodes.js";
+import {
+  checkSuiteNode,
+  commitNode,
+  pullRequestNode,
+  refNode,
+  repositoryNode,
+  workflowNode,
+  workflowRunNode,
+  type GraphqlContext,
+} from "./nodes.js";
 
 type Input = Record<string, unknown>;
 
@@ -314,6 +323,13 @@ async function nodeById(ctx: GraphqlContext, id: string): Promise<Record<string,
     if (repo.nodeId === id) return repositoryNode(ctx, repo);
     for (const issue of repo.issues.values()) {
       if (issue.pull?.nodeId === id) return pullRequestNode(ctx, repo, issue);
+    }
+    for (const run of repo.workflowRuns.values()) {
+      if (run.nodeId === id) return workflowRunNode(ctx, repo, run);
+      if (`CS_${run.checkSuiteId}` === id) return checkSuiteNode(ctx, repo, run);
+    }
+    for (const workflow of repo.workflows.values()) {
+      if (workflow.nodeId === id) return workflowNode(ctx, repo, workflow);
     }
   }
   if (id.startsWith("REF_")) {

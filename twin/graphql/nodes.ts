@@ -1,11 +1,20 @@
+import type { GraphQLResolveInfo } from "graphql";
 import type { Caller } from "../auth.js";
 import type { TwinCore } from "../twin-core.js";
-import type { Account, IssueRecord, PullRecord, RepoRecord } from "../state.js";
+import type {
+  Account,
+  IssueRecord,
+  PullRecord,
+  RepoRecord,
+  WorkflowRecord,
+  WorkflowRunRecord,
+} from "../state.js";
 import { fullName } from "../state.js";
 import type { GitCommit, TreeEntry } from "../git/git-repo.js";
 import { headSha, missingChecks } from "../pull-state.js";
 import { mergeableState } from "../rest/pull-json.js";
 import { notFound } from "./errors.js";
+import { pageOf, type PageArgs } from "./paging.js";
 
 export interface GraphqlContext {
   readonly twin: TwinCore;
@@ -242,7 +251,7 @@ export function commitNode(ctx: GraphqlContext, repo: RepoRecord, commit: GitCom
     user: null,
     avatarUrl: `${ctx.twin.urls.web}/avatars/e/${encodeURIComponent(who.email)}`,
   });
-  return {
+  const node: Node = {
     __typename: "Commit",
     id: `C_${commit.sha}`,
     oid: commit.sha,
@@ -291,6 +300,177 @@ export function commitNode(ctx: GraphqlContext, repo: RepoRecord, commit: GitCom
           endCursor: null,
         }),
       };
+    },
+    checkSuites: (args: CheckSuitesArgs, _ctx: unknown, info: GraphQLResolveInfo) =>
+      checkSuitesOf(ctx, repo, node, commit.sha, args, info),
+  };
+  return node;
+}
+
+interface CheckSuitesArgs extends PageArgs {
+  readonly filterBy?: { readonly appId?: number | null; readonly checkName?: string | null } | null;
+}
+
+/**
+ * `Commit.checkSuites`: GitHub Actions makes one check suite per workflow run, so the suites of a commit
+ * are the runs recorded for it, oldest first. `filterBy.appId` is the app's database id (15368 for
+ * GitHub Actions); `filterBy.checkName` matches a check run of the suite, that is a job of the run, not
+ * the workflow's name (as GitHub's REST `check_name`: "Returns check runs with the specified name").
+ */
+function checkSuitesOf(
+  ctx: GraphqlContext,
+  repo: RepoRecord,
+  commit: Node,
+  sha: string,
+  args: CheckSuitesArgs,
+  info: GraphQLResolveInfo,
+): Node {
+  const appId = args.filterBy?.appId;
+  const checkName = args.filterBy?.checkName;
+  const runs = [...repo.workflowRuns.values()]
+    .filter((run) => run.headSha === sha)
+    .filter(() => typeof appId !== "number" || appId === GITHUB_ACTIONS.databaseId)
+    .filter((run) => typeof checkName !== "string" || run.jobs.includes(checkName))
+    .sort((a, b) => a.checkSuiteId - b.checkSuiteId);
+  return pageOf(runs, args, {
+    field: "checkSuites",
+    info,
+    key: (run) => run.checkSuiteId,
+    node: (run) => checkSuiteNode(ctx, repo, run, commit),
+  });
+}
+
+/** GitHub Actions, the app of every workflow run's check suite, with its ids and dates on github.com. */
+const GITHUB_ACTIONS = {
+  id: "MDM6QXBwMTUzNjg=",
+  databaseId: 15368,
+  slug: "github-actions",
+  name: "GitHub Actions",
+  description: "Automate your workflow from idea to production",
+  createdAt: "2018-07-30T09:30:17Z",
+  updatedAt: "2019-12-10T19:04:12Z",
+} as const;
+
+function githubActionsNode(ctx: GraphqlContext): Node {
+  const web = ctx.twin.urls.web;
+  return {
+    __typename: "App",
+    ...GITHUB_ACTIONS,
+    url: `${web}/apps/${GITHUB_ACTIONS.slug}`,
+    logoUrl: ({ size }: { size?: number | null }) =>
+      `${web}/avatars/in/${GITHUB_ACTIONS.databaseId}?${typeof size === "number" ? `s=${size}&` : ""}v=4`,
+    // Only the app's owner sees its allow list.
+    ipAllowListEntries: (args: PageArgs, _ctx: unknown, info: GraphQLResolveInfo) =>
+      emptyConnection("ipAllowListEntries", args, info),
+  };
+}
+
+function emptyConnection(field: string, args: PageArgs, info: GraphQLResolveInfo): Node {
+  return pageOf<never>([], args, { field, info, key: () => 0, node: () => ({}) });
+}
+
+async function commitOf(ctx: GraphqlContext, repo: RepoRecord, sha: string): Promise<Node | null> {
+  const commit = await repo.git.readCommit(sha);
+  return commit ? commitNode(ctx, repo, commit) : null;
+}
+
+/** The check suite of a workflow run; its node id is the one REST gives as `check_suite_node_id`. */
+export function checkSuiteNode(
+  ctx: GraphqlContext,
+  repo: RepoRecord,
+  run: WorkflowRunRecord,
+  commit?: Node,
+): Node {
+  const resourcePath = `/${fullName(repo)}/commit/${run.headSha}/checks?check_suite_id=${run.checkSuiteId}`;
+  return {
+    __typename: "CheckSuite",
+    id: `CS_${run.checkSuiteId}`,
+    databaseId: run.checkSuiteId,
+    status: run.status.toUpperCase(),
+    conclusion: run.status === "completed" && run.conclusion ? run.conclusion.toUpperCase() : null,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    url: `${ctx.twin.urls.web}${resourcePath}`,
+    resourcePath,
+    commit: commit ?? (() => commitOf(ctx, repo, run.headSha)),
+    repository: () => repositoryNode(ctx, repo),
+    branch: () => (run.headBranch === null ? null : refNode(ctx, repo, `refs/heads/${run.headBranch}`)),
+    app: () => githubActionsNode(ctx),
+    // `creator` is a User: a bot that pushed is none.
+    creator: run.actor.type === "User" ? actorNode(ctx, run.actor) : null,
+    workflowRun: () => workflowRunNode(ctx, repo, run),
+  };
+}
+
+export function workflowRunNode(ctx: GraphqlContext, repo: RepoRecord, run: WorkflowRunRecord): Node {
+  const resourcePath = `/${fullName(repo)}/actions/runs/${run.id}`;
+  return {
+    __typename: "WorkflowRun",
+    id: run.nodeId,
+    databaseId: run.id,
+    runNumber: run.runNumber,
+    event: run.event,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    url: `${ctx.twin.urls.web}${resourcePath}`,
+    resourcePath,
+    checkSuite: () => checkSuiteNode(ctx, repo, run),
+    workflow: () => workflowNode(ctx, repo, run.workflow),
+    file: () => workflowRunFileNode(ctx, repo, run),
+    // The twin has no environments with required reviewers: no reviews, nothing waits for one.
+    deploymentReviews: (args: PageArgs, _ctx: unknown, info: GraphQLResolveInfo) =>
+      emptyConnection("deploymentReviews", args, info),
+    pendingDeploymentRequests: (args: PageArgs, _ctx: unknown, info: GraphQLResolveInfo) =>
+      emptyConnection("pendingDeploymentRequests", args, info),
+  };
+}
+
+/** The workflow file a run executed: the file at the run's head commit. */
+function workflowRunFileNode(ctx: GraphqlContext, repo: RepoRecord, run: WorkflowRunRecord): Node {
+  const resourcePath = `/${fullName(repo)}/actions/runs/${run.id}/workflow`;
+  return {
+    __typename: "WorkflowRunFile",
+    id: ctx.twin.store.nodeId("WFRF", run.id),
+    path: run.workflow.path,
+    url: `${ctx.twin.urls.web}${resourcePath}`,
+    resourcePath,
+    repositoryName: fullName(repo),
+    repositoryFileUrl: `${ctx.twin.urls.web}/${fullName(repo)}/blob/${run.headSha}/${run.workflow.path}`,
+    // The file is in the repository the caller reached the run through.
+    viewerCanReadRepository: true,
+    run: () => workflowRunNode(ctx, repo, run),
+  };
+}
+
+export function workflowNode(ctx: GraphqlContext, repo: RepoRecord, workflow: WorkflowRecord): Node {
+  const resourcePath = `/${fullName(repo)}/actions/workflows/${workflow.path.split("/").at(-1) ?? ""}`;
+  return {
+    __typename: "Workflow",
+    id: workflow.nodeId,
+    databaseId: workflow.id,
+    name: workflow.name,
+    state: "ACTIVE",
+    createdAt: workflow.createdAt,
+    updatedAt: workflow.createdAt,
+    url: `${ctx.twin.urls.web}${resourcePath}`,
+    resourcePath,
+    runs: (
+      args: PageArgs & { orderBy?: { direction?: "ASC" | "DESC" } | null },
+      _ctx: unknown,
+      info: GraphQLResolveInfo,
+    ) => {
+      // Ordered by creation (CREATED_AT, the only field), newest first unless asked otherwise.
+      const descending = args.orderBy?.direction !== "ASC";
+      const runs = [...repo.workflowRuns.values()]
+        .filter((run) => run.workflow.id === workflow.id)
+        .sort((a, b) => (descending ? b.id - a.id : a.id - b.id));
+      return pageOf(runs, args, {
+        field: "runs",
+        info,
+        key: (run) => run.id,
+        descending,
+        node: (run) => workflowRunNode(ctx, repo, run),
+      });
     },
   };
 }

@@ -35,7 +35,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, GraphqlContext> = (source, ar
   if (source !== null && typeof source === "object" && info.fieldName in source) {
     const value = (source as Record<string, unknown>)[info.fieldName];
     return typeof value === "function"
-      ? (value as (a: unknown, c: unknown) => unknown).call(source, args, ctx)
+      ? (value as (a: unknown, c: unknown, i: unknown) => unknown).call(source, args, ctx, info)
       : value;
   }
   const served = `${info.parentType.name}.${info.fieldName}`;

@@ -54,7 +54,21 @@ function rebase(schema: unknown, refs = true): unknown {
     out[key] =
       key === "$ref" && refs && typeof value === "string" ? `${DOC_ID}${value}` : rebase(value, refs);
   }
-  return allowDefault(openNullable(out));
+  return allowDefault(openNullable(eitherAccount(out)));
+}
+
+/**
+ * An installation's `account` is a user (or organization) or an enterprise: GitHub's description says
+ * `anyOf`, but its dereferenced copy says `allOf` of the two, which no answer can meet.
+ */
+function eitherAccount(schema: Record<string, unknown>): Record<string, unknown> {
+  const all = schema["allOf"];
+  if (!Array.isArray(all) || all.length !== 2) return schema;
+  const titles = all.map((entry) => (entry as { title?: unknown }).title);
+  if (titles[0] !== "Simple User" || titles[1] !== "Enterprise") return schema;
+  const rest = { ...schema };
+  delete rest["allOf"];
+  return { ...rest, anyOf: all };
 }
 
 function jsonSchema(content: Record<string, { schema?: unknown }> | undefined): unknown {
