@@ -1,0 +1,38 @@
+import { getTransformStream } from "@probot/pino";
+import { pino, type Logger } from "pino";
+import type { Env } from "../start.js";
+
+/** Request headers that carry credentials: Probot's HTTP log writes every header of every request. */
+export const REDACTED_HEADERS = ["req.headers.authorization", "req.headers.cookie"];
+
+/**
+ * Probot's logger, built from the same variables Probot reads (LOG_LEVEL, LOG_FORMAT,
+ * LOG_LEVEL_IN_STRING, LOG_MESSAGE_KEY, SENTRY_DSN), with credentials redacted: a Prometheus scrape
+ * of `/metrics` sends `Authorization: Bearer <METRICS_TOKEN>`, which would otherwise be logged.
+ */
+export async function redactedLog(
+  env: Env,
+  destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream,
+): Promise<Logger> {
+  const transform = await getTransformStream({
+    // As the README says: JSON in production unless LOG_FORMAT says otherwise.
+    logFormat:
+      env["LOG_FORMAT"] === "json" || env["LOG_FORMAT"] === "pretty"
+        ? env["LOG_FORMAT"]
+        : env["NODE_ENV"] === "production"
+          ? "json"
+          : "pretty",
+    logLevelInString: env["LOG_LEVEL_IN_STRING"] === "true",
+    ...(env["SENTRY_DSN"] ? { sentryDsn: env["SENTRY_DSN"] } : {}),
+  });
+  transform.pipe(destination);
+  return pino(
+    {
+      level: env["LOG_LEVEL"] || "info",
+      name: "probot",
+      messageKey: env["LOG_MESSAGE_KEY"] || "msg",
+      redact: REDACTED_HEADERS,
+    },
+    transform,
+  );
+}

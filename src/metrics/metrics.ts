@@ -1,0 +1,248 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CommandKind } from "../commands/parse-commands.js";
+import type { SkipReason } from "../core/plan/skip.js";
+
+const PREFIX = "gitops_image_bot_";
+
+/** How a written update landed: straight on the branch, or through a pull request. */
+export type UpdateLanding = "commit" | "pull-request";
+/** What the app did to one of its pull requests. */
+export type PullRequestAction = "opened" | "updated" | "merged" | "closed";
+/** How a reconciliation pass ended: every repository checked, some skipped, or the pass failed. */
+export type ReconcileResult = "complete" | "incomplete" | "failed";
+/** What became of a slash command: done, failed (GitHub or config), denied (permission), invalid (usage). */
+export type CommandOutcome = "done" | "failed" | "denied" | "invalid";
+
+/** Response headers as Octokit gives them (lower-case names). */
+export type ResponseHeaders = Readonly<Record<string, string | number | undefined>>;
+
+/** The part of an Octokit client `observeOctokit` uses: its `request` hooks (see before-after-hook). */
+export interface ObservableOctokit {
+  readonly hook: {
+    after(
+      name: "request",
+      hook: (response: { status: number; headers: ResponseHeaders }, options: { method: string }) => void,
+    ): void;
+    error(name: "request", hook: (error: unknown, options: { method: string }) => unknown): void;
+  };
+}
+
+/** The `status` label of a request that got no HTTP response (connection refused, reset, timeout, abort). */
+export const NO_RESPONSE_STATUS = "network-error";
+
+/** Buckets for a reconciliation pass: 0.1 s to 10 min. */
+const RECONCILE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+/**
+ * The app's Prometheus metrics, in a registry of its own (not prom-client's global one, so tests and
+ * several app instances in one process do not collide), with node's process metrics. Callers use the
+ * typed methods below and never prom-client. Label values are small fixed sets (event names, environment
+ * names, reasons, HTTP method and status code), never URLs, repositories or SHAs.
+ */
+export class Metrics {
+  readonly #registry = new Registry();
+  readonly #observed = new WeakSet<object>();
+  #readQueueDepth: (() => number | undefined) | undefined;
+
+  readonly #webhookEvents = new Counter({
+    name: `${PREFIX}webhook_events_received_total`,
+    help: "Webhook deliveries received with a valid signature, by event name.",
+    labelNames: ["event"] as const,
+    registers: [this.#registry],
+  });
+  readonly #updatesWritten = new Counter({
+    name: `${PREFIX}updates_written_total`,
+    help: "Image updates written to a manifests repository, by environment and landing (commit or pull-request).",
+    labelNames: ["environment", "landing"] as const,
+    registers: [this.#registry],
+  });
+  readonly #updatesSkipped = new Counter({
+    name: `${PREFIX}updates_skipped_total`,
+    help: "Image updates not written, by skip reason (older-than-deployed, held, frozen, already-deployed, ...).",
+    labelNames: ["reason"] as const,
+    registers: [this.#registry],
+  });
+  readonly #commits = new Counter({
+    name: `${PREFIX}commits_total`,
+    help: "Commits the app created in manifests repositories.",
+    registers: [this.#registry],
+  });
+  readonly #pullRequests = new Counter({
+    name: `${PREFIX}pull_requests_total`,
+    help: "Changes the app made to its pull requests, by action (opened, updated, merged, closed).",
+    labelNames: ["action"] as const,
+    registers: [this.#registry],
+  });
+  readonly #githubRequests = new Counter({
+    name: `${PREFIX}github_requests_total`,
+    help: `GitHub API requests (REST and GraphQL) answered, by HTTP method and status code (${NO_RESPONSE_STATUS}: no response). A request retried by Octokit counts once, with its final status.`,
+    labelNames: ["method", "status"] as const,
+    registers: [this.#registry],
+  });
+  readonly #rateLimitRemaining = new Gauge({
+    name: `${PREFIX}github_rate_limit_remaining`,
+    help: "Requests left in GitHub's rate-limit window, by resource (core, graphql, ...), from the last response's x-ratelimit-remaining header.",
+    labelNames: ["resource"] as const,
+    registers: [this.#registry],
+  });
+  readonly #driftFound = new Counter({
+    name: `${PREFIX}reconcile_drift_found_total`,
+    help: "Images a reconciliation pass found deployed at a different tag than wanted.",
+    registers: [this.#registry],
+  });
+  readonly #driftRepaired = new Counter({
+    name: `${PREFIX}reconcile_drift_repaired_total`,
+    help: "Drifted images a reconciliation pass wrote back to the wanted tag.",
+    registers: [this.#registry],
+  });
+  readonly #reconcilePasses = new Counter({
+    name: `${PREFIX}reconcile_passes_total`,
+    help: "Reconciliation passes finished, by result (complete, incomplete, failed).",
+    labelNames: ["result"] as const,
+    registers: [this.#registry],
+  });
+  readonly #reconcileDuration = new Histogram({
+    name: `${PREFIX}reconcile_pass_duration_seconds`,
+    help: "How long a reconciliation pass took, in seconds.",
+    buckets: RECONCILE_BUCKETS,
+    registers: [this.#registry],
+  });
+  readonly #commands = new Counter({
+    name: `${PREFIX}commands_total`,
+    help: "Slash commands run, by command and result (done, failed, denied, invalid).",
+    labelNames: ["command", "result"] as const,
+    registers: [this.#registry],
+  });
+
+  constructor() {
+    // Registered in the registry, which is all a scrape-time gauge needs.
+    const read = (): number | undefined => this.#readQueueDepth?.();
+    new Gauge({
+      name: `${PREFIX}queue_depth`,
+      help: "Builds and commands waiting in the deploy queue, read when scraped.",
+      registers: [this.#registry],
+      collect() {
+        const depth = read();
+        if (depth !== undefined && Number.isFinite(depth)) this.set(depth);
+      },
+    });
+    collectDefaultMetrics({ register: this.#registry });
+    // Series with a known, fixed set of label values start at 0, so rate() and absent() work from the start.
+    for (const action of ["opened", "updated", "merged", "closed"] satisfies PullRequestAction[]) {
+      this.#pullRequests.inc({ action }, 0);
+    }
+    for (const result of ["complete", "incomplete", "failed"] satisfies ReconcileResult[]) {
+      this.#reconcilePasses.inc({ result }, 0);
+    }
+  }
+
+  /** The Content-Type of `text()`: Prometheus text exposition format 0.0.4. */
+  get contentType(): string {
+    return this.#registry.contentType;
+  }
+
+  /** Every metric in the Prometheus text exposition format (runs the scrape-time callbacks). */
+  text(): Promise<string> {
+    return this.#registry.metrics();
+  }
+
+  /** A webhook delivery passed the signature check (`event`: the `x-github-event` name). */
+  webhookReceived(event: string): void {
+    this.#webhookEvents.inc({ event });
+  }
+
+  /** An image update reached an environment's files (one per environment and image). */
+  updateWritten(environment: string, landing: UpdateLanding): void {
+    this.#updatesWritten.inc({ environment, landing });
+  }
+
+  /** An image update was not written, and why. */
+  updateSkipped(reason: SkipReason): void {
+    this.#updatesSkipped.inc({ reason });
+  }
+
+  /** The app created a commit in a manifests repository (directly or on a pull request's branch). */
+  commit(): void {
+    this.#commits.inc();
+  }
+
+  pullRequest(action: PullRequestAction): void {
+    this.#pullRequests.inc({ action });
+  }
+
+  /**
+   * GitHub answered a request: counts it by method and status (a number, or `NO_RESPONSE_STATUS`) and, when
+   * the headers carry `x-ratelimit-remaining`, records it for `x-ratelimit-resource` ("unknown" without it).
+   */
+  githubResponse(
+    method: string,
+    status: number | typeof NO_RESPONSE_STATUS,
+    headers?: ResponseHeaders,
+  ): void {
+    this.#githubRequests.inc({ method: method.toUpperCase(), status: String(status) });
+    const remaining = Number(headers?.["x-ratelimit-remaining"] ?? Number.NaN);
+    if (!Number.isFinite(remaining)) return;
+    const resource = headers?.["x-ratelimit-resource"];
+    this.#rateLimitRemaining.set(
+      { resource: resource === undefined ? "unknown" : String(resource) },
+      remaining,
+    );
+  }
+
+  /** How to read the queue's depth; called at every scrape (a throwing or non-finite read keeps the last value). */
+  setQueueDepth(read: () => number): void {
+    this.#readQueueDepth = () => {
+      try {
+        return read();
+      } catch {
+        return undefined;
+      }
+    };
+  }
+
+  /** A reconciliation pass ended after `seconds`, having found `found` drifted images and repaired `repaired`. */
+  reconcilePass(result: ReconcileResult, seconds: number, found: number, repaired: number): void {
+    this.#reconcilePasses.inc({ result });
+    if (Number.isFinite(seconds) && seconds >= 0) this.#reconcileDuration.observe(seconds);
+    if (Number.isFinite(found) && found > 0) this.#driftFound.inc(found);
+    if (Number.isFinite(repaired) && repaired > 0) this.#driftRepaired.inc(repaired);
+  }
+
+  command(name: CommandKind, result: CommandOutcome): void {
+    this.#commands.inc({ command: name, result });
+  }
+
+  /**
+   * Counts every request `octokit` sends (REST and GraphQL, including its own token requests) by method and
+   * status, and records the rate-limit headers, through its `request` hooks. Errors are counted with their
+   * status (or `NO_RESPONSE_STATUS` when no response came) and rethrown unchanged. Hooks added after
+   * Octokit's retry and throttling plugins see each request once, with its final answer. Observing the
+   * same client twice counts once.
+   */
+  observeOctokit(octokit: ObservableOctokit): void {
+    if (this.#observed.has(octokit)) return;
+    this.#observed.add(octokit);
+    octokit.hook.after("request", (response, options) => {
+      this.githubResponse(options.method, response.status, response.headers);
+    });
+    octokit.hook.error("request", (error, options) => {
+      const { status, headers } = errorResponse(error);
+      this.githubResponse(options.method, status, headers);
+      throw error;
+    });
+  }
+}
+
+/** The status and headers of the response an Octokit request error carries, if it carries one. */
+function errorResponse(error: unknown): {
+  status: number | typeof NO_RESPONSE_STATUS;
+  headers: ResponseHeaders | undefined;
+} {
+  if (typeof error !== "object" || error === null) return { status: NO_RESPONSE_STATUS, headers: undefined };
+  const { status, response } = error as { status?: unknown; response?: { headers?: ResponseHeaders } };
+  // @octokit/request reports a failed fetch (refused, reset, aborted) as status 500 without a response.
+  if (response === undefined || typeof status !== "number") {
+    return { status: NO_RESPONSE_STATUS, headers: undefined };
+  }
+  return { status, headers: response.headers };
+}

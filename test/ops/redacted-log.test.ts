@@ -1,0 +1,39 @@
+import { PassThrough } from "node:stream";
+import { redactedLog } from "../../src/http/redacted-log.js";
+
+test("the server's log never shows an Authorization header (a /metrics token) or a cookie", async () => {
+  const out = new PassThrough();
+  const lines: string[] = [];
+  out.on("data", (chunk: Buffer) => lines.push(chunk.toString("utf8")));
+  const log = await redactedLog({ LOG_FORMAT: "json", LOG_LEVEL: "info" }, out);
+  log.info(
+    {
+      req: {
+        method: "GET",
+        url: "/metrics",
+        headers: { authorization: "Bearer s3cret", cookie: "a=b", host: "x" },
+      },
+    },
+    "request completed",
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  const text = lines.join("");
+  expect(text).toContain("request completed");
+  expect(text).toContain('"host":"x"');
+  expect(text).not.toContain("s3cret");
+  expect(text).not.toContain("a=b");
+  expect(text).toContain("[Redacted]");
+});
+
+test("production logs are JSON unless LOG_FORMAT says otherwise; the level comes from LOG_LEVEL", async () => {
+  const out = new PassThrough();
+  const lines: string[] = [];
+  out.on("data", (chunk: Buffer) => lines.push(chunk.toString("utf8")));
+  const log = await redactedLog({ NODE_ENV: "production", LOG_LEVEL: "warn" }, out);
+  log.info("hidden");
+  log.warn("shown");
+  await new Promise((resolve) => setImmediate(resolve));
+  const text = lines.join("");
+  expect(text).not.toContain("hidden");
+  expect(JSON.parse(text.trim().split("\n")[0] ?? "{}")).toMatchObject({ msg: "shown", name: "probot" });
+});
