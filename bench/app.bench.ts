@@ -72,7 +72,14 @@ async function forkApp(
 ) {
   const child = fork(fileURLToPath(new URL("./app-process.mjs", import.meta.url)), [], {
     // NODE_OPTIONS as the Dockerfile sets them for production.
-    env: { ...process.env, ...env, NODE_ENV: "production", NODE_OPTIONS: productionNodeOptions() },
+    // No scheduled reconciliation pass in the middle of the burst: bench:reconcile measures passes.
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: "production",
+      NODE_OPTIONS: productionNodeOptions(),
+      RECONCILE_SCHEDULE: "off",
+    },
     execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

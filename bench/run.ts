@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { appBenchmarks } from "./app.bench.js";
 import { rewriteBenchmarks } from "./rewrite.bench.js";
+import { reconcileBenchmarks } from "./reconcile.bench.js";
 
 export interface Measurement {
   readonly key: string;
@@ -15,6 +16,7 @@ export interface Measurement {
 const suites: Record<string, () => Measurement[] | Promise<Measurement[]>> = {
   rewrite: rewriteBenchmarks,
   app: appBenchmarks,
+  reconcile: reconcileBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const chosen = wanted.length === 0 ? Object.keys(suites) : wanted;

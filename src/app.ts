@@ -16,8 +16,14 @@ import { CompareCache } from "./services/compare-cache.js";
 import { Deployer, type DeployItem } from "./services/deployer.js";
 import { Lru } from "./services/lru.js";
 import { ManifestIndex } from "./services/manifest-index.js";
-import { ManifestsRegistry } from "./services/manifests-registry.js";
+import { ManifestsRegistry, type ManifestsRepo } from "./services/manifests-registry.js";
 import { Pacer } from "./services/pacer.js";
+import { LastErrors } from "./services/last-errors.js";
+import { Observer } from "./services/observer.js";
+import { Reconciler, type InstallationPass } from "./services/reconciler.js";
+import { Scheduler } from "./scheduler/scheduler.js";
+import { Metrics } from "./metrics/metrics.js";
+import { registerMetrics } from "./http/metrics-route.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -30,6 +36,12 @@ export interface BotOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly onCommit?: DeployerOnCommit;
+  /**
+   * How often the reconciliation scheduler looks for due passes; undefined: every minute, unless
+   * `RECONCILE_SCHEDULE=off`; 0: no scheduler (tests run passes with `Bot.reconcile`).
+   */
+  readonly scheduleTickMs?: number;
+  readonly metrics?: Metrics;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -38,6 +50,12 @@ export interface Bot {
   readonly appFn: ApplicationFunction;
   /** Resolves when no build is queued or being written. */
   idle(): Promise<void>;
+  /**
+   * One reconciliation pass over an installation's manifests repositories (every installation when
+   * undefined), as the scheduler runs it: for `gitops-image-bot reconcile` and tests.
+   */
+  reconcile(installationId?: number): Promise<InstallationPass[]>;
+  readonly metrics: Metrics;
 }
 
 const DEFAULT_WINDOW_MS = 2000;
@@ -60,6 +78,11 @@ export function createBot(options: BotOptions = {}): Bot {
   const seenDeliveries = new Lru<string, true>(10_000);
   let queue: BatchQueue<DeployItem> | undefined;
   let deployerRef: Deployer | undefined;
+  let reconcilerRef: Reconciler | undefined;
+  let installationsRef: (() => Promise<readonly number[]>) | undefined;
+  const metrics = options.metrics ?? new Metrics();
+  const lastErrors = new LastErrors(now);
+  const index = new ManifestIndex();
   /** Dispatches under way: the webhook is answered at once, the routing runs after. */
   const dispatching = new Set<Promise<void>>();
   const inBackground = (log: Context["log"], work: Promise<void>): void => {
@@ -69,41 +92,111 @@ export function createBot(options: BotOptions = {}): Bot {
   };
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
-    if (appOptions) registerHealthz(appOptions);
+    if (appOptions) {
+      registerHealthz(appOptions);
+      registerMetrics(appOptions, metrics, { token: process.env["METRICS_TOKEN"] });
+    }
+    const auth = async (installationId: number): Promise<Octokit> => {
+      const octokit = (await app.auth(installationId)) as Octokit;
+      metrics.observeOctokit(octokit);
+      return octokit;
+    };
     const deployer = new Deployer({
-      auth: async (installationId) => (await app.auth(installationId)) as Octokit,
-      index: new ManifestIndex(),
+      auth,
+      index,
       compares: new CompareCache(),
       pacer,
       log: app.log,
       sleep,
       random: options.random ?? Math.random,
       now,
-      ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+      onCommit: (event) => {
+        metrics.commit();
+        lastErrors.clear(event.repo);
+        options.onCommit?.(event);
+      },
+      onOutcomes: (reported) => {
+        for (const { outcome, landing } of reported)
+          if (outcome.kind === "written")
+            metrics.updateWritten(
+              outcome.environment,
+              landing?.kind === "pull-request" ? "pull-request" : "commit",
+            );
+          else metrics.updateSkipped(outcome.skip.reason);
+      },
+      onPullRequest: (action) => {
+        if (action !== "unchanged") metrics.pullRequest(action);
+      },
     });
     deployerRef = deployer;
     queue = new BatchQueue<DeployItem>(
       (_key, items) => deployer.run(items),
       (key) => options.batchWindowMs ?? windows.get(key) ?? DEFAULT_WINDOW_MS,
-      (key, error) =>
+      (key, error) => {
+        const [, owner = "", name = ""] = /^\d+:([^/]+)\/(.+)$/.exec(key) ?? [];
+        lastErrors.set({ owner, name }, `a batch failed: ${String(error)}`);
         app.log.error(
           { err: error, key },
           "a batch failed; its builds will be retried by the next build or reconciliation",
-        ),
+        );
+      },
     );
     const deployQueue = queue;
+    metrics.setQueueDepth(() => deployQueue.depth);
+    const enqueue = (installationId: number, repo: ManifestsRepo, item: DeployItem): void => {
+      const key = `${installationId}:${repoKey(repo)}`;
+      if (repo.config.ok) windows.set(key, repo.config.config.batchWindowSeconds * 1000);
+      deployQueue.add(key, item);
+    };
+    const observer = new Observer(index);
+    const reconciler = new Reconciler({
+      registry,
+      observer,
+      auth,
+      enqueue,
+      pacer,
+      lastErrors,
+      log: app.log,
+      now,
+    });
+    reconcilerRef = reconciler;
+    const installations = async (): Promise<readonly number[]> => {
+      const octokit = await app.auth();
+      metrics.observeOctokit(octokit);
+      const list = await octokit.paginate(octokit.rest.apps.listInstallations, { per_page: 100 });
+      return list.map((installation) => installation.id);
+    };
+    installationsRef = installations;
+    const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);
+    if (tickMs > 0)
+      new Scheduler({
+        installations,
+        auth,
+        registry,
+        reconciler,
+        log: app.log,
+        now,
+        random: options.random ?? Math.random,
+        tickMs,
+        onPass: (pass, seconds) => recordPass(metrics, pass, seconds),
+      }).start();
     const commands = new CommandRunner({
       registry,
       deployer,
       pacer,
       log: app.log,
       now,
-      enqueue: (installationId, repo, item) => {
-        const key = `${installationId}:${repoKey(repo)}`;
-        if (repo.config.ok) windows.set(key, repo.config.config.batchWindowSeconds * 1000);
-        deployQueue.add(key, item);
+      enqueue,
+      observer,
+      onCommand: (kind, result) => metrics.command(kind, result),
+      reconcile: async (installationId, repos) => {
+        const started = now();
+        const pass = await reconciler.installation(installationId, repos);
+        recordPass(metrics, pass, (now() - started) / 1000);
+        return pass;
       },
     });
+    app.onAny(async (event) => metrics.webhookReceived(event.name));
 
     const dispatch = async (context: Context, parse: BuildParse): Promise<void> => {
       if (!parse.ok) {
@@ -126,6 +219,7 @@ export function createBot(options: BotOptions = {}): Bot {
         return;
       }
       const octokit = context.octokit as Octokit;
+      metrics.observeOctokit(octokit);
       const build = await onBranch(octokit, parse.build);
       for (const repo of await registry.list(installationId, octokit)) {
         const source = repo.config.ok
@@ -167,6 +261,7 @@ export function createBot(options: BotOptions = {}): Bot {
       }
       if (seenDeliveries.has(context.id)) return;
       seenDeliveries.set(context.id, true);
+      metrics.observeOctokit(context.octokit);
       inBackground(context.log, commands.handle(context.octokit as Octokit, installationId, parse.comment));
     });
     app.on("push", async (context) => {
@@ -179,6 +274,20 @@ export function createBot(options: BotOptions = {}): Bot {
 
   return {
     appFn,
+    metrics,
+    reconcile: async (installationId) => {
+      const reconciler = reconcilerRef;
+      if (!reconciler || !installationsRef) throw new Error("the app is not loaded: load appFn first");
+      const ids = installationId === undefined ? await installationsRef() : [installationId];
+      const passes: InstallationPass[] = [];
+      for (const id of ids) {
+        const started = now();
+        const pass = await reconciler.installation(id);
+        recordPass(metrics, pass, (now() - started) / 1000);
+        passes.push(pass);
+      }
+      return passes;
+    },
     idle: async () => {
       while (dispatching.size > 0 || (queue?.depth ?? 0) > 0) {
         await Promise.all([...dispatching]);
@@ -188,6 +297,17 @@ export function createBot(options: BotOptions = {}): Bot {
       await deployerRef?.reportsSent();
     },
   };
+}
+
+function recordPass(metrics: Metrics, pass: InstallationPass, seconds: number): void {
+  if (pass.kind !== "done") return;
+  for (const result of pass.results)
+    metrics.reconcilePass(
+      result.result,
+      seconds / Math.max(1, pass.results.length),
+      result.found,
+      result.repaired,
+    );
 }
 
 /**

@@ -75,8 +75,12 @@ async function main(): Promise<void> {
     return;
   }
   // Loaded only now: a refusal needs none of the app, and importing this module (tests) loads none of it.
-  const { gitopsImageBot } = await import("./app.js");
-  const server = await run(gitopsImageBot);
+  const [{ gitopsImageBot }, { redactedLog }] = await Promise.all([
+    import("./app.js"),
+    import("./http/redacted-log.js"),
+  ]);
+  const log = await redactedLog({ ...process.env, ...readDotenv(process.cwd()) });
+  const server = await run(gitopsImageBot, { log });
   // `docker stop` and Kubernetes send SIGTERM; as PID 1 without a handler, node would ignore it until SIGKILL.
   process.once("SIGTERM", () => {
     server.stop().then(

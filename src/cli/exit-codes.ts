@@ -8,4 +8,6 @@ export const EXIT = {
   badInput: 2,
   /** The image is not referenced in a Helm values or manifests file. Nothing written. */
   notReferenced: 3,
+  /** `reconcile`: a pass ran out of its request budget before it read everything. */
+  incomplete: 4,
 } as const;

@@ -1,11 +1,13 @@
 import type { CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
 import { SET_IMAGE_USAGE, setImageCommand } from "./set-image.js";
+import { RECONCILE_USAGE, reconcileCommand } from "./reconcile.js";
 
 const USAGE = `Usage: gitops-image-bot <command> [options]
 
 Commands:
   set-image <file> <ref>...   set image tags, digests or names in a kustomization, Helm values or manifests
+  reconcile                   one reconciliation pass over the app's installations, then exit
 
 Run 'gitops-image-bot <command> --help' for a command's options.
 `;
@@ -16,10 +18,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   switch (command) {
     case "set-image":
       return setImageCommand(rest, io);
+    case "reconcile":
+      return reconcileCommand(rest, io);
     case "help":
     case "--help":
     case "-h":
-      io.stdout(`${USAGE}\n${SET_IMAGE_USAGE}`);
+      io.stdout(`${USAGE}\n${SET_IMAGE_USAGE}\n${RECONCILE_USAGE}`);
       return EXIT.ok;
     default:
       io.stderr(`${command === undefined ? "no command given" : `unknown command "${command}"`}\n\n${USAGE}`);

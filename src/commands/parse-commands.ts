@@ -39,6 +39,7 @@ export type Command =
   | { readonly kind: "unfreeze"; readonly environment: string }
   | { readonly kind: "resume"; readonly environment: string; readonly services: readonly string[] }
   | { readonly kind: "status"; readonly environment: string | undefined }
+  | { readonly kind: "reconcile" }
   | { readonly kind: "help" };
 
 export type CommandKind = Command["kind"];
@@ -56,19 +57,11 @@ export const COMMAND_USAGE: Readonly<Record<CommandKind, string>> = {
   unfreeze: "/unfreeze <env>",
   resume: "/resume <env> [<service>...]",
   status: "/status [<env>]",
+  reconcile: "/reconcile",
   help: "/help",
 };
 
 const KINDS = Object.keys(COMMAND_USAGE) as CommandKind[];
-/** Commands that change something, so only people who may write to the manifests repository run them. */
-export const CHANGING_COMMANDS: ReadonlySet<CommandKind> = new Set([
-  "retag",
-  "promote",
-  "rollback",
-  "freeze",
-  "unfreeze",
-  "resume",
-]);
 
 const NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/i;
 const SHA = /^[0-9a-f]{7,40}$/i;
@@ -135,6 +128,7 @@ function usage(kind: CommandKind): string {
 function parseArguments(kind: CommandKind, words: readonly string[]): Parse {
   switch (kind) {
     case "help":
+    case "reconcile":
       return words.length === 0 ? { kind } : extra(kind, words);
     case "status": {
       if (words.length > 1) return extra(kind, words.slice(1));

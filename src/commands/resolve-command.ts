@@ -3,11 +3,16 @@ import {
   renderImageName,
   renderTag,
   shaFromTag,
+  sourceForImage,
   type Config,
   type SourceConfig,
 } from "../config/index.js";
 import { fullName, type Build, type SourceRepository } from "../core/plan/build.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
+import { pullRequestBranch } from "../core/render/pull-request-text.js";
+
+/** The branches of the app's own pull requests (see `pullRequestBranch`). */
+const PULL_PREFIX = "gitops-image-bot/";
 import type { Explicit, Wanted } from "../core/plan/wanted.js";
 import type { StateEdit } from "../state/state-file.js";
 import type { CommandJob } from "./command-job.js";
@@ -27,6 +32,10 @@ export interface CommandPorts {
   deployedTag(environment: string, image: string): Promise<string | undefined>;
   /** The tags `image` had in `environment`, newest first (the current one first), from the files' history. */
   tagHistory(environment: string, image: string): Promise<readonly string[]>;
+  /** The images the files of an environment deploy (for the app's own pull requests, named after one). */
+  imagesIn(environment: string): Promise<readonly string[]>;
+  /** A repository by name, with its default branch (undefined: it does not exist or the app cannot see it). */
+  repository(owner: string, name: string): Promise<SourceRepository | undefined>;
 }
 
 /** Where the comment was written and by whom, against one manifests repository. */
@@ -83,7 +92,7 @@ export async function resolveCommand(
     case "unfreeze":
       return job([{ kind: "unfreeze", environment: command.environment }]);
     case "resume": {
-      const images = imagesOf(context, command.services);
+      const images = await imagesOf(context, command.services, ports);
       if (!images.ok) return images.resolved;
       return job(
         images.images === undefined
@@ -98,6 +107,7 @@ export async function resolveCommand(
     case "promote":
       return promote(command, context, ports, job);
     case "status":
+    case "reconcile":
     case "help":
       return problem(`\`/${command.kind}\` is not a change this resolver makes`, "see `/help`");
   }
@@ -109,12 +119,14 @@ type JobOf = (edits: StateEdit[], wanted?: Wanted[]) => Resolved;
  * The images a command means: in a source repository its own image (no services may be named); in
  * the manifests repository the named services (undefined: all of them).
  */
-function imagesOf(
+async function imagesOf(
   context: CommandContext,
   services: readonly string[],
-):
+  ports: CommandPorts,
+): Promise<
   | { ok: true; images: string[] | undefined; sources: { source: SourceConfig; repo: SourceRepository }[] }
-  | { ok: false; resolved: Resolved } {
+  | { ok: false; resolved: Resolved }
+> {
   if (!context.inManifests) {
     if (services.length > 0)
       return {
@@ -142,13 +154,15 @@ function imagesOf(
   if (services.length === 0) return { ok: true, images: undefined, sources: [] };
   const sources: { source: SourceConfig; repo: SourceRepository }[] = [];
   for (const service of services) {
-    const repo = serviceRepository(context, service);
-    const source = matchSource(context.config, fullName(repo));
-    if (!source)
+    // A service is the source repository of that name with the manifests repository's owner.
+    const name = `${context.repository.owner}/${service}`;
+    const source = matchSource(context.config, name);
+    const repo = source ? await ports.repository(context.repository.owner, service) : undefined;
+    if (!source || !repo)
       return {
         ok: false,
         resolved: problem(
-          `no source repository ${fullName(repo)} deploys here`,
+          source ? `the app cannot see a repository ${name}` : `no source repository ${name} deploys here`,
           "name the service as its repository is named, e.g. `checkout` for acme/checkout",
         ),
       };
@@ -165,14 +179,16 @@ function imagesOf(
  * The sources a command that writes tags is about, with their images: in the manifests repository
  * the services must be named (`usage` says how); in a source repository it is that repository.
  */
-function namedSources(
+async function namedSources(
   context: CommandContext,
   services: readonly string[],
   usage: string,
-):
+  ports: CommandPorts,
+): Promise<
   | { ok: true; sources: { source: SourceConfig; repo: SourceRepository; image: string }[] }
-  | { ok: false; resolved: Resolved } {
-  const images = imagesOf(context, services);
+  | { ok: false; resolved: Resolved }
+> {
+  const images = await imagesOf(context, services, ports);
   if (!images.ok) return images;
   if (images.sources.length === 0)
     return { ok: false, resolved: problem("which service? In the manifests repository name it", usage) };
@@ -184,12 +200,6 @@ function namedSources(
       image: renderImageName(source.image, repo.owner, repo.name),
     })),
   };
-}
-
-/** A service named in the manifests repository is the source repository of that name, same owner. */
-function serviceRepository(context: CommandContext, service: string): SourceRepository {
-  const owner = context.repository.owner;
-  return { owner, name: service, defaultBranch: "main", htmlUrl: `https://github.com/${owner}/${service}` };
 }
 
 function explicit(context: CommandContext, environment: string, force: boolean, anyBranch = false): Explicit {
@@ -222,9 +232,13 @@ async function retag(
   ports: CommandPorts,
   job: JobOf,
 ): Promise<Resolved> {
-  const named = namedSources(context, command.services, "`/retag <env> <sha> <service>...`");
+  const own =
+    context.inManifests && command.services.length === 0 ? await ownPull(command, context, ports) : undefined;
+  if (own && !own.ok) return own.resolved;
+  const named =
+    own ?? (await namedSources(context, command.services, "`/retag <env> <sha> <service>...`", ports));
   if (!named.ok) return named.resolved;
-  const pull = command.ref === undefined ? await ports.pullHead() : undefined;
+  const pull = command.ref === undefined && !context.inManifests ? await ports.pullHead() : undefined;
   if (command.ref === undefined && (context.inManifests || !pull))
     return problem(
       "which build? Without a SHA `/retag` deploys a pull request's head",
@@ -269,6 +283,47 @@ async function retag(
   return job([], wanted);
 }
 
+/**
+ * `/retag` in the app's own pull request (`gitops-image-bot/<env>/<image>`): its image is the one the
+ * branch is named after, so the command changes the tag that pull request carries. Undefined: the
+ * comment is not on one of the app's pull requests.
+ */
+async function ownPull(
+  command: Extract<Command, { kind: "retag" }>,
+  context: CommandContext,
+  ports: CommandPorts,
+): Promise<
+  | { ok: true; sources: { source: SourceConfig; repo: SourceRepository; image: string }[] }
+  | { ok: false; resolved: Resolved }
+  | undefined
+> {
+  const pull = await ports.pullHead();
+  if (!pull?.branch.startsWith(PULL_PREFIX)) return undefined;
+  const environment = pull.branch.slice(PULL_PREFIX.length).split("/")[0];
+  if (environment !== command.environment)
+    return {
+      ok: false,
+      resolved: problem(
+        `this pull request changes ${environment ?? "another environment"}, not ${command.environment}`,
+        `\`/retag ${environment ?? "<env>"} <sha>\` here, or run the command on the pull request of ${command.environment}`,
+      ),
+    };
+  const image = (await ports.imagesIn(command.environment)).find(
+    (name) => pullRequestBranch(command.environment, name) === pull.branch,
+  );
+  const found = image === undefined ? undefined : sourceForImage(context.config, image);
+  const repo = found ? await ports.repository(found.owner, found.repo) : undefined;
+  if (!found || !repo || image === undefined)
+    return {
+      ok: false,
+      resolved: problem(
+        `no image of ${command.environment} has this pull request's branch ${pull.branch}`,
+        "name the service: `/retag <env> <sha> <service>`",
+      ),
+    };
+  return { ok: true, sources: [{ source: found.source, repo, image }] };
+}
+
 /** A change to a tag the manifests already had (`/rollback`, `/promote`), not a tag made from a SHA. */
 function tagWanted(
   context: CommandContext,
@@ -297,7 +352,12 @@ async function rollback(
   ports: CommandPorts,
   job: JobOf,
 ): Promise<Resolved> {
-  const named = namedSources(context, command.services, "`/rollback <env> [<n>|<sha>] <service>...`");
+  const named = await namedSources(
+    context,
+    command.services,
+    "`/rollback <env> [<n>|<sha>] <service>...`",
+    ports,
+  );
   if (!named.ok) return named.resolved;
   const edits: StateEdit[] = [];
   const wanted: Wanted[] = [];
@@ -345,7 +405,12 @@ async function promote(
   ports: CommandPorts,
   job: JobOf,
 ): Promise<Resolved> {
-  const named = namedSources(context, command.services, "`/promote <from-env> <to-env> <service>...`");
+  const named = await namedSources(
+    context,
+    command.services,
+    "`/promote <from-env> <to-env> <service>...`",
+    ports,
+  );
   if (!named.ok) return named.resolved;
   const wanted: Wanted[] = [];
   for (const { source, repo, image } of named.sources) {

@@ -117,6 +117,33 @@ export const reportSchema = z.strictObject({
   deployments: z.boolean().default(true).describe("Create GitHub deployments for each environment."),
 });
 
+export const reconcileSchema = z.strictObject({
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1440)
+    .default(10)
+    .describe(
+      "How often the app compares what each environment runs with the newest successful build of its tracked branch, and repairs the difference (with up to 10% jitter). 0: never on a schedule (still on `/reconcile` and `gitops-image-bot reconcile`).",
+    ),
+  requestBudget: z
+    .number()
+    .int()
+    .min(10)
+    .max(5000)
+    .default(100)
+    .describe(
+      "The most GitHub requests one pass may make before it stops and says on the dashboard that it could not finish; the next pass goes on where it stopped.",
+    ),
+  dashboard: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Keep an issue titled `gitops-image-bot dashboard` up to date with what runs where, holds, freezes, open pull requests and the last error.",
+    ),
+});
+
 export const configSchema = z
   .strictObject({
     _extends: checkedString(checkExtends)
@@ -163,6 +190,9 @@ export const configSchema = z
     report: reportSchema
       .default({ statuses: true, deployments: true })
       .describe("What the bot reports back on the source repository."),
+    reconcile: reconcileSchema
+      .default({ intervalMinutes: 10, requestBudget: 100, dashboard: true })
+      .describe("The scheduled reconciliation pass and the dashboard issue."),
   })
   .meta({
     title: "gitops-image-bot configuration",

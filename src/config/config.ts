@@ -62,4 +62,15 @@ export interface Config {
   branch: string | undefined;
   batchWindowSeconds: number;
   report: { statuses: boolean; deployments: boolean };
+  reconcile: ReconcileConfig;
+}
+
+/** The scheduled reconciliation pass and the dashboard issue. */
+export interface ReconcileConfig {
+  /** Minutes between passes (0: no scheduled pass). */
+  intervalMinutes: number;
+  /** The most GitHub requests one pass may make. */
+  requestBudget: number;
+  /** Keep the dashboard issue up to date. */
+  dashboard: boolean;
 }

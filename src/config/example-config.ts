@@ -39,4 +39,8 @@ batchWindowSeconds: 5
 report:
   statuses: true
   deployments: true
+reconcile:
+  intervalMinutes: 10 # compare with the newest builds and repair drift, every 10 minutes
+  requestBudget: 100
+  dashboard: true # the "gitops-image-bot dashboard" issue
 `;

@@ -3,6 +3,7 @@
 export { CONFIG_PATH } from "./config-path.js";
 export type {
   CommandRules,
+  ReconcileConfig,
   Config,
   EnvironmentConfig,
   MergeMethod,
@@ -20,3 +21,4 @@ export { branchAllowed } from "./branch-allowed.js";
 export { renderImageName } from "./render-image-name.js";
 export { renderTag } from "./render-tag.js";
 export { shaFromTag } from "./sha-from-tag.js";
+export { sourceForImage, type ImageSource } from "./source-for-image.js";

@@ -21,5 +21,6 @@ export function toConfig(parsed: z.output<typeof configSchema>): Config {
     branch: parsed.branch,
     batchWindowSeconds: parsed.batchWindowSeconds,
     report: { ...parsed.report },
+    reconcile: { ...parsed.reconcile },
   } satisfies Config;
 }

@@ -4,10 +4,10 @@ import { fileHistory } from "../adapters/github/file-history.js";
 import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
 import type { CommandJob, CommandResult } from "../commands/command-job.js";
 import {
-  CHANGING_COMMANDS,
   COMMAND_USAGE,
   parseCommands,
   type Command,
+  type CommandKind,
   type ParsedLine,
 } from "../commands/parse-commands.js";
 import { resolveCommand, type CommandPorts } from "../commands/resolve-command.js";
@@ -20,6 +20,9 @@ import type { CommandItem, Deployer, Logger } from "./deployer.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import type { Pacer } from "./pacer.js";
 import { globMatcher } from "../config/glob-matcher.js";
+import { rowsTable } from "../core/render/deployment-rows.js";
+import { HISTORY_DEPTH as OBSERVED_DEPTH, type Observer } from "./observer.js";
+import type { InstallationPass } from "./reconciler.js";
 
 export interface CommandRunnerDeps {
   readonly registry: ManifestsRegistry;
@@ -29,6 +32,12 @@ export interface CommandRunnerDeps {
   readonly pacer: (installationId: number) => Pacer;
   readonly log: Logger;
   readonly now: () => number;
+  /** Reads what runs where, for `/status`. */
+  readonly observer: Observer;
+  /** Told what became of each command (metrics). */
+  readonly onCommand?: (kind: CommandKind, result: "done" | "failed" | "denied" | "invalid") => void;
+  /** Runs a reconciliation pass over these manifests repositories, for `/reconcile`. */
+  readonly reconcile: (installationId: number, repos: readonly RepoId[]) => Promise<InstallationPass>;
 }
 
 /** GitHub's repository roles, weakest first; a custom role counts as the base permission GitHub reports. */
@@ -43,6 +52,8 @@ interface Target {
 }
 
 type Planned = { line: ParsedLine; command: Command; target: Target; job: CommandJob };
+/** A command answered by running something other than a deploy job (`/reconcile`). */
+type Deferred = { line: ParsedLine; run: () => Promise<ReplyEntry> };
 
 /**
  * Slash commands in a new comment: acknowledged with 👀, checked whole (syntax, environments,
@@ -79,6 +90,9 @@ export class CommandRunner {
   ): Promise<void> {
     const entries = await this.plan(octokit, installationId, comment, lines);
     if (entries.kind === "refused") {
+      const denied = entries.entries.some((entry) => entry.lines.some((text) => text.includes(" may not ")));
+      for (const line of lines)
+        this.deps.onCommand?.(line.ok ? line.command.kind : line.kind, denied ? "denied" : "invalid");
       await say.reply(
         commandReply(comment.login, entries.entries, "Nothing was run. Fix the command and comment again."),
       );
@@ -99,13 +113,23 @@ export class CommandRunner {
           ),
       ),
     );
+    const deferred = await Promise.all(
+      entries.deferred.map(async ({ line, run }) => ({ line, entry: await run() })),
+    );
     const replies = [
       ...entries.answered,
+      ...deferred,
       ...results.map(({ planned, result }) => resultEntry(planned, result)),
     ];
     const ordered = lines.flatMap((line) =>
       replies.filter((entry) => entry.line === line).map((entry) => entry.entry),
     );
+    for (const line of lines)
+      if (line.ok)
+        this.deps.onCommand?.(
+          line.command.kind,
+          replies.every((entry) => entry.line !== line || entry.entry.ok) ? "done" : "failed",
+        );
     await say.reply(commandReply(comment.login, ordered, entries.tail));
     await say.react(ordered.every((entry) => entry.ok) ? "rocket" : "confused");
   }
@@ -118,7 +142,13 @@ export class CommandRunner {
     lines: readonly ParsedLine[],
   ): Promise<
     | { kind: "refused"; entries: ReplyEntry[] }
-    | { kind: "run"; planned: Planned[]; answered: { line: ParsedLine; entry: ReplyEntry }[]; tail: string }
+    | {
+        kind: "run";
+        planned: Planned[];
+        deferred: Deferred[];
+        answered: { line: ParsedLine; entry: ReplyEntry }[];
+        tail: string;
+      }
   > {
     const refused: ReplyEntry[] = [];
     for (const line of lines)
@@ -133,6 +163,7 @@ export class CommandRunner {
     const targets = await this.targets(octokit, installationId, comment.repository);
     const answered: { line: ParsedLine; entry: ReplyEntry }[] = [];
     const planned: Planned[] = [];
+    const deferred: Deferred[] = [];
     let tail = "";
     const roles = new Map<string, number>();
     for (const line of lines) {
@@ -151,14 +182,6 @@ export class CommandRunner {
         });
         continue;
       }
-      if (!CHANGING_COMMANDS.has(command.kind)) {
-        refused.push({
-          text: line.text,
-          ok: false,
-          lines: [`\`/${command.kind}\` is not available yet`, "fix: see `/help`"],
-        });
-        continue;
-      }
       if (targets.length === 0) {
         refused.push({
           text: line.text,
@@ -167,6 +190,50 @@ export class CommandRunner {
             `${fullName(comment.repository)} is not a manifests repository of this app, and none deploys its builds`,
             "fix: run the command in the manifests repository, or add this repository to its `sources`",
           ],
+        });
+        continue;
+      }
+      if (command.kind === "status") {
+        const unknown = targets.flatMap((target) => {
+          const known = Object.keys(target.config.environments);
+          return command.environment === undefined || known.includes(command.environment)
+            ? []
+            : [
+                `${fullName(target.repo)} has no environment \`${command.environment}\``,
+                `fix: use one of ${known.map((name) => `\`${name}\``).join(", ")}`,
+              ];
+        });
+        if (unknown.length > 0) {
+          refused.push({ text: line.text, ok: false, lines: unknown });
+          continue;
+        }
+        const tables = await Promise.all(
+          targets.map((target) => this.status(octokit, comment, target, command.environment)),
+        );
+        tail = [tail, ...tables].filter((text) => text !== "").join("\n\n");
+        answered.push({ line, entry: { text: line.text, ok: true, lines: ["what runs where is below"] } });
+        continue;
+      }
+      if (command.kind === "reconcile") {
+        const problems: string[] = [];
+        for (const target of targets) {
+          const problem = await this.allowed(octokit, target, command, comment.login, roles);
+          if (problem) problems.push(...problem);
+        }
+        if (problems.length > 0) {
+          refused.push({ text: line.text, ok: false, lines: problems });
+          continue;
+        }
+        deferred.push({
+          line,
+          run: async () =>
+            passEntry(
+              line.text,
+              await this.deps.reconcile(
+                installationId,
+                targets.map((target) => target.repo),
+              ),
+            ),
         });
         continue;
       }
@@ -195,7 +262,28 @@ export class CommandRunner {
       }
     }
     if (refused.length > 0) return { kind: "refused", entries: refused };
-    return { kind: "run", planned, answered, tail };
+    return { kind: "run", planned, deferred, answered, tail };
+  }
+
+  /** `/status`: the table of what runs where in one manifests repository (in a source repository: its image). */
+  private async status(
+    octokit: Octokit,
+    comment: CommentEvent,
+    target: Target,
+    environment: string | undefined,
+  ): Promise<string> {
+    const observed = await this.deps.observer.observe(octokit, target.repo, this.deps.now());
+    const title = `**${fullName(target.repo)}**${environment ? ` (${environment})` : ""}`;
+    if (observed.kind === "failed") return `${title}: cannot read it: ${observed.reason}`;
+    const here = repoKey(comment.repository);
+    const inManifests = here === repoKey(target.repo);
+    const rows = observed.observation.rows.filter(
+      (row) =>
+        (environment === undefined || row.environment === environment) &&
+        (inManifests || row.repository === here),
+    );
+    if (rows.length === 0) return `${title}: no file there deploys an image the config builds`;
+    return `${title}\n\n${rowsTable(rows, this.deps.now(), OBSERVED_DEPTH, { coarse: false, withEnvironment: true })}`;
   }
 
   /**
@@ -236,6 +324,11 @@ export class CommandRunner {
       rank = await permissionRank(octokit, target.repo, login);
       roles.set(key, rank);
     }
+    if (command.kind === "reconcile" && rank < (RANK["write"] ?? Infinity))
+      return [
+        `@${login} may not run \`/reconcile\` in ${fullName(target.repo)}: that takes write permission on the manifests repository`,
+        "fix: ask someone who may; the scheduled pass runs anyway",
+      ];
     // `/promote` reads its first environment and changes only the second.
     for (const environment of command.kind === "promote" ? [command.to] : environments) {
       const rules = target.config.environments[environment]?.commands;
@@ -256,6 +349,31 @@ export class CommandRunner {
       name: repository.name,
     });
     return {
+      imagesIn: async (environment) => {
+        const observed = await this.deps.observer.observe(octokit, target.repo, this.deps.now());
+        if (observed.kind === "failed") return [];
+        return [
+          ...new Set(
+            observed.observation.rows
+              .filter((row) => row.environment === environment)
+              .map((row) => row.image),
+          ),
+        ];
+      },
+      repository: async (owner, name) => {
+        try {
+          const { data } = await octokit.rest.repos.get({ owner, repo: name });
+          return {
+            owner: data.owner.login,
+            name: data.name,
+            defaultBranch: data.default_branch,
+            htmlUrl: data.html_url,
+          };
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }
+      },
       pullHead: async () => {
         if (!comment.isPullRequest) return undefined;
         const { data } = await octokit.rest.pulls.get({
@@ -331,6 +449,7 @@ function environmentsOf(command: Command): string[] {
     case "status":
       return command.environment === undefined ? [] : [command.environment];
     case "help":
+    case "reconcile":
       return [];
     default:
       return [command.environment];
@@ -354,6 +473,25 @@ async function permissionRank(octokit: Octokit, repo: RepoId, login: string): Pr
     if (statusOf(error) === 404) return 0;
     throw error;
   }
+}
+
+/** `/reconcile`'s reply: what each manifests repository's pass found and did. */
+function passEntry(text: string, pass: InstallationPass): ReplyEntry {
+  if (pass.kind === "busy")
+    return { text, ok: false, lines: ["a pass is running right now: its result will be on the dashboard"] };
+  const lines = pass.results.map((result) => {
+    const what =
+      result.found === 0
+        ? "nothing drifted"
+        : `${result.found} behind the newest build, ${result.repaired} repaired${result.stopped > 0 ? `, ${result.stopped} held or frozen` : ""}`;
+    const end = result.message ? ` (${result.message})` : "";
+    return `${result.repo}: ${result.result === "failed" ? "failed" : what}${end}`;
+  });
+  return {
+    text,
+    ok: pass.results.every((result) => result.result !== "failed"),
+    lines: lines.length > 0 ? lines : ["no manifests repository to reconcile"],
+  };
 }
 
 function resultEntry(planned: Planned, result: CommandResult): { line: ParsedLine; entry: ReplyEntry } {

@@ -25,7 +25,7 @@ import type { Wanted } from "../core/plan/wanted.js";
 import { commitMessage } from "../core/render/commit-message.js";
 import { skipText } from "../core/render/skip-text.js";
 import type { CompareCache } from "./compare-cache.js";
-import { loadConfig } from "./load-config.js";
+import { readHead } from "./read-head.js";
 import type { ManifestIndex } from "./manifest-index.js";
 import type { Pacer } from "./pacer.js";
 import { reportConfigProblems } from "./report-config-problems.js";
@@ -75,6 +75,9 @@ export interface DeployerDeps {
   readonly now: () => number;
   /** Called after each landed commit with the builds it carried (for metrics and benchmarks). */
   readonly onCommit?: (event: { repo: RepoId; oid: string; builds: readonly Build[] }) => void;
+  /** Called with what became of every build of a batch that was done, and with each pull request touched (metrics). */
+  readonly onOutcomes?: (reported: readonly Reported[]) => void;
+  readonly onPullRequest?: (action: "opened" | "updated" | "unchanged") => void;
 }
 
 const MAX_STALE_RETRIES = 6;
@@ -167,9 +170,18 @@ export class Deployer {
         await this.deps.sleep(Math.round((100 + this.deps.random() * 400) * stale));
         continue;
       }
-      // A person's command is answered in its comment, not with statuses on the source commit.
+      if (attempt.kind === "done") this.deps.onOutcomes?.(attempt.reported);
+      // A person's command is answered in its comment, not with statuses on the source commit; a
+      // reconciliation pass reports what it wrote, and shows what it did not on the dashboard (it would
+      // say the same again every pass).
       const reported =
-        attempt.kind === "done" ? attempt.reported.filter(({ outcome }) => !outcome.wanted.explicit) : [];
+        attempt.kind === "done"
+          ? attempt.reported.filter(
+              ({ outcome }) =>
+                !outcome.wanted.explicit &&
+                (outcome.wanted.build.trigger !== "reconcile" || outcome.kind === "written"),
+            )
+          : [];
       if (attempt.kind === "done" && reported.length > 0) {
         // Reports go out in the background, paced behind the writes: the next batch does not wait for them.
         const pacer = this.deps.pacer(first.installationId);
@@ -207,40 +219,24 @@ export class Deployer {
         ),
       ),
     ];
-    let snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, undefined, [
-      STATE_PATH,
-      ...this.deps.index.likelyPaths(key, hints),
-    ]);
-    if (!snapshot?.config) {
-      this.deps.log.warn({ repo: key }, "no configuration file on the default branch: nothing deployed");
-      return { kind: "stopped", reason: `${key} has no ${CONFIG_PATH} on its default branch` };
+    const head = await readHead(octokit, repo, [STATE_PATH, ...this.deps.index.likelyPaths(key, hints)]);
+    if (head.kind === "no-config" || head.kind === "no-branch") {
+      this.deps.log.warn({ repo: key }, `${head.reason}: nothing deployed`);
+      return { kind: "stopped", reason: head.reason };
     }
-    const loaded = await loadConfig(octokit, repo, snapshot.config.text);
-    if (!loaded.ok) {
+    if (head.kind === "invalid") {
+      const { snapshot } = head;
       await this.stopOnProblems(
         octokit,
         installationId,
         repo,
         snapshot,
-        snapshot.config.oid,
-        loaded.problems,
+        snapshot.config?.oid ?? "",
+        head.problems,
       );
       return { kind: "stopped", reason: `${CONFIG_PATH} is not valid: see the check run on ${key}` };
     }
-    const config = loaded.config;
-    if (config.branch !== undefined && config.branch !== snapshot.branch) {
-      snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, config.branch, [
-        STATE_PATH,
-        ...this.deps.index.likelyPaths(key, hints),
-      ]);
-      if (!snapshot) {
-        this.deps.log.error(
-          { repo: key, branch: config.branch },
-          "the configured branch does not exist: nothing deployed",
-        );
-        return { kind: "stopped", reason: `the configured branch ${config.branch} does not exist` };
-      }
-    }
+    const { snapshot, config } = head;
 
     const stateFile = snapshot.files.get(STATE_PATH);
     const state = parseState(stateFile?.text);
@@ -344,7 +340,9 @@ export class Deployer {
         branch,
         change.writes.map((write) => write.path),
       );
-      const newer = open ? await this.newerInPull(octokit, open, change) : undefined;
+      // `--force` (a person's `/retag` in the pull request) replaces even a newer build the pull request carries.
+      const newer =
+        open && !change.wanted.explicit?.force ? await this.newerInPull(octokit, open, change) : undefined;
       const written = plan.outcomes.filter(
         (outcome) =>
           outcome.kind === "written" &&
@@ -377,6 +375,7 @@ export class Deployer {
         open,
       );
       if (landing === "stale") return { kind: "stale" };
+      this.deps.onPullRequest?.(landing.action);
       this.deps.log.info(
         { repo: key, pull: landing.number, environment: change.environment, image: change.image },
         "pull request up to date",

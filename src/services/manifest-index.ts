@@ -79,6 +79,27 @@ export class ManifestIndex {
     return result;
   }
 
+  /**
+   * Every file of the tree among the paths `wanted` accepts that names at least one image, with the
+   * names (kustomize's `newName`s included): what a reconciliation pass or `/status` looks through.
+   */
+  async imagesIn(
+    repoKey: string,
+    treeOid: string,
+    reader: IndexReader,
+    wanted: (path: string) => boolean,
+    known: ReadonlyMap<string, { oid: string; text: string }>,
+  ): Promise<{ path: string; oid: string; images: readonly string[] }[]> {
+    await this.filesFor(repoKey, treeOid, reader, [], wanted, known);
+    const files = await this.treeFiles(repoKey, treeOid, reader);
+    const result: { path: string; oid: string; images: readonly string[] }[] = [];
+    for (const [path, oid] of files) {
+      const images = this.blobImages.get(oid)?.images ?? [];
+      if (images.length > 0 && wanted(path)) result.push({ path, oid, images });
+    }
+    return result;
+  }
+
   /** A cached text of a blob the index has read, if any. */
   text(oid: string): string | undefined {
     return this.blobTexts.get(oid);

@@ -62,6 +62,8 @@ export async function readOpenPull(
 export interface PullLanding {
   readonly url: string;
   readonly number: number;
+  /** What this call did to the pull request. */
+  readonly action: "opened" | "updated" | "unchanged";
 }
 
 /**
@@ -125,7 +127,11 @@ export async function upsertPullRequest(
   }
   if (change.mode === "auto-merge" && !upToDate)
     await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod);
-  return { url: pull.url, number: pull.number };
+  return {
+    url: pull.url,
+    number: pull.number,
+    action: open ? (upToDate ? "unchanged" : "updated") : "opened",
+  };
 }
 
 async function moveBranch(

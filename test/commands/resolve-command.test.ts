@@ -46,6 +46,16 @@ function ports(overrides: Partial<CommandPorts> = {}): CommandPorts {
     buildSucceeded: async () => true,
     deployedTag: async (environment) => (environment === "dev" ? "sha-aaaaaaaa" : undefined),
     tagHistory: async () => ["sha-bbbbbbbb", "sha-aaaaaaaa", "sha-cccccccc"],
+    imagesIn: async () => ["ghcr.io/acme/web", "ghcr.io/acme/api"],
+    repository: async (owner, name) =>
+      name === "web" || name === "api"
+        ? {
+            owner,
+            name,
+            defaultBranch: name === "api" ? "trunk" : "main",
+            htmlUrl: `https://github.com/${owner}/${name}`,
+          }
+        : undefined,
     ...overrides,
   };
 }
@@ -157,6 +167,20 @@ test("in the manifests repository a service must be named", async () => {
   expect(named.ok && named.job.wanted.map((wanted) => wanted.image)).toEqual(["ghcr.io/acme/web"]);
 });
 
+test("a named service's default branch is read from its repository, and a missing one is refused", async () => {
+  const onTrunk = await resolveCommand(
+    command("/promote dev prod api"),
+    context(true),
+    ports({ onDefaultBranch: async (repo) => repo.defaultBranch === "trunk" }),
+  );
+  expect(onTrunk).toMatchObject({
+    ok: true,
+    job: { wanted: [{ image: "ghcr.io/acme/api", build: { branch: "trunk" } }] },
+  });
+  const gone = await resolveCommand(command("/rollback prod nope"), context(true), ports());
+  expect(gone).toMatchObject({ ok: false, problem: "the app cannot see a repository acme/nope" });
+});
+
 test("/promote copies the tag the first environment runs to the second, under the ordering guard and branch rule", async () => {
   const resolved = await resolveCommand(command("/promote dev prod"), context(), ports());
   expect(resolved).toMatchObject({
@@ -173,4 +197,28 @@ test("/promote copies the tag the first environment runs to the second, under th
   });
   const nothing = await resolveCommand(command("/promote prod dev"), context(), ports());
   expect(!nothing.ok && nothing.problem).toContain("no file in prod deploys ghcr.io/acme/web");
+});
+
+test("/retag in the app's own pull request changes the tag of that pull request's image", async () => {
+  const own = ports({
+    pullHead: async () => ({ sha: "f".repeat(40), branch: "gitops-image-bot/prod/ghcr.io-acme-api" }),
+  });
+  const resolved = await resolveCommand(command(`/retag prod ${A.slice(0, 8)}`), context(true), own);
+  expect(resolved).toMatchObject({
+    ok: true,
+    job: {
+      wanted: [
+        {
+          image: "ghcr.io/acme/api",
+          tag: "sha-aaaaaaaa",
+          build: { sha: A, branch: "trunk", repository: { name: "api", defaultBranch: "trunk" } },
+          explicit: { environments: ["prod"], force: false },
+        },
+      ],
+    },
+  });
+  const other = await resolveCommand(command(`/retag dev ${A.slice(0, 8)}`), context(true), own);
+  expect(other).toMatchObject({ ok: false, problem: "this pull request changes prod, not dev" });
+  const bare = await resolveCommand(command("/retag prod"), context(true), own);
+  expect(bare).toMatchObject({ ok: false, problem: expect.stringContaining("which build?") });
 });

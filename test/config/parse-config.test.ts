@@ -41,6 +41,7 @@ describe("parseConfig: defaults", () => {
         branch: undefined,
         batchWindowSeconds: 2,
         report: { statuses: true, deployments: true },
+        reconcile: { intervalMinutes: 10, requestBudget: 100, dashboard: true },
       } satisfies Config,
     });
   });
@@ -100,6 +101,7 @@ report: { statuses: false }
         branch: "deploy",
         batchWindowSeconds: 0,
         report: { statuses: false, deployments: true },
+        reconcile: { intervalMinutes: 10, requestBudget: 100, dashboard: true },
       },
     });
     if (result.ok) expect(Object.keys(result.config.environments)).toEqual(["qa", "dev"]);

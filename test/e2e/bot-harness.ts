@@ -1,5 +1,6 @@
 import { expect } from "@jest/globals";
-import { createBot, type BotOptions } from "../../src/app.js";
+import { createBot, type Bot, type BotOptions } from "../../src/app.js";
+import type { InstallationPass } from "../../src/services/reconciler.js";
 import { startHarness, type Harness } from "../../twin/harness.js";
 import type { CreateRepoInput, WorkflowRunInput } from "../../twin/store.js";
 
@@ -41,6 +42,9 @@ export interface BotHarness extends Harness {
   appCommits(): Promise<string[]>;
   /** The `newTag` a kustomization in acme/manifests deploys now. */
   deployed(path: string): Promise<string | undefined>;
+  /** One reconciliation pass over the installation, as the scheduler runs it; resolves when its writes are done. */
+  reconcile(): Promise<InstallationPass>;
+  readonly bot: Bot;
 }
 
 /** Closes the app and the twin, then fails the test if the twin saw a request GitHub would refuse. */
@@ -73,7 +77,7 @@ export async function startBot(
   repos: ReadonlyArray<Omit<CreateRepoInput, "owner"> & { owner?: string }>,
   options: BotOptions & { productionOctokit?: boolean } = {},
 ): Promise<BotHarness> {
-  const bot = createBot({ batchWindowMs: 150, ...options });
+  const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0, ...options });
   const harness = await startHarness({
     appFn: bot.appFn,
     repos,
@@ -84,6 +88,13 @@ export async function startBot(
   const start = await manifests.git.getRef("refs/heads/main");
   return {
     ...harness,
+    bot,
+    reconcile: async () => {
+      const [pass] = await bot.reconcile(harness.installation.id);
+      await harness.idle();
+      if (!pass) throw new Error("no pass ran");
+      return pass;
+    },
     commitSource: async (name, branch = "main") =>
       harness.twin.store.commitFiles(
         harness.repo("acme", name),

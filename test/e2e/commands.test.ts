@@ -226,3 +226,90 @@ test("/promote copies what dev runs to prod through prod's pull request", async 
   expect(await bot.file("acme", "manifests", PROD, pulls[0]!.pull!.headRef)).toContain(sha);
   expect(await bot.deployed(PROD)).toBe(OLD);
 });
+
+/** Switches prod to pull requests (the app's living pull request per environment and image). */
+async function prodThroughPullRequests(): Promise<void> {
+  await bot.twin.store.commitFiles(
+    bot.repo("acme", "manifests"),
+    "main",
+    [
+      {
+        path: ".github/gitops-image-bot.yml",
+        content: CONFIG.replace(
+          /mode: commit\n(\s+)branches: \[main\]/,
+          "mode: pull-request\n$1branches: [main]",
+        ),
+      },
+    ],
+    "prod through pull requests",
+  );
+}
+
+test("/retag in the app's own pull request changes the tag it carries", async () => {
+  await prodThroughPullRequests();
+  const first = await build();
+  const second = await build();
+  const pulls = [...bot.repo("acme", "manifests").issues.values()].filter(
+    (entry) => entry.pull && entry.state === "open",
+  );
+  expect(pulls).toHaveLength(1);
+  const pull = pulls[0]!;
+  expect(await bot.file("acme", "manifests", PROD, pull.pull!.headRef)).toContain(second);
+
+  // The pull request's build is newer: the older one needs --force, as for any /retag.
+  const refused = await say(`/retag prod ${first.slice(0, 7)}`, "alice", {
+    name: "manifests",
+    issueNumber: pull.number,
+  });
+  expect(refused.reactions).toEqual(["eyes", "confused"]);
+  const forced = await say(`/retag prod ${first.slice(0, 7)} --force`, "alice", {
+    name: "manifests",
+    issueNumber: pull.number,
+  });
+  expect(forced.reactions).toEqual(["eyes", "rocket"]);
+  expect(forced.reply).toContain(`→ prod in [#${pull.number}]`);
+  expect(await bot.file("acme", "manifests", PROD, pull.pull!.headRef)).toContain(first);
+  expect(await bot.deployed(PROD)).toBe(OLD); // still a pull request: nothing merged
+
+  const wrongEnv = await say(`/retag dev ${first.slice(0, 7)}`, "alice", {
+    name: "manifests",
+    issueNumber: pull.number,
+  });
+  expect(wrongEnv.reply).toContain("this pull request changes prod, not dev");
+});
+
+test("a command for an image no file of the environment deploys says so", async () => {
+  await bot.twin.store.commitFiles(
+    bot.repo("acme", "manifests"),
+    "main",
+    [{ path: PROD, content: overlay("ghcr.io/acme/other", OLD) }],
+    "prod runs another image",
+  );
+  const sha = await build();
+  const result = await say(`/retag prod ${sha.slice(0, 7)} web`);
+  expect(result.reactions).toEqual(["eyes", "confused"]);
+  expect(result.reply).toContain("no file in that environment deploys this image");
+});
+
+test("/status answers anyone with what runs where; /reconcile repairs a lost build", async () => {
+  const sha = await build();
+  const status = await say("/status prod", "bob");
+  expect(status.reactions).toEqual(["eyes", "rocket"]);
+  expect(status.reply).toContain("| Environment | Service | Tag | Source commit | Age | Behind | State |");
+  expect(status.reply).toMatch(
+    new RegExp(`\\| prod \\| \\[acme/web\\]\\(.*\\) \\| \`${sha}\` \\| \\[${sha.slice(0, 7)}\\]`),
+  );
+  expect(status.reply).toContain("✅ newest build");
+  expect(status.reply).not.toContain("| dev |");
+
+  // A build whose webhook was lost: /status shows it behind; /reconcile (write permission) repairs it.
+  const lost = await bot.commitSource("web");
+  bot.twin.store.recordWorkflowRun(bot.repo("acme", "web"), { headSha: lost, headBranch: "main" });
+  expect((await say("/status", "bob")).reply).toContain(`⏳ newest build is [${lost.slice(0, 7)}]`);
+  expect((await say("/reconcile", "bob")).reactions).toEqual(["eyes", "confused"]);
+  const reconciled = await say("/reconcile");
+  expect(reconciled.reactions).toEqual(["eyes", "rocket"]);
+  expect(reconciled.reply).toContain("acme/manifests: 2 behind the newest build, 2 repaired");
+  expect(await bot.deployed(PROD)).toBe(lost);
+  expect((await say("/status unknown")).reply).toContain("has no environment `unknown`");
+});

@@ -1,3 +1,5 @@
+import type { Octokit } from "./octokit.js";
+
 /** The `type` of each GraphQL error in a failed call (octokit's GraphqlResponseError carries `errors`). */
 export function graphqlErrorTypes(error: unknown): string[] {
   if (typeof error !== "object" || error === null || !("errors" in error)) return [];
@@ -8,4 +10,20 @@ export function graphqlErrorTypes(error: unknown): string[] {
       ? [(entry as { type: string }).type]
       : [],
   );
+}
+
+/** A repository this installation cannot see answers NOT_FOUND and null: the rest of the answer stands. */
+export async function queryAllowingNotFound<T>(
+  octokit: Octokit,
+  query: string,
+  variables: Record<string, string>,
+): Promise<Partial<T>> {
+  try {
+    return await octokit.graphql<T>(query, variables);
+  } catch (error) {
+    const types = graphqlErrorTypes(error);
+    const data = (error as { data?: Partial<T> }).data;
+    if (types.length > 0 && types.every((type) => type === "NOT_FOUND") && data) return data;
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Comparison } from "../../core/plan/verdict.js";
-import { graphqlErrorTypes } from "./graphql-errors.js";
+import { queryAllowingNotFound } from "./graphql-errors.js";
 import type { Octokit } from "./octokit.js";
 
 /** How many of a head's ancestors one query lists (newest first): deployed builds are recent. */
@@ -131,20 +131,4 @@ async function ask(
     } else bases.set(`${repo}:${sha}`, typeof object?.oid === "string" ? object.oid.toLowerCase() : null);
   }
   return { ancestors, bases };
-}
-
-/** A repository this installation cannot see answers NOT_FOUND and null: the rest of the answer stands. */
-async function queryAllowingNotFound<T>(
-  octokit: Octokit,
-  query: string,
-  variables: Record<string, string>,
-): Promise<Partial<T>> {
-  try {
-    return await octokit.graphql<T>(query, variables);
-  } catch (error) {
-    const types = graphqlErrorTypes(error);
-    const data = (error as { data?: Partial<T> }).data;
-    if (types.length > 0 && types.every((type) => type === "NOT_FOUND") && data) return data;
-    throw error;
-  }
 }

@@ -1,6 +1,7 @@
 /** What a trigger says was built: the source of every desired change (see shared/DESIGN.md, "One flow"). */
 export interface Build {
-  readonly trigger: "workflow_run" | "package" | "command";
+  /** `reconcile`: the newest successful build of a branch, found by a reconciliation pass. */
+  readonly trigger: "workflow_run" | "package" | "command" | "reconcile";
   /** The webhook's delivery id (or another unique id): duplicates are dropped by it. */
   readonly id: string;
   readonly repository: SourceRepository;

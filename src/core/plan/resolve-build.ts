@@ -20,8 +20,12 @@ export type Resolution =
 export function resolveBuild(config: Config, build: Build): Resolution {
   const source = matchSource(config, fullName(build.repository));
   if (!source) return { ok: false, ignored: { reason: "source-not-configured" } };
-  // A command names its build itself; the triggers, workflows and events filter only what webhooks bring.
-  if (build.trigger !== "command" && !source.triggers.includes(build.trigger))
+  // A command or a pass names its build itself (a pass filters workflows and events as it looks for
+  // builds); the triggers, workflows and events filter only what webhooks bring.
+  if (
+    (build.trigger === "workflow_run" || build.trigger === "package") &&
+    !source.triggers.includes(build.trigger)
+  )
     return { ok: false, ignored: { reason: "trigger-not-configured", trigger: build.trigger } };
   if (build.sha === undefined) return { ok: false, ignored: { reason: "no-source-commit" } };
   if (build.trigger === "workflow_run") {

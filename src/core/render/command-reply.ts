@@ -49,7 +49,8 @@ const PURPOSE: Readonly<Record<CommandKind, string>> = {
   freeze: "stop automatic changes to an environment (e.g. `2h`, `3d`; without: until /unfreeze)",
   unfreeze: "restart automatic changes",
   resume: "lift the holds /rollback placed",
-  status: "what runs where",
+  status: "what runs where: tag, source commit, age, commits behind, holds and freezes",
+  reconcile: "compare every environment with the newest builds now, and repair what drifted",
   help: "this list",
 };
 

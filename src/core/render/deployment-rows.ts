@@ -1,0 +1,80 @@
+import type { Row } from "../reconcile/observe.js";
+import { link } from "./command-reply.js";
+import { shortSha } from "./short-sha.js";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * How old a commit is: in hours and days for `/status`; in whole days for the dashboard (`coarse`), so
+ * the issue is not edited every pass only because time went by.
+ */
+export function ageText(date: string | undefined, now: number, coarse: boolean): string {
+  if (date === undefined) return "?";
+  const ms = Math.max(0, now - Date.parse(date));
+  if (ms < DAY) return coarse ? "today" : ms < HOUR ? "< 1 h" : `${Math.floor(ms / HOUR)} h`;
+  const days = Math.floor(ms / DAY);
+  return days === 1 ? "1 day" : `${days} days`;
+}
+
+/** What a row's state means, with its hold and freeze. */
+export function stateText(row: Row, depth: number): string {
+  const parts: string[] = [];
+  switch (row.state.kind) {
+    case "current":
+      parts.push("✅ newest build");
+      break;
+    case "behind":
+      parts.push(
+        `⏳ newest build is ${link(shortSha(row.state.newest.sha), commitUrl(row.url, row.state.newest.sha))}`,
+      );
+      break;
+    case "other-branch":
+      parts.push(`a build from another branch than ${row.branch ?? "the tracked one"}`);
+      break;
+    case "no-build":
+      parts.push(`no successful build in the last ${depth} commits of ${row.branch ?? "its branch"}`);
+      break;
+    case "untracked":
+      parts.push(row.state.why);
+      break;
+  }
+  if (row.hold) parts.push(`🔒 held by @${row.hold.by}${row.hold.reason ? ` (${row.hold.reason})` : ""}`);
+  if (row.freeze)
+    parts.push(`🧊 frozen by @${row.freeze.by}${row.freeze.reason ? ` (${row.freeze.reason})` : ""}`);
+  return parts.join("; ");
+}
+
+/** The table cells of a row: service, tag, source commit, age, commits behind, state. */
+export function rowCells(row: Row, now: number, depth: number, coarse: boolean): string[] {
+  const service = row.repository ? link(row.repository, row.url) : `\`${row.image}\``;
+  const tag = row.tag === undefined ? "(none)" : `\`${row.tag}\``;
+  const commit = row.sha === undefined ? "?" : link(shortSha(row.sha), commitUrl(row.url, row.sha));
+  const behind = row.behind === undefined ? "?" : row.behind >= depth ? `${depth}+` : String(row.behind);
+  return [service, tag, commit, ageText(row.date, now, coarse), behind, stateText(row, depth)].map(cell);
+}
+
+/** A Markdown table of rows, with the environment as the first column when `withEnvironment`. */
+export function rowsTable(
+  rows: readonly Row[],
+  now: number,
+  depth: number,
+  options: { coarse: boolean; withEnvironment: boolean },
+): string {
+  const head = ["Service", "Tag", "Source commit", "Age", "Behind", "State"];
+  const header = options.withEnvironment ? ["Environment", ...head] : head;
+  const lines = rows.map((row) => {
+    const cells = rowCells(row, now, depth, options.coarse);
+    return `| ${(options.withEnvironment ? [cell(row.environment), ...cells] : cells).join(" | ")} |`;
+  });
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...lines].join("\n");
+}
+
+function commitUrl(repoUrl: string | undefined, sha: string): string | undefined {
+  return repoUrl === undefined ? undefined : `${repoUrl}/commit/${sha}`;
+}
+
+/** A table cell: no pipes or line breaks from a reason or a tag. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}

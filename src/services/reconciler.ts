@@ -1,0 +1,221 @@
+import { resolveBuild } from "../core/plan/resolve-build.js";
+import type { Build } from "../core/plan/build.js";
+import type { Wanted } from "../core/plan/wanted.js";
+import type { Row } from "../core/reconcile/observe.js";
+import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
+import type { CommandResult } from "../commands/command-job.js";
+import type { CommandItem, Logger } from "./deployer.js";
+import { Dashboard } from "./dashboard.js";
+import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
+import { HISTORY_DEPTH, type Observer } from "./observer.js";
+import type { Pacer } from "./pacer.js";
+import type { LastErrors } from "./last-errors.js";
+
+export interface ReconcilerDeps {
+  readonly registry: ManifestsRegistry;
+  readonly observer: Observer;
+  readonly auth: (installationId: number) => Promise<Octokit>;
+  /** Adds a job to the manifests repository's deploy queue (the queue builds and commands go through). */
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => void;
+  readonly pacer: (installationId: number) => Pacer;
+  readonly lastErrors: LastErrors;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+/** What one pass over one manifests repository found and did. */
+export interface PassResult {
+  readonly repo: string;
+  /** complete; incomplete: the request budget ran out (the rest waits for the next pass); failed. */
+  readonly result: "complete" | "incomplete" | "failed";
+  /** (environment, image) pairs behind the newest successful build. */
+  readonly found: number;
+  /** Of those, how many the pass wrote (a commit or a pull request). */
+  readonly repaired: number;
+  /** Behind but held or frozen: reported on the dashboard, not changed. */
+  readonly stopped: number;
+  /** GitHub requests the pass made itself (the deploy batch's own are not counted). */
+  readonly requests: number;
+  readonly message?: string;
+  readonly rows?: readonly Row[];
+}
+
+export type InstallationPass =
+  | { readonly kind: "done"; readonly results: readonly PassResult[] }
+  /** A pass of this installation is already running (in this process): this one did nothing. */
+  | { readonly kind: "busy" };
+
+/**
+ * The reconciliation pass: for every manifests repository of an installation, what each environment
+ * runs against the newest successful build of the branch it follows; what drifted goes through the
+ * normal pipeline (ordering guard, holds, freezes, batching, commit or pull request), nothing is
+ * written when nothing drifted, and the dashboard issue shows the result. One pass at a time per
+ * installation; a second replica's pass cannot double-write either, as every write is guarded by the
+ * head it was planned on and a repaired environment is no longer behind.
+ */
+export class Reconciler {
+  private readonly running = new Map<number, Promise<InstallationPass>>();
+  private readonly dashboard: Dashboard;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.dashboard = new Dashboard(deps.pacer);
+  }
+
+  /** One pass over the installation's manifests repositories (`only`: just these). */
+  installation(installationId: number, only?: readonly RepoId[]): Promise<InstallationPass> {
+    if (this.running.has(installationId)) return Promise.resolve({ kind: "busy" });
+    const pass = this.run(installationId, only).finally(() => this.running.delete(installationId));
+    this.running.set(installationId, pass);
+    return pass;
+  }
+
+  private async run(installationId: number, only: readonly RepoId[] | undefined): Promise<InstallationPass> {
+    const octokit = await this.deps.auth(installationId);
+    const repos = await this.deps.registry.list(installationId, octokit);
+    const wanted = only?.map(repoKey);
+    const results: PassResult[] = [];
+    for (const repo of repos) {
+      if (wanted && !wanted.includes(repoKey(repo))) continue;
+      if (!repo.config.ok) continue;
+      try {
+        results.push(await this.repo(installationId, repo));
+      } catch (error) {
+        this.deps.log.error({ repo: repoKey(repo), err: error }, "the reconciliation pass failed");
+        this.deps.lastErrors.set(repo, `the reconciliation pass failed: ${String(error)}`);
+        results.push({
+          repo: repoKey(repo),
+          result: "failed",
+          found: 0,
+          repaired: 0,
+          stopped: 0,
+          requests: 0,
+          message: String(error),
+        });
+      }
+    }
+    return { kind: "done", results };
+  }
+
+  private async repo(installationId: number, repo: ManifestsRepo): Promise<PassResult> {
+    const key = repoKey(repo);
+    // Its own client, so the pass counts (and limits) its own requests.
+    const octokit = await this.deps.auth(installationId);
+    let requests = 0;
+    octokit.hook.before("request", () => {
+      requests++;
+    });
+    const budgetOf = (config: { reconcile: { requestBudget: number } }) => ({
+      left: () => config.reconcile.requestBudget - requests,
+    });
+    const budget = repo.config.ok ? budgetOf(repo.config.config) : { left: () => 0 };
+    const observed = await this.deps.observer.observe(octokit, repo, this.deps.now(), budget);
+    if (observed.kind === "failed") {
+      this.deps.lastErrors.set(repo, observed.reason);
+      return {
+        repo: key,
+        result: "failed",
+        found: 0,
+        repaired: 0,
+        stopped: 0,
+        requests,
+        message: observed.reason,
+      };
+    }
+    let { observation } = observed;
+    const behind = observation.rows.filter((row) => row.state.kind === "behind");
+    const repairs = behind.filter((row) => row.repair);
+    let repaired = 0;
+    if (repairs.length > 0) {
+      const result = await this.repair(installationId, repo, observation.config, repairs);
+      if (result.kind === "failed") this.deps.lastErrors.set(repo, result.message);
+      else {
+        repaired = new Set(
+          result.reported
+            .filter(({ outcome }) => outcome.kind === "written")
+            .map(({ outcome }) => `${outcome.environment}\n${outcome.wanted.image}`),
+        ).size;
+        if (repaired > 0) this.deps.lastErrors.clear(repo);
+      }
+      this.deps.log.info(
+        { repo: key, found: behind.length, repaired, held: behind.length - repairs.length },
+        "reconciliation repaired drift",
+      );
+      if (repaired > 0) {
+        // The dashboard shows the state after the repair: read again (the index and caches make it cheap).
+        const again = await this.deps.observer.observe(
+          octokit,
+          repo,
+          this.deps.now(),
+          budgetOf(observation.config),
+        );
+        if (again.kind === "observed") observation = again.observation;
+      }
+    }
+    if (observation.config.reconcile.dashboard)
+      await this.dashboard.update(octokit, installationId, repo, {
+        observation,
+        now: this.deps.now(),
+        depth: HISTORY_DEPTH,
+        lastError: this.deps.lastErrors.get(repo),
+      });
+    return {
+      repo: key,
+      result: observation.unread > 0 ? "incomplete" : "complete",
+      found: behind.length,
+      repaired,
+      stopped: behind.length - repairs.length,
+      requests,
+      rows: observation.rows,
+      ...(observation.unread > 0
+        ? { message: `${observation.unread} branch(es) left for the next pass: the request budget ran out` }
+        : {}),
+    };
+  }
+
+  /** The newest builds of the rows that drifted, as one job in the deploy queue; resolves when it is written. */
+  private repair(
+    installationId: number,
+    repo: ManifestsRepo,
+    config: Parameters<typeof resolveBuild>[0],
+    rows: readonly Row[],
+  ): Promise<CommandResult> {
+    const now = this.deps.now();
+    const builds = new Map<string, Build>();
+    for (const row of rows) {
+      if (row.state.kind !== "behind" || row.repository === undefined || row.branch === undefined) continue;
+      const [owner = "", name = ""] = row.repository.split("/");
+      const sha = row.state.newest.sha;
+      builds.set(`${row.repository}@${sha}@${row.branch}`, {
+        trigger: "reconcile",
+        id: `reconcile-${now}-${row.repository}-${sha.slice(0, 12)}`,
+        repository: {
+          owner,
+          name,
+          defaultBranch: row.defaultBranch ?? row.branch,
+          htmlUrl: row.url ?? "",
+        },
+        sha,
+        branch: row.branch,
+        event: undefined,
+        workflowPath: undefined,
+        url: row.url === undefined ? undefined : `${row.url}/commit/${sha}`,
+        image: undefined,
+        receivedAt: now,
+      });
+    }
+    const wanted: Wanted[] = [];
+    for (const build of builds.values()) {
+      const resolution = resolveBuild(config, build);
+      if (resolution.ok) wanted.push(resolution.wanted);
+    }
+    return new Promise<CommandResult>((settle) =>
+      this.deps.enqueue(installationId, repo, {
+        kind: "command",
+        installationId,
+        repo: { owner: repo.owner, name: repo.name },
+        job: { id: `reconcile-${now}`, by: "reconciliation", edits: [], wanted },
+        settle,
+      }),
+    );
+  }
+}
