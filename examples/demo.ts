@@ -30,7 +30,8 @@ images:
 }
 
 const OLD = "1111111111111111111111111111111111111111";
-const bot = createBot({ batchWindowMs: 200 });
+// No scheduler: step 6 runs a reconciliation pass itself.
+const bot = createBot({ batchWindowMs: 200, scheduleTickMs: 0 });
 const harness = await startHarness({
   appFn: bot.appFn,
   appIdle: bot.idle,
@@ -119,6 +120,31 @@ try {
   console.log(`\n5. GitHub requests the app made (${counts.total} in all):`);
   for (const [route, count] of Object.entries(counts.byRoute))
     console.log(`   ${String(count).padStart(3)}  ${route}`);
+
+  // 6. A build whose webhook is lost: the next reconciliation pass deploys it and shows the dashboard.
+  const lost = await twin.store.commitFiles(
+    source,
+    "main",
+    [{ path: "src/app.txt", content: "v3\n" }],
+    "feat: v3",
+  );
+  twin.store.recordWorkflowRun(source, { headSha: lost, headBranch: "main" });
+  console.log(
+    `\n6. acme/shop@${lost.slice(0, 7)} is built, but its webhook never arrives. The next reconciliation pass (every 10 minutes):`,
+  );
+  twin.counters.reset();
+  const [pass] = await bot.reconcile(harness.installation.id);
+  await harness.idle();
+  for (const result of pass?.kind === "done" ? pass.results : [])
+    console.log(
+      `   ${result.repo}: ${result.found} behind the newest build, ${result.repaired} repaired, ${twin.counters.total} GitHub requests`,
+    );
+  const dashboard = [...harness.repo("acme", "manifests").issues.values()].find(
+    (issue) => !issue.pull && issue.title === "gitops-image-bot dashboard",
+  );
+  console.log(`   the dashboard issue #${dashboard?.number ?? "?"} now says:\n`);
+  console.log((dashboard?.body ?? "").replace(/^/gm, "     | "));
 } finally {
+  bot.stop();
   await harness.close();
 }

@@ -55,6 +55,8 @@ export interface Bot {
    * undefined), as the scheduler runs it: for `gitops-image-bot reconcile` and tests.
    */
   reconcile(installationId?: number): Promise<InstallationPass[]>;
+  /** Stops the reconciliation scheduler (the server is Probot's to stop). */
+  stop(): void;
   readonly metrics: Metrics;
 }
 
@@ -79,6 +81,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let queue: BatchQueue<DeployItem> | undefined;
   let deployerRef: Deployer | undefined;
   let reconcilerRef: Reconciler | undefined;
+  let scheduler: Scheduler | undefined;
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
@@ -168,8 +171,8 @@ export function createBot(options: BotOptions = {}): Bot {
     };
     installationsRef = installations;
     const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);
-    if (tickMs > 0)
-      new Scheduler({
+    if (tickMs > 0) {
+      scheduler = new Scheduler({
         installations,
         auth,
         registry,
@@ -179,7 +182,9 @@ export function createBot(options: BotOptions = {}): Bot {
         random: options.random ?? Math.random,
         tickMs,
         onPass: (pass, seconds) => recordPass(metrics, pass, seconds),
-      }).start();
+      });
+      scheduler.start();
+    }
     const commands = new CommandRunner({
       registry,
       deployer,
@@ -226,12 +231,10 @@ export function createBot(options: BotOptions = {}): Bot {
           ? matchSource(repo.config.config, fullName(build.repository))
           : undefined;
         if (repo.config.ok && !source) continue;
-        const key = `${installationId}:${repoKey(repo)}`;
-        if (repo.config.ok) windows.set(key, repo.config.config.batchWindowSeconds * 1000);
         const hintImage =
           build.image?.name ??
           (source ? renderImageName(source.image, build.repository.owner, build.repository.name) : undefined);
-        deployQueue.add(key, {
+        enqueue(installationId, repo, {
           kind: "build",
           installationId,
           repo: { owner: repo.owner, name: repo.name },
@@ -275,6 +278,7 @@ export function createBot(options: BotOptions = {}): Bot {
   return {
     appFn,
     metrics,
+    stop: () => scheduler?.stop(),
     reconcile: async (installationId) => {
       const reconciler = reconcilerRef;
       if (!reconciler || !installationsRef) throw new Error("the app is not loaded: load appFn first");

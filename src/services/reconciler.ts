@@ -180,33 +180,34 @@ export class Reconciler {
     rows: readonly Row[],
   ): Promise<CommandResult> {
     const now = this.deps.now();
-    const builds = new Map<string, Build>();
+    const builds = new Map<string, { build: Build; environments: Set<string> }>();
     for (const row of rows) {
       if (row.state.kind !== "behind" || row.repository === undefined || row.branch === undefined) continue;
       const [owner = "", name = ""] = row.repository.split("/");
       const sha = row.state.newest.sha;
-      builds.set(`${row.repository}@${sha}@${row.branch}`, {
-        trigger: "reconcile",
-        id: `reconcile-${now}-${row.repository}-${sha.slice(0, 12)}`,
-        repository: {
-          owner,
-          name,
-          defaultBranch: row.defaultBranch ?? row.branch,
-          htmlUrl: row.url ?? "",
+      const key = `${row.repository}@${sha}@${row.branch}`;
+      const entry = builds.get(key) ?? {
+        build: {
+          trigger: "reconcile" as const,
+          id: `reconcile-${now}-${row.repository}-${sha.slice(0, 12)}`,
+          repository: { owner, name, defaultBranch: row.defaultBranch ?? row.branch, htmlUrl: row.url ?? "" },
+          sha,
+          branch: row.branch,
+          event: undefined,
+          workflowPath: undefined,
+          url: row.url === undefined ? undefined : `${row.url}/commit/${sha}`,
+          image: undefined,
+          receivedAt: now,
         },
-        sha,
-        branch: row.branch,
-        event: undefined,
-        workflowPath: undefined,
-        url: row.url === undefined ? undefined : `${row.url}/commit/${sha}`,
-        image: undefined,
-        receivedAt: now,
-      });
+        environments: new Set<string>(),
+      };
+      entry.environments.add(row.environment);
+      builds.set(key, entry);
     }
     const wanted: Wanted[] = [];
-    for (const build of builds.values()) {
+    for (const { build, environments } of builds.values()) {
       const resolution = resolveBuild(config, build);
-      if (resolution.ok) wanted.push(resolution.wanted);
+      if (resolution.ok) wanted.push({ ...resolution.wanted, only: [...environments] });
     }
     return new Promise<CommandResult>((settle) =>
       this.deps.enqueue(installationId, repo, {

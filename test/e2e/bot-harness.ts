@@ -89,6 +89,10 @@ export async function startBot(
   return {
     ...harness,
     bot,
+    close: async () => {
+      bot.stop();
+      await harness.close();
+    },
     reconcile: async () => {
       const [pass] = await bot.reconcile(harness.installation.id);
       await harness.idle();

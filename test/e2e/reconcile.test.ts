@@ -21,19 +21,22 @@ jest.setTimeout(30_000);
 
 let bot: BotHarness;
 
-async function start(state = ""): Promise<void> {
-  bot = await startBot([
-    {
-      name: "manifests",
-      files: [
-        { path: ".github/gitops-image-bot.yml", content: CONFIG },
-        ...(state ? [{ path: STATE_PATH, content: state }] : []),
-        { path: DEV, content: overlay("ghcr.io/acme/web", OLD) },
-        { path: PROD, content: overlay("ghcr.io/acme/web", OLD) },
-      ],
-    },
-    sourceRepo("web"),
-  ]);
+async function start(state = "", options: Parameters<typeof startBot>[1] = {}): Promise<void> {
+  bot = await startBot(
+    [
+      {
+        name: "manifests",
+        files: [
+          { path: ".github/gitops-image-bot.yml", content: CONFIG },
+          ...(state ? [{ path: STATE_PATH, content: state }] : []),
+          { path: DEV, content: overlay("ghcr.io/acme/web", OLD) },
+          { path: PROD, content: overlay("ghcr.io/acme/web", OLD) },
+        ],
+      },
+      sourceRepo("web"),
+    ],
+    options,
+  );
 }
 
 afterEach(() => closeExpectingNoViolations(bot));
@@ -191,4 +194,36 @@ test("two passes at once do not both write", async () => {
   expect(await bot.deployed(PROD)).toBe(lost);
   expect((await bot.appCommits()).length).toBe(before + 1);
   expect(dashboards()).toHaveLength(1);
+});
+
+test("the scheduler runs passes by itself when they are due: a lost build is deployed without anyone asking", async () => {
+  let clock = Date.parse("2026-11-22T10:00:00Z");
+  await start("", { scheduleTickMs: 50, now: () => clock });
+  await build();
+  const lost = await lostBuild();
+  // The pass at start-up found nothing to do; the next one is due 10 minutes (±10%) later.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await bot.deployed(PROD)).not.toBe(lost);
+  clock += 11 * 60_000;
+  for (let waited = 0; waited < 10_000 && (await bot.deployed(PROD)) !== lost; waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await bot.deployed(PROD)).toBe(lost);
+  await bot.idle();
+});
+
+test("a pass changes only the environments it found behind: a hand-written tag stays", async () => {
+  await start();
+  await build();
+  await bot.twin.store.commitFiles(
+    bot.repo("acme", "manifests"),
+    "main",
+    [{ path: PROD, content: overlay("ghcr.io/acme/web", "v1.2.3") }],
+    "prod pinned by hand",
+  );
+  const lost = await lostBuild();
+  const pass = await bot.reconcile();
+  expect(pass.kind === "done" && pass.results[0]).toMatchObject({ found: 1, repaired: 1 });
+  expect(await bot.deployed(DEV)).toBe(lost);
+  expect(await bot.deployed(PROD)).toBe("v1.2.3");
+  expect(dashboards()[0]?.body).toContain("the tag is not one `{sha}` makes, so its commit is unknown");
 });

@@ -85,6 +85,7 @@ function targetsOf(input: BatchInput): { targets: Target[]; outcomes: Outcome[] 
     for (const wanted of input.wanted) {
       if (!refersTo(file, wanted.image)) continue;
       if (wanted.explicit && !wanted.explicit.environments.includes(environment)) continue;
+      if (wanted.only && !wanted.only.includes(environment)) continue;
       const key = `${environment}\u0000${wanted.image}`;
       let group = groups.get(key);
       if (!group) {

@@ -9,6 +9,11 @@ export interface Wanted {
   readonly digest: string | undefined;
   /** The config's tag template, to read the SHA back from a deployed tag. */
   readonly tagTemplate: string;
+  /**
+   * The environments a reconciliation pass found behind: no other is touched (one whose tag is not a
+   * build, or runs another branch's build, stays as it is). Holds, freezes and the ordering guard apply.
+   */
+  readonly only?: readonly string[];
   /** Set when a person asked for this change (a command): holds and freezes do not stop it. */
   readonly explicit?: Explicit;
 }
