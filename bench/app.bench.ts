@@ -8,7 +8,8 @@ import { startHarness, type Harness } from "../twin/harness.js";
 import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-repo.js";
 import type { Measurement } from "./run.js";
 
-const CONFIG = `sources:
+/** The manifests repository's config of both app benchmarks: 3 environments, commits, statuses on. */
+export const CONFIG = `sources:
   - repositories: ["acme/*"]
 environments:
   dev: { paths: ["apps/*/overlays/dev/**"] }
@@ -18,7 +19,7 @@ report:
   statuses: true
   deployments: false
 `;
-const ENVIRONMENTS = ["dev", "qa", "prod"] as const;
+export const ENVIRONMENTS = ["dev", "qa", "prod"] as const;
 const STATUS_ROUTE = "POST /repos/{owner}/{repo}/statuses/{sha}";
 const LATENCY_MS = 100;
 /** The burst sends one build every 200 ms: 300 builds over 60 s. */

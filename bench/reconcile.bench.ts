@@ -5,19 +5,9 @@ import { createBot } from "../src/app.js";
 import { startHarness, type Harness } from "../twin/harness.js";
 import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-repo.js";
 import type { Measurement } from "./run.js";
+import { CONFIG, ENVIRONMENTS } from "./app.bench.js";
 
 const SERVICES = 300;
-const ENVIRONMENTS = ["dev", "qa", "prod"] as const;
-const CONFIG = `sources:
-  - repositories: ["acme/*"]
-environments:
-  dev: { paths: ["apps/*/overlays/dev/**"] }
-  qa: { paths: ["apps/*/overlays/qa/**"] }
-  prod: { paths: ["apps/*/overlays/prod/**"] }
-report:
-  statuses: true
-  deployments: false
-`;
 const log = (text: string) => console.log(`  [reconcile] ${text}`);
 
 interface PassFigures {

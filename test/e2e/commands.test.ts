@@ -199,20 +199,7 @@ test("a person's /retag goes through a freeze, and the reply says the environmen
 });
 
 test("/promote copies what dev runs to prod through prod's pull request", async () => {
-  await bot.twin.store.commitFiles(
-    bot.repo("acme", "manifests"),
-    "main",
-    [
-      {
-        path: ".github/gitops-image-bot.yml",
-        content: CONFIG.replace(
-          /mode: commit\n(\s+)branches: \[main\]/,
-          "mode: pull-request\n$1branches: [main]",
-        ),
-      },
-    ],
-    "prod through pull requests",
-  );
+  await prodThroughPullRequests();
   await say("/freeze prod"); // automatic builds stop at dev
   const sha = await build();
   expect(await bot.deployed(DEV)).toBe(sha);
