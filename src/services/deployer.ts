@@ -77,7 +77,7 @@ export interface DeployerDeps {
   readonly onCommit?: (event: { repo: RepoId; oid: string; builds: readonly Build[] }) => void;
   /** Called with what became of every build of a batch that was done, and with each pull request touched (metrics). */
   readonly onOutcomes?: (reported: readonly Reported[]) => void;
-  readonly onPullRequest?: (action: "opened" | "updated" | "unchanged") => void;
+  readonly onPullRequest?: (action: "opened" | "updated" | "unchanged" | "closed") => void;
 }
 
 const MAX_STALE_RETRIES = 6;
@@ -393,7 +393,7 @@ export class Deployer {
         pullRequestBranch(settled.environment, settled.image),
         [],
       );
-      if (open)
+      if (open) {
         await closeObsoletePull(
           octokit,
           pacer,
@@ -401,6 +401,8 @@ export class Deployer {
           open,
           `${settled.image} already runs ${settled.tag} (or a newer build) in ${settled.environment} on ${snapshot.branch}`,
         );
+        this.deps.onPullRequest?.("closed");
+      }
     }
     for (const outcome of plan.outcomes)
       if (outcome.kind === "skipped") reported.push({ outcome, landing: undefined });
