@@ -161,6 +161,7 @@ export function createBot(options: BotOptions = {}): Bot {
       lastErrors,
       log: app.log,
       now,
+      onPass: (pass) => recordPass(metrics, pass),
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {
@@ -181,25 +182,18 @@ export function createBot(options: BotOptions = {}): Bot {
         now,
         random: options.random ?? Math.random,
         tickMs,
-        onPass: (pass, seconds) => recordPass(metrics, pass, seconds),
       });
       scheduler.start();
     }
     const commands = new CommandRunner({
       registry,
-      deployer,
       pacer,
       log: app.log,
       now,
       enqueue,
       observer,
       onCommand: (kind, result) => metrics.command(kind, result),
-      reconcile: async (installationId, repos) => {
-        const started = now();
-        const pass = await reconciler.installation(installationId, repos);
-        recordPass(metrics, pass, (now() - started) / 1000);
-        return pass;
-      },
+      reconcile: (installationId, repos) => reconciler.installation(installationId, repos),
     });
     app.onAny(async (event) => metrics.webhookReceived(event.name));
 
@@ -284,12 +278,7 @@ export function createBot(options: BotOptions = {}): Bot {
       if (!reconciler || !installationsRef) throw new Error("the app is not loaded: load appFn first");
       const ids = installationId === undefined ? await installationsRef() : [installationId];
       const passes: InstallationPass[] = [];
-      for (const id of ids) {
-        const started = now();
-        const pass = await reconciler.installation(id);
-        recordPass(metrics, pass, (now() - started) / 1000);
-        passes.push(pass);
-      }
+      for (const id of ids) passes.push(await reconciler.installation(id));
       return passes;
     },
     idle: async () => {
@@ -303,15 +292,10 @@ export function createBot(options: BotOptions = {}): Bot {
   };
 }
 
-function recordPass(metrics: Metrics, pass: InstallationPass, seconds: number): void {
+function recordPass(metrics: Metrics, pass: InstallationPass): void {
   if (pass.kind !== "done") return;
   for (const result of pass.results)
-    metrics.reconcilePass(
-      result.result,
-      seconds / Math.max(1, pass.results.length),
-      result.found,
-      result.repaired,
-    );
+    metrics.reconcilePass(result.result, result.seconds, result.found, result.repaired);
 }
 
 /**

@@ -134,7 +134,7 @@ export const reconcileSchema = z.strictObject({
     .max(5000)
     .default(100)
     .describe(
-      "The most GitHub requests one pass may make before it stops and says on the dashboard that it could not finish; the next pass goes on where it stopped.",
+      "The GitHub requests one pass over this repository may spend reading. Branch histories that do not fit are read first by the next pass, and the dashboard says the pass could not finish. The writes that repair drift are not counted.",
     ),
   dashboard: z
     .boolean()

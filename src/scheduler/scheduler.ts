@@ -2,7 +2,7 @@ import type { Octokit } from "../adapters/github/octokit.js";
 import { repoKey } from "../adapters/github/octokit.js";
 import type { Logger } from "../services/deployer.js";
 import type { ManifestsRegistry } from "../services/manifests-registry.js";
-import type { InstallationPass, Reconciler } from "../services/reconciler.js";
+import type { Reconciler } from "../services/reconciler.js";
 
 export interface SchedulerDeps {
   /** The installations of the app (an app-authenticated listing). */
@@ -15,8 +15,6 @@ export interface SchedulerDeps {
   readonly random: () => number;
   /** How often it looks for passes that are due. */
   readonly tickMs: number;
-  /** Called after each installation's pass (metrics). */
-  readonly onPass?: (pass: InstallationPass, seconds: number) => void;
 }
 
 /** Up to 10% either way, so that many repositories (and replicas) do not all pass at the same second. */
@@ -75,9 +73,7 @@ export class Scheduler {
           const jitter = 1 - JITTER + 2 * JITTER * this.deps.random();
           this.next.set(`${installationId}:${repoKey(repo)}`, now + Math.round(interval * jitter));
         }
-        const started = this.deps.now();
-        const pass = await this.deps.reconciler.installation(installationId, due);
-        this.deps.onPass?.(pass, (this.deps.now() - started) / 1000);
+        await this.deps.reconciler.installation(installationId, due);
       } catch (error) {
         this.deps.log.error({ err: error, installationId }, "a scheduled reconciliation failed");
       }

@@ -16,17 +16,17 @@ import { deployedImages } from "../core/plan/deployed.js";
 import { commandReply, helpText, link, outcomeLine, type ReplyEntry } from "../core/render/command-reply.js";
 import { stateEditText } from "../core/render/commit-message.js";
 import type { CommentEvent } from "../handlers/comment-from-payload.js";
-import type { CommandItem, Deployer, Logger } from "./deployer.js";
+import type { CommandItem, Logger } from "./deployer.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import type { Pacer } from "./pacer.js";
 import { globMatcher } from "../config/glob-matcher.js";
 import { rowsTable } from "../core/render/deployment-rows.js";
-import { HISTORY_DEPTH as OBSERVED_DEPTH, type Observer } from "./observer.js";
+import { HISTORY_DEPTH as OBSERVED_DEPTH, type Deployments, type Observer } from "./observer.js";
+import { sameImageName } from "../core/image-ref/normalize-image-name.js";
 import type { InstallationPass } from "./reconciler.js";
 
 export interface CommandRunnerDeps {
   readonly registry: ManifestsRegistry;
-  readonly deployer: Deployer;
   /** Adds a command to the manifests repository's deploy queue (the same queue builds go through). */
   readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => void;
   readonly pacer: (installationId: number) => Pacer;
@@ -344,22 +344,33 @@ export class CommandRunner {
   }
 
   private ports(octokit: Octokit, comment: CommentEvent, target: Target): CommandPorts {
+    // The manifests are read once per command and target, whichever ports ask.
+    let read: Promise<Deployments | undefined> | undefined;
+    const deployments = (): Promise<Deployments | undefined> =>
+      (read ??= this.deps.observer
+        .deployments(octokit, target.repo)
+        .then((result) => (result.kind === "read" ? result.deployments : undefined)));
+    /** The files of `environment` that deploy `image`, with their tags, and the branch they are on. */
+    const filesOf = async (environment: string, image: string) => {
+      const found = await deployments();
+      if (!found) return undefined;
+      const files = found.entries
+        .filter((entry) => entry.environment === environment && sameImageName(entry.image, image))
+        .map((entry) => ({ path: entry.path, tag: entry.tag }));
+      return { branch: found.snapshot.branch, files };
+    };
     const repoOf = (repository: SourceRepository): RepoId => ({
       owner: repository.owner,
       name: repository.name,
     });
     return {
-      imagesIn: async (environment) => {
-        const observed = await this.deps.observer.observe(octokit, target.repo, this.deps.now());
-        if (observed.kind === "failed") return [];
-        return [
-          ...new Set(
-            observed.observation.rows
-              .filter((row) => row.environment === environment)
-              .map((row) => row.image),
-          ),
-        ];
-      },
+      imagesIn: async (environment) => [
+        ...new Set(
+          ((await deployments())?.entries ?? [])
+            .filter((entry) => entry.environment === environment)
+            .map((entry) => entry.image),
+        ),
+      ],
       repository: async (owner, name) => {
         try {
           const { data } = await octokit.rest.repos.get({ owner, repo: name });
@@ -406,24 +417,10 @@ export class CommandRunner {
         const matches = workflows.length === 0 ? () => true : globMatcher(workflows);
         return data.workflow_runs.some((run) => matches(run.path));
       },
-      deployedTag: async (environment, image) => {
-        const found = await this.deps.deployer.filesIn(
-          octokit,
-          target.repo,
-          target.config,
-          environment,
-          image,
-        );
-        return found?.files.find((file) => file.tag !== undefined)?.tag;
-      },
+      deployedTag: async (environment, image) =>
+        (await filesOf(environment, image))?.files.find((file) => file.tag !== undefined)?.tag,
       tagHistory: async (environment, image) => {
-        const found = await this.deps.deployer.filesIn(
-          octokit,
-          target.repo,
-          target.config,
-          environment,
-          image,
-        );
+        const found = await filesOf(environment, image);
         const path = found?.files[0]?.path;
         if (!found || path === undefined) return [];
         const versions = await fileHistory(octokit, target.repo, found.branch, path, HISTORY_DEPTH);

@@ -9,7 +9,7 @@ import { createCommit } from "../adapters/github/create-commit.js";
 import { listTree } from "../adapters/github/list-tree.js";
 import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
 import { readBlobs } from "../adapters/github/read-blobs.js";
-import { readSnapshot, type Snapshot } from "../adapters/github/read-snapshot.js";
+import type { Snapshot } from "../adapters/github/read-snapshot.js";
 import { fullName, type Build } from "../core/plan/build.js";
 import { deployedImages } from "../core/plan/deployed.js";
 import {
@@ -433,46 +433,6 @@ export class Deployer {
     if (this.reportedConfigs.has(reportKey)) return;
     this.reportedConfigs.set(reportKey, true);
     await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, snapshot.headOid, problems);
-  }
-
-  /**
-   * The files of `environment` that deploy `image` at the head of the branch this config writes, with
-   * what each deploys, and that branch (for `/rollback`, which reads their history, and `/promote`).
-   */
-  async filesIn(
-    octokit: Octokit,
-    repo: RepoId,
-    config: Config,
-    environment: string,
-    image: string,
-  ): Promise<{ branch: string; files: { path: string; tag: string | undefined }[] } | undefined> {
-    const snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, config.branch, []);
-    if (!snapshot) return undefined;
-    const reader = {
-      listTree: (treeOid: string) => listTree(octokit, repo, treeOid),
-      readBlobs: (oids: readonly string[]) => readBlobs(octokit, repo, oids),
-    };
-    const byImage = await this.deps.index.filesFor(
-      repoKey(repo),
-      snapshot.treeOid,
-      reader,
-      [image],
-      (path) => environmentsForPath(config, path)[0] === environment,
-      snapshot.files,
-    );
-    const found = byImage.get(image) ?? [];
-    const missing = found.filter((file) => this.deps.index.text(file.oid) === undefined);
-    const read = missing.length > 0 ? await reader.readBlobs(missing.map((file) => file.oid)) : new Map();
-    return {
-      branch: snapshot.branch,
-      files: found.map((file) => {
-        const text = this.deps.index.text(file.oid) ?? read.get(file.oid);
-        return {
-          path: file.path,
-          tag: text === undefined ? undefined : deployedImages(file.path, text, [image]).get(image)?.tag,
-        };
-      }),
-    };
   }
 
   /** The build an open pull request carries when it descends from the change's build (then it stays). */

@@ -43,9 +43,17 @@ export interface Observation {
   readonly unread: number;
 }
 
-export type ObserveResult =
-  | { readonly kind: "observed"; readonly observation: Observation }
-  | { readonly kind: "failed"; readonly reason: string; readonly head: HeadRead };
+type Failed = { readonly kind: "failed"; readonly reason: string; readonly head: HeadRead };
+
+export type ObserveResult = { readonly kind: "observed"; readonly observation: Observation } | Failed;
+
+/** The manifests' side of an observation. */
+export interface Deployments {
+  readonly snapshot: Snapshot;
+  readonly config: Config;
+  readonly state: State;
+  readonly entries: readonly DeployedEntry[];
+}
 
 /** What one pass may still spend: `left()` GitHub requests. */
 export interface Budget {
@@ -78,6 +86,22 @@ export class Observer {
     now: number,
     budget: Budget = UNLIMITED,
   ): Promise<ObserveResult> {
+    const read = await this.deployments(octokit, repo);
+    if (read.kind === "failed") return read;
+    const { snapshot, config, state, entries } = read.deployments;
+    const { sources, unread } = await this.sources(octokit, config, entries, budget);
+    const rows = observe({ config, state, now, entries, sources, depth: HISTORY_DEPTH });
+    return { kind: "observed", observation: { snapshot, config, state, rows, unread } };
+  }
+
+  /**
+   * What the manifests say, without the sources: the head, the config, the holds and freezes, and every
+   * image a source builds in every environment file with its tag (what `/promote` and `/rollback` need).
+   */
+  async deployments(
+    octokit: Octokit,
+    repo: RepoId,
+  ): Promise<{ readonly kind: "read"; readonly deployments: Deployments } | Failed> {
     const head = await readHead(octokit, repo, [STATE_PATH]);
     if (head.kind !== "ok") {
       const reason = head.kind === "invalid" ? "the configuration is not valid" : head.reason;
@@ -92,9 +116,7 @@ export class Observer {
         head,
       };
     const entries = await this.entries(octokit, repo, snapshot, config);
-    const { sources, unread } = await this.sources(octokit, config, entries, budget);
-    const rows = observe({ config, state: parsed.state, now, entries, sources, depth: HISTORY_DEPTH });
-    return { kind: "observed", observation: { snapshot, config, state: parsed.state, rows, unread } };
+    return { kind: "read", deployments: { snapshot, config, state: parsed.state, entries } };
   }
 
   /** Every image a source of the config builds, in every file of every environment, with its tag. */

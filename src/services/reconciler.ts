@@ -21,6 +21,8 @@ export interface ReconcilerDeps {
   readonly lastErrors: LastErrors;
   readonly log: Logger;
   readonly now: () => number;
+  /** Told of every pass that ran (metrics). */
+  readonly onPass?: (pass: InstallationPass) => void;
 }
 
 /** What one pass over one manifests repository found and did. */
@@ -37,7 +39,8 @@ export interface PassResult {
   /** GitHub requests the pass made itself (the deploy batch's own are not counted). */
   readonly requests: number;
   readonly message?: string;
-  readonly rows?: readonly Row[];
+  /** How long the pass over this repository took. */
+  readonly seconds: number;
 }
 
 export type InstallationPass =
@@ -64,7 +67,12 @@ export class Reconciler {
   /** One pass over the installation's manifests repositories (`only`: just these). */
   installation(installationId: number, only?: readonly RepoId[]): Promise<InstallationPass> {
     if (this.running.has(installationId)) return Promise.resolve({ kind: "busy" });
-    const pass = this.run(installationId, only).finally(() => this.running.delete(installationId));
+    const pass = this.run(installationId, only)
+      .then((done) => {
+        this.deps.onPass?.(done);
+        return done;
+      })
+      .finally(() => this.running.delete(installationId));
     this.running.set(installationId, pass);
     return pass;
   }
@@ -90,6 +98,7 @@ export class Reconciler {
           stopped: 0,
           requests: 0,
           message: String(error),
+          seconds: 0,
         });
       }
     }
@@ -98,16 +107,17 @@ export class Reconciler {
 
   private async repo(installationId: number, repo: ManifestsRepo): Promise<PassResult> {
     const key = repoKey(repo);
+    const started = this.deps.now();
     // Its own client, so the pass counts (and limits) its own requests.
     const octokit = await this.deps.auth(installationId);
     let requests = 0;
     octokit.hook.before("request", () => {
       requests++;
     });
-    const budgetOf = (config: { reconcile: { requestBudget: number } }) => ({
-      left: () => config.reconcile.requestBudget - requests,
-    });
-    const budget = repo.config.ok ? budgetOf(repo.config.config) : { left: () => 0 };
+    // The budget of the config the registry holds (the caller passes only valid ones) until the pass has
+    // read the current one.
+    let limit = repo.config.ok ? repo.config.config.reconcile.requestBudget : 0;
+    const budget = { left: () => limit - requests };
     const observed = await this.deps.observer.observe(octokit, repo, this.deps.now(), budget);
     if (observed.kind === "failed") {
       this.deps.lastErrors.set(repo, observed.reason);
@@ -119,9 +129,11 @@ export class Reconciler {
         stopped: 0,
         requests,
         message: observed.reason,
+        seconds: (this.deps.now() - started) / 1000,
       };
     }
     let { observation } = observed;
+    limit = observation.config.reconcile.requestBudget;
     const behind = observation.rows.filter((row) => row.state.kind === "behind");
     const repairs = behind.filter((row) => row.repair);
     let repaired = 0;
@@ -142,12 +154,7 @@ export class Reconciler {
       );
       if (repaired > 0) {
         // The dashboard shows the state after the repair: read again (the index and caches make it cheap).
-        const again = await this.deps.observer.observe(
-          octokit,
-          repo,
-          this.deps.now(),
-          budgetOf(observation.config),
-        );
+        const again = await this.deps.observer.observe(octokit, repo, this.deps.now(), budget);
         if (again.kind === "observed") observation = again.observation;
       }
     }
@@ -165,7 +172,7 @@ export class Reconciler {
       repaired,
       stopped: behind.length - repairs.length,
       requests,
-      rows: observation.rows,
+      seconds: (this.deps.now() - started) / 1000,
       ...(observation.unread > 0
         ? { message: `${observation.unread} branch(es) left for the next pass: the request budget ran out` }
         : {}),

@@ -18,6 +18,24 @@ environments:
     branches: [main]
 `;
 
+/** The overlays of acme/web most tests deploy to, and the tag they start at (no commit of acme/web). */
+export const DEV = "apps/web/overlays/dev/kustomization.yaml";
+export const PROD = "apps/web/overlays/prod/kustomization.yaml";
+export const OLD = "0000000000000000000000000000000000000000";
+
+/** acme/manifests with CONFIG and acme/web's dev and prod overlays at OLD, plus `files`. */
+export function webManifests(files: CreateRepoInput["files"] = []): Omit<CreateRepoInput, "owner"> {
+  return {
+    name: "manifests",
+    files: [
+      { path: ".github/gitops-image-bot.yml", content: CONFIG },
+      ...(files ?? []),
+      { path: DEV, content: overlay("ghcr.io/acme/web", OLD) },
+      { path: PROD, content: overlay("ghcr.io/acme/web", OLD) },
+    ],
+  };
+}
+
 export function overlay(image: string, tag: string, comment = ""): string {
   return `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization

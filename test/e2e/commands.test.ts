@@ -10,11 +10,12 @@ import {
   sourceRepo,
   startBot,
   type BotHarness,
+  DEV,
+  PROD,
+  OLD,
+  webManifests,
 } from "./bot-harness.js";
 
-const DEV = "apps/web/overlays/dev/kustomization.yaml";
-const PROD = "apps/web/overlays/prod/kustomization.yaml";
-const OLD = "0000000000000000000000000000000000000000";
 const BOT = "gitops-image-bot[bot]";
 
 jest.setTimeout(30_000);
@@ -23,17 +24,7 @@ let bot: BotHarness;
 let issue: number;
 
 beforeEach(async () => {
-  bot = await startBot([
-    {
-      name: "manifests",
-      files: [
-        { path: ".github/gitops-image-bot.yml", content: CONFIG },
-        { path: DEV, content: overlay("ghcr.io/acme/web", OLD) },
-        { path: PROD, content: overlay("ghcr.io/acme/web", OLD) },
-      ],
-    },
-    sourceRepo("web"),
-  ]);
+  bot = await startBot([webManifests(), sourceRepo("web")]);
   bot.setPermission("acme", "manifests", "alice", "write");
   bot.setPermission("acme", "manifests", "bob", "read");
   issue = (await bot.openIssue({ owner: "acme", name: "manifests", login: "alice", title: "ops" })).number;

@@ -6,10 +6,10 @@ import {
   sourceRepo,
   startBot,
   type BotHarness,
+  DEV,
+  PROD,
 } from "./bot-harness.js";
 
-const DEV = "apps/web/overlays/dev/kustomization.yaml";
-const PROD = "apps/web/overlays/prod/kustomization.yaml";
 const API_DEV = "apps/api/overlays/dev/kustomization.yaml";
 
 // Each test drives the real server and a git-backed twin through several batches.

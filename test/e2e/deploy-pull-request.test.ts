@@ -1,9 +1,15 @@
 import { jest } from "@jest/globals";
-import { closeExpectingNoViolations, overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
+import {
+  closeExpectingNoViolations,
+  overlay,
+  sourceRepo,
+  startBot,
+  type BotHarness,
+  DEV,
+  PROD,
+} from "./bot-harness.js";
 
 const ZERO = "0000000000000000000000000000000000000000";
-const DEV = "apps/web/overlays/dev/kustomization.yaml";
-const PROD = "apps/web/overlays/prod/kustomization.yaml";
 const QA = "apps/web/overlays/qa/kustomization.yaml";
 const BRANCH = "gitops-image-bot/prod/ghcr.io-acme-web";
 

@@ -4,34 +4,21 @@ import { jest } from "@jest/globals";
 import { STATE_PATH } from "../../src/state/state-file.js";
 import {
   closeExpectingNoViolations,
-  CONFIG,
-  overlay,
   sourceRepo,
   startBot,
   type BotHarness,
+  DEV,
+  PROD,
+  OLD,
+  webManifests,
 } from "./bot-harness.js";
-
-const DEV = "apps/web/overlays/dev/kustomization.yaml";
-const PROD = "apps/web/overlays/prod/kustomization.yaml";
-const OLD = "0000000000000000000000000000000000000000";
 
 jest.setTimeout(30_000);
 
 let bot: BotHarness;
 
 async function start(state: string): Promise<void> {
-  bot = await startBot([
-    {
-      name: "manifests",
-      files: [
-        { path: ".github/gitops-image-bot.yml", content: CONFIG },
-        { path: STATE_PATH, content: state },
-        { path: DEV, content: overlay("ghcr.io/acme/web", OLD) },
-        { path: PROD, content: overlay("ghcr.io/acme/web", OLD) },
-      ],
-    },
-    sourceRepo("web"),
-  ]);
+  bot = await startBot([webManifests([{ path: STATE_PATH, content: state }]), sourceRepo("web")]);
 }
 
 afterEach(() => closeExpectingNoViolations(bot));

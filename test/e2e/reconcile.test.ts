@@ -6,16 +6,14 @@ import { STATE_PATH } from "../../src/state/state-file.js";
 import { DASHBOARD_LABEL, DASHBOARD_TITLE } from "../../src/core/render/dashboard.js";
 import {
   closeExpectingNoViolations,
-  CONFIG,
   overlay,
   sourceRepo,
   startBot,
   type BotHarness,
+  DEV,
+  PROD,
+  webManifests,
 } from "./bot-harness.js";
-
-const DEV = "apps/web/overlays/dev/kustomization.yaml";
-const PROD = "apps/web/overlays/prod/kustomization.yaml";
-const OLD = "0000000000000000000000000000000000000000";
 
 jest.setTimeout(30_000);
 
@@ -23,18 +21,7 @@ let bot: BotHarness;
 
 async function start(state = "", options: Parameters<typeof startBot>[1] = {}): Promise<void> {
   bot = await startBot(
-    [
-      {
-        name: "manifests",
-        files: [
-          { path: ".github/gitops-image-bot.yml", content: CONFIG },
-          ...(state ? [{ path: STATE_PATH, content: state }] : []),
-          { path: DEV, content: overlay("ghcr.io/acme/web", OLD) },
-          { path: PROD, content: overlay("ghcr.io/acme/web", OLD) },
-        ],
-      },
-      sourceRepo("web"),
-    ],
+    [webManifests(state ? [{ path: STATE_PATH, content: state }] : []), sourceRepo("web")],
     options,
   );
 }
