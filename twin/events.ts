@@ -24,6 +24,38 @@ export async function branchMoved(
       await pullRequestEvent(twin, repo, issue, "synchronize", sender, { before, after });
     }
   }
+  await closeReachedPulls(twin, repo, branch, sender);
+}
+
+/**
+ * As on GitHub: an open pull request whose head commit is reachable from its base branch (its head was
+ * moved into the base, or the base received its commits) is marked merged and closed, with a `closed`
+ * event. Moving a living PR's branch to the base head "for a moment" closes it for good.
+ */
+async function closeReachedPulls(
+  twin: TwinCore,
+  repo: RepoRecord,
+  branch: string,
+  sender: Account,
+): Promise<void> {
+  for (const issue of [...repo.issues.values()]) {
+    const pull = issue.pull;
+    if (!pull || issue.state !== "open" || (pull.headRef !== branch && pull.baseRef !== branch)) continue;
+    const base = await repo.git.getRef(`refs/heads/${pull.baseRef}`);
+    const head = (await repo.git.getRef(`refs/heads/${pull.headRef}`)) ?? pull.headSha;
+    if (!base || !(await repo.git.isAncestor(head, base))) continue;
+    const now = twin.store.timestamp();
+    pull.merged = true;
+    pull.mergedAt = now;
+    pull.mergedBy = sender;
+    pull.mergeCommitSha = head;
+    pull.headSha = head;
+    pull.autoMerge = null;
+    issue.state = "closed";
+    issue.closedAt = now;
+    issue.updatedAt = now;
+    await pullRequestEvent(twin, repo, issue, "closed", sender);
+  }
 }
 
 async function pushEvent(

@@ -331,7 +331,7 @@ export class Deployer {
           reported.push({ outcome, landing });
     }
     const pacer = this.deps.pacer(installationId);
-    const base = { branch: snapshot.branch, headOid: snapshot.headOid };
+    const base = { branch: snapshot.branch, headOid: snapshot.headOid, treeOid: snapshot.treeOid };
     for (const change of plan.pullRequests) {
       const branch = pullRequestBranch(change.environment, change.image);
       const open = await readOpenPull(
@@ -374,7 +374,6 @@ export class Deployer {
         mergeMethod,
         open,
       );
-      if (landing === "stale") return { kind: "stale" };
       this.deps.onPullRequest?.(landing.action);
       this.deps.log.info(
         { repo: key, pull: landing.number, environment: change.environment, image: change.image },

@@ -1,6 +1,6 @@
 import type { MergeMethod } from "../config/index.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
-import { createCommit } from "../adapters/github/create-commit.js";
+import { commitOffBase, type PullBase } from "../adapters/github/commit-off-base.js";
 import { graphqlErrorTypes } from "../adapters/github/graphql-errors.js";
 import { statusOf } from "../adapters/github/compare-commits.js";
 import type { PullRequestChange } from "../core/plan/plan-batch.js";
@@ -67,8 +67,8 @@ export interface PullLanding {
 }
 
 /**
- * Upserts the living pull request of one (environment, image): its branch is reset to the base head and
- * carries exactly one commit with the change, so it never conflicts and always shows only this change.
+ * Upserts the living pull request of one (environment, image): its branch carries exactly one commit
+ * with the change on top of the base head, so it never conflicts and always shows only this change.
  * In auto-merge mode, native auto-merge is enabled; when GitHub says the PR can merge now, it is merged.
  */
 export async function upsertPullRequest(
@@ -76,29 +76,22 @@ export async function upsertPullRequest(
   pacer: Pacer,
   log: Logger,
   repo: RepoId,
-  base: { branch: string; headOid: string },
+  base: PullBase,
   change: PullRequestChange,
   mergeMethod: MergeMethod,
   open: OpenPull | undefined,
-): Promise<PullLanding | "stale"> {
+): Promise<PullLanding> {
   const branch = pullRequestBranch(change.environment, change.image);
   const text = pullRequestText(change);
   const upToDate = open && change.writes.every((write) => open.texts.get(write.path) === write.text);
   let headOid = open?.headOid ?? base.headOid;
   if (!upToDate) {
+    // Built off the base first, then the branch moves once: it never points at a commit of the base.
+    await pacer.take(true); // the tree
+    await pacer.take(true); // the commit
+    headOid = await commitOffBase(octokit, repo, base, text.title, change.writes);
     await pacer.take(true);
-    await moveBranch(octokit, repo, branch, base.headOid, open !== undefined);
-    await pacer.take(true);
-    const commit = await createCommit(
-      octokit,
-      repo,
-      branch,
-      base.headOid,
-      { headline: text.title, body: "" },
-      change.writes,
-    );
-    if (!commit.ok) return "stale";
-    headOid = commit.oid;
+    await moveBranch(octokit, repo, branch, headOid, open !== undefined);
   }
   let pull: { number: number; url: string; id: string };
   if (open) {

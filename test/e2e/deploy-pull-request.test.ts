@@ -33,20 +33,24 @@ jest.setTimeout(30_000);
 let bot: BotHarness;
 
 async function start(requiredChecks: string[] = []): Promise<void> {
-  bot = await startBot([
-    {
-      name: "manifests",
-      allowAutoMerge: true,
-      requiredChecks,
-      files: [
-        { path: ".github/gitops-image-bot.yml", content: CONFIG },
-        { path: DEV, content: overlay("ghcr.io/acme/web", ZERO) },
-        { path: QA, content: overlay("ghcr.io/acme/web", ZERO) },
-        { path: PROD, content: overlay("ghcr.io/acme/web", ZERO, " # prod") },
-      ],
-    },
-    sourceRepo("web"),
-  ]);
+  bot = await startBot(
+    [
+      {
+        name: "manifests",
+        allowAutoMerge: true,
+        requiredChecks,
+        files: [
+          { path: ".github/gitops-image-bot.yml", content: CONFIG },
+          { path: DEV, content: overlay("ghcr.io/acme/web", ZERO) },
+          { path: QA, content: overlay("ghcr.io/acme/web", ZERO) },
+          { path: PROD, content: overlay("ghcr.io/acme/web", ZERO, " # prod") },
+        ],
+      },
+      sourceRepo("web"),
+    ],
+    // GitHub's own limit (the twin enforces it): three batches with PRs and reports fit in one minute.
+    { contentPerMinute: 80 },
+  );
 }
 
 afterEach(() => closeExpectingNoViolations(bot));
@@ -107,6 +111,12 @@ test("a newer build updates the same pull request; an older one never overwrites
     overlay("ghcr.io/acme/web", second, " # prod"),
   );
   expect(pulls("open")[0]!.title).toBe(`deploy web ${second.slice(0, 7)} to prod`);
+  // The update never moved the branch onto the base (GitHub would mark the PR merged): one commit on top.
+  const manifests = bot.repo("acme", "manifests");
+  const main = await manifests.git.getRef("refs/heads/main");
+  const head = await manifests.git.getRef(`refs/heads/${BRANCH}`);
+  expect(await manifests.git.commitsBetween(main!, head!)).toHaveLength(1);
+  expect(pulls()[0]!.pull!.merged).toBe(false);
 
   await deploy(first); // late redelivery of the older build, new delivery id
   expect(await bot.file("acme", "manifests", PROD, BRANCH)).toBe(

@@ -216,3 +216,41 @@ test("an installation cannot see a repository outside its installation", async (
     status: 404,
   });
 });
+
+test("a pull request whose head is moved into its base is marked merged and closed, as GitHub does", async () => {
+  const base = await mainSha();
+  const head = await commitOnTop(base, "apps/web/overlays/prod/kustomization.yaml", "images: []\n");
+  await fx.octokit.rest.git.createRef({ ...repo, ref: "refs/heads/gitops/prod/web", sha: head });
+  await fx.octokit.rest.pulls.create({ ...repo, head: "gitops/prod/web", base: "main", title: "deploy" });
+
+  // Reset the PR's branch to the base head, "for a moment", as a living-PR update would.
+  await fx.octokit.rest.git.updateRef({ ...repo, ref: "heads/gitops/prod/web", sha: base, force: true });
+  const { data: closed } = await fx.octokit.rest.pulls.get({ ...repo, pull_number: 1 });
+  expect(closed).toMatchObject({ state: "closed", merged: true, merge_commit_sha: base });
+
+  // Moving the branch on does not reopen it.
+  const next = await commitOnTop(base, "apps/web/overlays/prod/kustomization.yaml", "images: [x]\n");
+  await fx.octokit.rest.git.updateRef({ ...repo, ref: "heads/gitops/prod/web", sha: next, force: true });
+  expect((await fx.octokit.rest.pulls.get({ ...repo, pull_number: 1 })).data.state).toBe("closed");
+});
+
+test("a pull request whose commits reach its base another way is marked merged; one built off the base stays open", async () => {
+  const base = await mainSha();
+  const head = await commitOnTop(base, "a.txt", "a\n");
+  await fx.octokit.rest.git.createRef({ ...repo, ref: "refs/heads/feature", sha: head });
+  await fx.octokit.rest.pulls.create({ ...repo, head: "feature", base: "main", title: "feature" });
+  const other = await commitOnTop(base, "b.txt", "b\n");
+  await fx.octokit.rest.git.createRef({ ...repo, ref: "refs/heads/other", sha: other });
+  await fx.octokit.rest.pulls.create({ ...repo, head: "other", base: "main", title: "other" });
+
+  // A new head built off the base and moved in one step: the PR stays open.
+  const rebuilt = await commitOnTop(base, "b.txt", "b2\n");
+  await fx.octokit.rest.git.updateRef({ ...repo, ref: "heads/other", sha: rebuilt, force: true });
+  // The base fast-forwards to the first PR's head (a push of its commits).
+  await fx.octokit.rest.git.updateRef({ ...repo, ref: "heads/main", sha: head });
+
+  const { data: first } = await fx.octokit.rest.pulls.get({ ...repo, pull_number: 1 });
+  expect(first).toMatchObject({ state: "closed", merged: true });
+  const { data: second } = await fx.octokit.rest.pulls.get({ ...repo, pull_number: 2 });
+  expect(second).toMatchObject({ state: "open", merged: false });
+});
