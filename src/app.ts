@@ -199,12 +199,10 @@ export function createBot(options: BotOptions = {}): Bot {
 
     const dispatch = async (context: Context, parse: BuildParse): Promise<void> => {
       if (!parse.ok) {
-        if ("invalid" in parse)
-          context.log.warn(
-            { event: context.name, delivery: context.id },
-            `payload ignored: ${parse.invalid}`,
-          );
-        else context.log.debug({ event: context.name, delivery: context.id }, `ignored: ${parse.ignored}`);
+        const where = { event: context.name, delivery: context.id };
+        if ("invalid" in parse) context.log.warn(where, `payload ignored: ${parse.invalid}`);
+        else if ("refused" in parse) context.log.info(where, `build refused: ${parse.refused}`);
+        else context.log.debug(where, `ignored: ${parse.ignored}`);
         return;
       }
       if (seenDeliveries.has(context.id)) {

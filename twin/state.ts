@@ -158,6 +158,8 @@ export interface WorkflowRunRecord {
   conclusion: string | null;
   /** The names of the run's jobs: its check runs, which `checkSuites(filterBy: { checkName })` matches. */
   readonly jobs: readonly string[];
+  /** The repository whose code was built when it is not the run's own (a fork's pull request). */
+  readonly headRepository: RepoRecord | undefined;
   readonly actor: Account;
   readonly createdAt: string;
   updatedAt: string;
@@ -220,6 +222,8 @@ export interface RepoRecord {
   readonly workflowRuns: Map<number, WorkflowRunRecord>;
   readonly createdAt: string;
   pushedAt: string;
+  /** The repository this one is a fork of. */
+  readonly parent?: RepoRecord;
 }
 
 export function fullName(repo: RepoRecord): string {

@@ -30,6 +30,8 @@ export interface CreateRepoInput {
   readonly collaborators?: Record<string, Permission>;
   /** Status or check names a PR's head needs before it may merge (the base branch's protection). */
   readonly requiredChecks?: readonly string[];
+  /** A fork of this repository (`owner/name`, which must exist): GitHub says `fork: true`. */
+  readonly forkOf?: string;
 }
 
 /** A run of a GitHub Actions workflow, as a CI system finishing a build would leave it. */
@@ -54,6 +56,11 @@ export interface WorkflowRunInput {
    * `checkSuites(filterBy: { checkName })` matches these, not the workflow's name.
    */
   readonly jobs?: readonly string[];
+  /**
+   * The repository whose code was built (default: the run's own): a fork, for a `pull_request` run of a
+   * fork's pull request. GitHub's `head_repository`.
+   */
+  readonly headRepository?: RepoRecord;
 }
 
 /** Everything the twin knows: accounts, apps, installations, tokens, repositories (with real git stores). */
@@ -177,6 +184,7 @@ export class TwinStore {
     const key = `${input.owner}/${input.name}`.toLowerCase();
     if (this.repos.has(key)) throw new Error(`twin: repository ${input.owner}/${input.name} already exists`);
     const owner = this.findAccount(input.owner) ?? this.account(input.owner, "Organization");
+    const parent = input.forkOf === undefined ? undefined : this.requireRepo(...splitFullName(input.forkOf));
     const id = this.nextId();
     const defaultBranch = input.defaultBranch ?? "main";
     const git = await GitRepo.init(join(this.dataDir, `${owner.login}`, `${input.name}.git`), defaultBranch);
@@ -205,6 +213,7 @@ export class TwinStore {
       workflowRuns: new Map(),
       createdAt: now,
       pushedAt: now,
+      ...(parent ? { parent } : {}),
     };
     this.repos.set(key, repo);
     this.repoIds.set(id, repo);
@@ -290,6 +299,7 @@ export class TwinStore {
       conclusion:
         input.conclusion === undefined ? (status === "completed" ? "success" : null) : input.conclusion,
       jobs: [...(input.jobs ?? [])],
+      headRepository: input.headRepository,
       actor: this.account(input.actor ?? "twin-seeder"),
       createdAt: now,
       updatedAt: now,
@@ -312,4 +322,9 @@ export class TwinStore {
     repo.workflows.set(path, workflow);
     return workflow;
   }
+}
+
+function splitFullName(name: string): [string, string] {
+  const [owner = "", repo = ""] = name.split("/");
+  return [owner, repo];
 }

@@ -20,14 +20,25 @@ import type { Command } from "./parse-commands.js";
 
 /** What resolving a command needs from GitHub, behind an interface so the rules are tested without it. */
 export interface CommandPorts {
-  /** The pull request the comment is on: its head commit and branch (undefined: not a pull request). */
-  pullHead(): Promise<{ sha: string; branch: string } | undefined>;
+  /**
+   * The pull request the comment is on: its head commit, branch, and the repository that branch lives
+   * in (`owner/name`; another one for a fork's pull request, "" when the fork was deleted). Undefined: not
+   * a pull request.
+   */
+  pullHead(): Promise<{ sha: string; branch: string; repository: string } | undefined>;
   /** The full SHA of a commit in the source repository (undefined: GitHub does not know it). */
   commit(repository: SourceRepository, ref: string): Promise<string | undefined>;
   /** Whether the commit is on the source repository's default branch. */
   onDefaultBranch(repository: SourceRepository, sha: string): Promise<boolean>;
-  /** Whether a workflow run of the commit (one of `workflows`, globs; empty: any) succeeded. */
-  buildSucceeded(repository: SourceRepository, sha: string, workflows: readonly string[]): Promise<boolean>;
+  /**
+   * Whether a workflow run of the commit (one of `workflows`, globs; empty: any) succeeded on the
+   * repository's own code; `fork`: only runs that built another repository's code (a fork's) did.
+   */
+  buildSucceeded(
+    repository: SourceRepository,
+    sha: string,
+    workflows: readonly string[],
+  ): Promise<BuildCheck>;
   /** The tag `image` runs in `environment` now (undefined: no file there deploys it). */
   deployedTag(environment: string, image: string): Promise<string | undefined>;
   /** The tags `image` had in `environment`, newest first (the current one first), from the files' history. */
@@ -37,6 +48,11 @@ export interface CommandPorts {
   /** A repository by name, with its default branch (undefined: it does not exist or the app cannot see it). */
   repository(owner: string, name: string): Promise<SourceRepository | undefined>;
 }
+
+export type BuildCheck =
+  | { readonly kind: "succeeded" }
+  | { readonly kind: "none" }
+  | { readonly kind: "fork"; readonly repository: string };
 
 /** Where the comment was written and by whom, against one manifests repository. */
 export interface CommandContext {
@@ -244,6 +260,11 @@ async function retag(
       "which build? Without a SHA `/retag` deploys a pull request's head",
       "`/retag <env> <sha>`",
     );
+  if (pull && pull.repository.toLowerCase() !== fullName(context.repository).toLowerCase())
+    return problem(
+      `this pull request's code comes from ${pull.repository || "a deleted fork"}: another repository's code never deploys`,
+      "merge the pull request first, then `/retag <env> <sha>` with the merged commit",
+    );
   const wanted: Wanted[] = [];
   for (const { source, repo } of named.sources) {
     let sha: string | undefined;
@@ -258,10 +279,15 @@ async function retag(
     const full = sha === undefined ? undefined : await ports.commit(repo, sha);
     if (full === undefined)
       return problem(`${fullName(repo)} has no commit ${sha ?? ""}`, "check the SHA (7 to 40 hex digits)");
-    if (
-      source.triggers.includes("workflow_run") &&
-      !(await ports.buildSucceeded(repo, full, source.workflows))
-    )
+    const built = source.triggers.includes("workflow_run")
+      ? await ports.buildSucceeded(repo, full, source.workflows)
+      : ({ kind: "succeeded" } as const);
+    if (built.kind === "fork")
+      return problem(
+        `the only successful build of ${full.slice(0, 7)} in ${fullName(repo)} built ${built.repository}'s code (a fork): another repository's code never deploys`,
+        `merge the change into ${fullName(repo)} and deploy the build of the merged commit`,
+      );
+    if (built.kind === "none")
       return problem(
         `no build of ${full.slice(0, 7)} in ${fullName(repo)} succeeded`,
         "wait for its build to pass (or re-run it), then try again",
@@ -298,7 +324,9 @@ async function ownPull(
   | undefined
 > {
   const pull = await ports.pullHead();
+  // A fork's branch of the same name is not the app's pull request.
   if (!pull?.branch.startsWith(PULL_PREFIX)) return undefined;
+  if (pull.repository.toLowerCase() !== fullName(context.repository).toLowerCase()) return undefined;
   const environment = pull.branch.slice(PULL_PREFIX.length).split("/")[0];
   if (environment !== command.environment)
     return {

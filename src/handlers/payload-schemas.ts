@@ -23,8 +23,10 @@ export const shaSchema = z.string().regex(/^[0-9a-f]{40}$/i, "a 40-character com
 
 export const workflowRunPayloadSchema = z.object({
   action: z.string(),
-  repository: repositorySchema,
+  repository: repositorySchema.extend({ id: z.number().int() }),
   workflow_run: z.object({
+    /** Whose code was built: a fork's, for a `pull_request` run of a fork's pull request (null: deleted). */
+    head_repository: z.object({ id: z.number().int(), full_name: z.string() }).nullable(),
     conclusion: z.string().nullable(),
     head_sha: shaSchema,
     head_branch: z.string().nullable(),

@@ -392,7 +392,7 @@ export class CommandRunner {
           repo: comment.repository.name,
           pull_number: comment.issueNumber,
         });
-        return { sha: data.head.sha, branch: data.head.ref };
+        return { sha: data.head.sha, branch: data.head.ref, repository: data.head.repo?.full_name ?? "" };
       },
       commit: async (repository, ref) => {
         try {
@@ -415,7 +415,12 @@ export class CommandRunner {
           per_page: 100,
         });
         const matches = workflows.length === 0 ? () => true : globMatcher(workflows);
-        return data.workflow_runs.some((run) => matches(run.path));
+        const runs = data.workflow_runs.filter((run) => matches(run.path));
+        const own = `${repository.owner}/${repository.name}`.toLowerCase();
+        if (runs.some((run) => run.head_repository.full_name.toLowerCase() === own))
+          return { kind: "succeeded" };
+        const fork = runs[0]?.head_repository.full_name;
+        return fork === undefined ? { kind: "none" } : { kind: "fork", repository: fork };
       },
       deployedTag: async (environment, image) =>
         (await filesOf(environment, image))?.files.find((file) => file.tag !== undefined)?.tag,

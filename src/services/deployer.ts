@@ -21,6 +21,7 @@ import {
 } from "../core/plan/plan-batch.js";
 import { pullRequestBranch } from "../core/render/pull-request-text.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
+import { onePerBuild } from "../core/plan/one-per-build.js";
 import type { Wanted } from "../core/plan/wanted.js";
 import { commitMessage } from "../core/render/commit-message.js";
 import { skipText } from "../core/render/skip-text.js";
@@ -35,7 +36,7 @@ import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } fro
 import { Lru } from "./lru.js";
 import { editState, freezeOf, parseState, STATE_PATH, type Freeze } from "../state/state-file.js";
 import type { CommandJob, CommandResult } from "../commands/command-job.js";
-import type { Landing } from "./reporter.js";
+import type { Landing } from "../core/plan/landing.js";
 
 /** A build from a webhook, or a person's command: both go through the same queue and batches. */
 export type DeployItem = BuildItem | CommandItem;
@@ -59,6 +60,7 @@ export interface CommandItem {
 }
 
 export interface Logger {
+  debug(object: object, message: string): void;
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
   error(object: object, message: string): void;
@@ -263,17 +265,19 @@ export class Deployer {
     const stops = stateWrite ? parseState(stateWrite.text) : state;
     if (!stops.ok) throw new Error(`the edited ${STATE_PATH} does not parse: ${stops.message}`);
 
-    const wanted: Wanted[] = jobs.flatMap((job) => job.wanted);
+    const resolved: Wanted[] = jobs.flatMap((job) => job.wanted);
     for (const item of items) {
       if (item.kind !== "build") continue;
       const resolution = resolveBuild(config, item.build);
-      if (resolution.ok) wanted.push(resolution.wanted);
+      if (resolution.ok) resolved.push(resolution.wanted);
       else
-        this.deps.log.info(
+        // Every other tag of an image (latest, v1) arrives as its own event: not worth an info line each.
+        this.deps.log[resolution.ignored.reason === "tag-not-from-template" ? "debug" : "info"](
           { repo: key, build: item.build.id, ...resolution.ignored },
           "build ignored for this manifests repository",
         );
     }
+    const wanted = onePerBuild(resolved);
     if (wanted.length === 0 && !stateWrite)
       return { kind: "done", reported: [], config, stateLanding: undefined, frozen: new Map() };
 
@@ -382,7 +386,13 @@ export class Deployer {
       for (const outcome of written)
         reported.push({
           outcome,
-          landing: { kind: "pull-request", url: landing.url, label: `#${landing.number}` },
+          landing: {
+            kind: "pull-request",
+            url: landing.url,
+            label: `#${landing.number}`,
+            merged: landing.merged,
+            awaiting: change.mode === "auto-merge" ? "checks" : "review",
+          },
         });
     }
     for (const settled of plan.settled) {

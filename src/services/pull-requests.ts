@@ -64,6 +64,8 @@ export interface PullLanding {
   readonly number: number;
   /** What this call did to the pull request. */
   readonly action: "opened" | "updated" | "unchanged";
+  /** True when the app merged it now: the change is on the base branch. */
+  readonly merged: boolean;
 }
 
 /**
@@ -118,12 +120,15 @@ export async function upsertPullRequest(
     });
     pull = { number: data.number, url: data.html_url, id: data.node_id };
   }
-  if (change.mode === "auto-merge" && !upToDate)
-    await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod);
+  const merged =
+    change.mode === "auto-merge" && !upToDate
+      ? await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod)
+      : false;
   return {
     url: pull.url,
     number: pull.number,
     action: open ? (upToDate ? "unchanged" : "updated") : "opened",
+    merged,
   };
 }
 
@@ -158,7 +163,7 @@ async function autoMerge(
   pull: { number: number; id: string },
   headOid: string,
   mergeMethod: MergeMethod,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await pacer.take(true);
     await octokit.graphql(
@@ -167,6 +172,7 @@ async function autoMerge(
         input: { pullRequestId: pull.id, mergeMethod: MERGE_METHODS[mergeMethod], expectedHeadOid: headOid },
       },
     );
+    return false;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // GitHub refuses auto-merge for a pull request that could merge right now: merge it directly.
@@ -175,7 +181,7 @@ async function autoMerge(
         { repo: `${repo.owner}/${repo.name}`, pull: pull.number, err: error },
         "could not enable auto-merge; the pull request waits for a person",
       );
-      return;
+      return false;
     }
     try {
       await pacer.take(true);
@@ -187,11 +193,13 @@ async function autoMerge(
         merge_method: mergeMethod,
         request: { retries: 0 },
       });
+      return true;
     } catch (mergeError) {
       log.warn(
         { repo: `${repo.owner}/${repo.name}`, pull: pull.number, err: mergeError },
         "could not merge the pull request; it stays open",
       );
+      return false;
     }
   }
 }

@@ -1,25 +1,14 @@
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import type { Outcome } from "../core/plan/outcome.js";
-import { skipText } from "../core/render/skip-text.js";
-import { shortSha } from "../core/render/short-sha.js";
+import type { Landing } from "../core/plan/landing.js";
+import { clip, commitStatusText, deploymentStatusText } from "../core/render/report-text.js";
 import type { Pacer } from "./pacer.js";
 
-/** Where a written outcome landed: a commit on the branch or a pull request. */
-export interface Landing {
-  readonly url: string;
-  readonly label: string;
-  readonly kind: "commit" | "pull-request";
-}
+export type { Landing };
 
 export interface Reported {
   readonly outcome: Outcome;
   readonly landing: Landing | undefined;
-}
-
-const DESCRIPTION_LIMIT = 140;
-
-function clip(text: string): string {
-  return text.length <= DESCRIPTION_LIMIT ? text : `${text.slice(0, DESCRIPTION_LIMIT - 1)}…`;
 }
 
 /**
@@ -45,9 +34,6 @@ export async function reportOutcomes(
       skippedFiles.set(key(outcome), (skippedFiles.get(key(outcome)) ?? 0) + 1);
   for (const { outcome, landing } of reported) {
     if (outcome.kind === "skipped" && written.has(key(outcome))) continue;
-    const skipped = skippedFiles.get(key(outcome)) ?? 0;
-    const also =
-      skipped > 0 ? `; ${skipped} file${skipped === 1 ? "" : "s"} not written (see the app's log)` : "";
     const { build } = outcome.wanted;
     if (build.sha === undefined || (outcome.kind === "skipped" && outcome.skip.reason === "already-deployed"))
       continue;
@@ -59,17 +45,7 @@ export async function reportOutcomes(
         ...source,
         sha: build.sha,
         context: `gitops-image-bot/${outcome.environment}`,
-        state:
-          outcome.kind === "written"
-            ? "success"
-            : outcome.skip.reason === "frozen" || outcome.skip.reason === "held"
-              ? "pending"
-              : "error",
-        description: clip(
-          outcome.kind === "written"
-            ? `${outcome.wanted.tag.length > 20 ? shortSha(outcome.wanted.tag) : outcome.wanted.tag} ${landing?.kind === "pull-request" ? "proposed" : "written"} for ${outcome.environment} in ${where} (${landing?.label ?? ""})${also}`
-            : `${outcome.environment}: ${skipText(outcome.skip)}`,
-        ),
+        ...commitStatusText(outcome, landing, where, skippedFiles.get(key(outcome)) ?? 0),
         ...(landing ? { target_url: landing.url } : {}),
       });
     }
@@ -93,10 +69,7 @@ export async function reportOutcomes(
       await octokit.rest.repos.createDeploymentStatus({
         ...source,
         deployment_id: data.id,
-        state: landing?.kind === "pull-request" ? "queued" : "success",
-        description: clip(
-          `tag ${landing?.kind === "pull-request" ? `proposed in ${where}${landing.label}` : `written to ${where}`}: ${outcome.updates.map((update) => update.path).join(", ")}`,
-        ),
+        ...deploymentStatusText(outcome, landing, where),
         ...(landing ? { log_url: landing.url } : {}),
       });
     }

@@ -40,10 +40,10 @@ function context(inManifests = false): CommandContext {
 
 function ports(overrides: Partial<CommandPorts> = {}): CommandPorts {
   return {
-    pullHead: async () => ({ sha: B, branch: "feature/x" }),
+    pullHead: async () => ({ sha: B, branch: "feature/x", repository: "acme/web" }),
     commit: async (_repo, ref) => [A, B].find((sha) => sha.startsWith(ref)),
     onDefaultBranch: async (_repo, sha) => A.startsWith(sha),
-    buildSucceeded: async () => true,
+    buildSucceeded: async () => ({ kind: "succeeded" }),
     deployedTag: async (environment) => (environment === "dev" ? "sha-aaaaaaaa" : undefined),
     tagHistory: async () => ["sha-bbbbbbbb", "sha-aaaaaaaa", "sha-cccccccc"],
     imagesIn: async () => ["ghcr.io/acme/web", "ghcr.io/acme/api"],
@@ -113,10 +113,20 @@ test("/retag without a SHA on a pull request deploys its head build, from its br
   });
 });
 
-test.each([
+test.each<[string, Partial<CommandPorts>, string]>([
   ["/retag dev", { pullHead: async () => undefined }, "pull request"],
   ["/retag dev 1234567", {}, "has no commit 1234567"],
-  ["/retag dev aaaaaaa", { buildSucceeded: async () => false }, "no build of aaaaaaa"],
+  ["/retag dev aaaaaaa", { buildSucceeded: async () => ({ kind: "none" }) }, "no build of aaaaaaa"],
+  [
+    "/retag dev aaaaaaa",
+    { buildSucceeded: async () => ({ kind: "fork", repository: "mallory/api" }) },
+    "built mallory/api's code (a fork)",
+  ],
+  [
+    "/retag dev",
+    { pullHead: async () => ({ sha: B, branch: "main", repository: "mallory/api" }) },
+    "comes from mallory/api",
+  ],
   ["/retag dev v1.2.3", {}, "not one this config makes"],
   ["/retag dev aaaaaaa other", {}, "its own image"],
 ])("%s is refused with the problem", async (text, overrides, problem) => {
@@ -201,7 +211,11 @@ test("/promote copies the tag the first environment runs to the second, under th
 
 test("/retag in the app's own pull request changes the tag of that pull request's image", async () => {
   const own = ports({
-    pullHead: async () => ({ sha: "f".repeat(40), branch: "gitops-image-bot/prod/ghcr.io-acme-api" }),
+    pullHead: async () => ({
+      sha: "f".repeat(40),
+      branch: "gitops-image-bot/prod/ghcr.io-acme-api",
+      repository: "acme/manifests",
+    }),
   });
   const resolved = await resolveCommand(command(`/retag prod ${A.slice(0, 8)}`), context(true), own);
   expect(resolved).toMatchObject({

@@ -84,13 +84,17 @@ test("prod gets one pull request on a stable branch; dev is committed; qa auto-m
   expect(open[0]!.title).toBe(`deploy web ${sha.slice(0, 7)} to prod`);
   expect(open[0]!.body).toContain(`| \`${PROD}\` | \`${ZERO}\` | \`${sha}\``);
   expect(open[0]!.body).toContain(`/acme/web/commit/${sha}`);
-  // The source commit says where each environment's tag went.
+  // The source commit says where each environment's tag went, and only what is true: prod's tag is
+  // proposed, not written, until its pull request merges.
   const statuses = bot.repo("acme", "web").statuses.filter((status) => status.sha === sha);
   expect(statuses.map((status) => [status.context, status.state]).sort()).toEqual([
     ["gitops-image-bot/dev", "success"],
-    ["gitops-image-bot/prod", "success"],
+    ["gitops-image-bot/prod", "pending"],
     ["gitops-image-bot/qa", "success"],
   ]);
+  expect(statuses.find((status) => status.context === "gitops-image-bot/prod")!.description).toBe(
+    `${sha.slice(0, 7)} proposed for prod in acme/manifests#${open[0]!.number}, waiting for review`,
+  );
   expect(statuses.find((status) => status.context === "gitops-image-bot/prod")!.targetUrl).toBe(
     `${bot.twin.urls.web}/acme/manifests/pull/${open[0]!.number}`,
   );
@@ -98,6 +102,13 @@ test("prod gets one pull request on a stable branch; dev is committed; qa auto-m
   const deployments = [...bot.repo("acme", "web").deployments.values()];
   expect(deployments.map((deployment) => deployment.environment).sort()).toEqual(["dev", "prod", "qa"]);
   expect(deployments.every((deployment) => deployment.statuses.length === 1)).toBe(true);
+  expect(
+    deployments.map((deployment) => [deployment.environment, deployment.statuses[0]!.state]).sort(),
+  ).toEqual([
+    ["dev", "success"],
+    ["prod", "queued"],
+    ["qa", "success"],
+  ]);
 });
 
 test("a newer build updates the same pull request; an older one never overwrites it", async () => {

@@ -135,7 +135,10 @@ test("one broken manifests file among good ones: the good ones update, the broke
 
 test("a multi-arch package push: one commit with the index's tag and digest", async () => {
   const harness = await startWeb(
-    CONFIG.replace('repositories: ["acme/*"]', 'repositories: ["acme/*"]\n    triggers: [package]'),
+    CONFIG.replace(
+      'repositories: ["acme/*"]',
+      'repositories: ["acme/*"]\n    triggers: [package]\n    tag: sha-{sha:7}',
+    ),
   );
   const sha = await harness.commitSource("web");
   const digest = (n: string) => `sha256:${n.repeat(64)}`;
@@ -179,7 +182,7 @@ test("_extends takes the organisation's settings from acme/.github", async () =>
 test("a package whose revision is not on the default branch reaches no environment limited to it", async () => {
   const config = CONFIG.replace(
     'repositories: ["acme/*"]',
-    'repositories: ["acme/*"]\n    triggers: [package]',
+    'repositories: ["acme/*"]\n    triggers: [package]\n    tag: sha-{sha:7}',
   ).replace('branches: ["**"] # any branch', "# dev takes the default branch only");
   const harness = await startWeb(config);
   const sha = await harness.commitSource("web", "feature");

