@@ -210,6 +210,17 @@ export function createBot(options: BotOptions = {}): Bot {
         return;
       }
       seenDeliveries.set(context.id, true);
+      const { build: received } = parse;
+      context.log.info(
+        {
+          delivery: context.id,
+          trigger: received.trigger,
+          source: fullName(received.repository),
+          sha: received.sha,
+          ...(received.image ? { image: `${received.image.name}:${received.image.tag}` } : {}),
+        },
+        "build received",
+      );
       const installationId = (context.payload as { installation?: { id?: number } }).installation?.id;
       if (installationId === undefined) {
         context.log.warn({ delivery: context.id }, "payload ignored: installation.id is missing");

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
-import { run, ProbotOctokit, type ApplicationFunction } from "probot";
+import { run, ProbotOctokit, type ApplicationFunction, type Logger } from "probot";
 import { Twin } from "./twin.js";
 import { throwawayKeyPair } from "./keys.js";
 import type { AppRecord, InstallationRecord, Permission, RepoRecord, WorkflowRunRecord } from "./state.js";
@@ -32,6 +32,8 @@ export interface HarnessOptions {
   /** Resolves when the app has no queued work; the harness waits for it in `idle()`. */
   readonly appIdle?: () => Promise<void>;
   readonly validate?: boolean;
+  /** The app's logger (default: Probot's, on stdout): tests that read the app's log lines pass their own. */
+  readonly log?: Logger;
 }
 
 /** Someone acting on GitHub by hand; the account is created the first time it acts. */
@@ -166,7 +168,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
   let server: { stop(): Promise<void> };
   if (options.startApp) server = await options.startApp(env);
-  else if (options.appFn) server = await run(options.appFn, { env, Octokit });
+  else if (options.appFn)
+    server = await run(options.appFn, { env, Octokit, ...(options.log ? { log: options.log } : {}) });
   else throw new Error("startHarness: give appFn or startApp");
   // `run` installs a SIGINT handler per server; a test process starts many.
   const sigintAdded = process.listeners("SIGINT").filter((listener) => !sigintBefore.has(listener));

@@ -25,6 +25,7 @@ import { onePerBuild } from "../core/plan/one-per-build.js";
 import type { Wanted } from "../core/plan/wanted.js";
 import { commitMessage } from "../core/render/commit-message.js";
 import { skipText } from "../core/render/skip-text.js";
+import { planSummary } from "../core/render/plan-summary.js";
 import type { CompareCache } from "./compare-cache.js";
 import { readHead } from "./read-head.js";
 import type { ManifestIndex } from "./manifest-index.js";
@@ -288,7 +289,7 @@ export class Deployer {
     const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
     const plannedAt = Date.now();
-    this.logSkips(key, plan);
+    this.logPlan(key, plan);
 
     const reported: Reported[] = [];
     let stateLanding: Landing | undefined;
@@ -507,10 +508,12 @@ export class Deployer {
     });
   }
 
-  private logSkips(key: string, plan: BatchPlan): void {
+  /** One info line per batch (what it will write and skip); each skip's details at debug. */
+  private logPlan(key: string, plan: BatchPlan): void {
+    this.deps.log.info({ repo: key, ...planSummary(plan) }, "batch planned");
     for (const outcome of plan.outcomes)
       if (outcome.kind === "skipped")
-        this.deps.log.info(
+        this.deps.log.debug(
           {
             repo: key,
             build: outcome.wanted.build.id,

@@ -1,7 +1,7 @@
 import { expect } from "@jest/globals";
 import { createBot, type Bot, type BotOptions } from "../../src/app.js";
 import type { InstallationPass } from "../../src/services/reconciler.js";
-import { startHarness, type Harness } from "../../twin/harness.js";
+import { startHarness, type Harness, type HarnessOptions } from "../../twin/harness.js";
 import type { CreateRepoInput, WorkflowRunInput } from "../../twin/store.js";
 
 export const CONFIG = `# deploys every acme service
@@ -93,7 +93,7 @@ let counter = 0;
 /** The real app (createBot) behind the real Probot server, against the twin, with a short batch window. */
 export async function startBot(
   repos: ReadonlyArray<Omit<CreateRepoInput, "owner"> & { owner?: string }>,
-  options: BotOptions & { productionOctokit?: boolean } = {},
+  options: BotOptions & { productionOctokit?: boolean; log?: HarnessOptions["log"] } = {},
 ): Promise<BotHarness> {
   const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0, ...options });
   const harness = await startHarness({
@@ -101,6 +101,7 @@ export async function startBot(
     repos,
     appIdle: bot.idle,
     ...(options.productionOctokit ? { productionOctokit: true } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const manifests = harness.repo("acme", "manifests");
   const start = await manifests.git.getRef("refs/heads/main");

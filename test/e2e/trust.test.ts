@@ -1,6 +1,9 @@
 // What a demanding user found (#14): a fork's build, the same build twice, a moving tag. Each test
 // drives the real server against the twin and checks the git state and the statuses that result.
+import { Writable } from "node:stream";
 import { jest } from "@jest/globals";
+import { pino } from "pino";
+import type { Logger } from "probot";
 import {
   closeExpectingNoViolations,
   CONFIG,
@@ -20,17 +23,20 @@ jest.setTimeout(30_000);
 
 let bot: BotHarness;
 
-async function start(config = CONFIG): Promise<void> {
+async function start(config = CONFIG, log?: Logger): Promise<void> {
   const manifests = webManifests();
-  bot = await startBot([
-    {
-      ...manifests,
-      files: (manifests.files ?? []).map((file) =>
-        file.path === ".github/gitops-image-bot.yml" ? { ...file, content: config } : file,
-      ),
-    },
-    sourceRepo("web"),
-  ]);
+  bot = await startBot(
+    [
+      {
+        ...manifests,
+        files: (manifests.files ?? []).map((file) =>
+          file.path === ".github/gitops-image-bot.yml" ? { ...file, content: config } : file,
+        ),
+      },
+      sourceRepo("web"),
+    ],
+    log ? { log } : {},
+  );
 }
 
 afterEach(() => closeExpectingNoViolations(bot));
@@ -173,4 +179,38 @@ test("a moving tag of the same build (latest) is never written; the template's t
   await bot.idle();
   expect(await bot.file("acme", "manifests", DEV)).toContain(`newTag: "sha-${next.slice(0, 7)}"`);
   expect(await bot.file("acme", "manifests", DEV)).not.toContain("latest");
+});
+
+test("at info the app logs one line per build received, per batch planned and per write", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  await start(
+    CONFIG.replace("branches: [main]", "branches: [release]"),
+    pino({ level: "info" }, sink) as unknown as Logger,
+  );
+  const sha = await bot.commitSource("web");
+  await bot.send("workflow_run", bot.workflowRun("web", sha), "delivery-42");
+  await bot.idle();
+  const says = (msg: string) => lines.filter((line) => line["msg"] === msg);
+  expect(says("build received")).toEqual([
+    expect.objectContaining({ delivery: "delivery-42", source: "acme/web", sha, trigger: "workflow_run" }),
+  ]);
+  expect(says("batch planned")).toEqual([
+    expect.objectContaining({
+      repo: "acme/manifests",
+      writes: [`dev ghcr.io/acme/web:${sha} -> commit`],
+      skips: [`prod ghcr.io/acme/web@${sha.slice(0, 7)}: branch-not-allowed`],
+    }),
+  ]);
+  expect(says("committed")).toEqual([
+    expect.objectContaining({ repo: "acme/manifests", files: 1, builds: 1 }),
+  ]);
+  // Nothing at info carries a token or a file's text.
+  const text = JSON.stringify(lines);
+  expect(text).not.toMatch(/ghs_|newTag|-----BEGIN/);
 });
