@@ -21,7 +21,7 @@ export default tseslint.config(
   {
     files: ["src/core/**/*.ts"],
     rules: {
-      // The core is pure: no I/O, clock, environment or logging (see shared/DESIGN.md).
+      // The core is pure: no I/O, clock, environment or logging (see docs/architecture.md, "Design principles").
       "no-restricted-imports": [
         "error",
         {

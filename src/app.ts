@@ -11,6 +11,7 @@ import { configChanged } from "./handlers/config-changed.js";
 import { commentFromPayload } from "./handlers/comment-from-payload.js";
 import { CommandRunner } from "./services/command-runner.js";
 import { registerHealthz } from "./http/healthz.js";
+import { appHealthCheck } from "./http/app-health.js";
 import { BatchQueue } from "./queue/batch-queue.js";
 import { CompareCache } from "./services/compare-cache.js";
 import { Deployer, type DeployItem } from "./services/deployer.js";
@@ -96,7 +97,10 @@ export function createBot(options: BotOptions = {}): Bot {
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     if (appOptions) {
-      registerHealthz(appOptions);
+      registerHealthz(
+        appOptions,
+        appHealthCheck(() => app.auth()),
+      );
       registerMetrics(appOptions, metrics, { token: process.env["METRICS_TOKEN"] });
     }
     const auth = async (installationId: number): Promise<Octokit> => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Twin } from "./twin.js";
 import { throwawayKeyPair } from "./keys.js";
-import { manifestsRepoFiles, serviceNames } from "./fixtures/manifests-repo.js";
+import { CONFIG_PATH, sendBuildRequest, standaloneRepos } from "./fixtures/standalone-seed.js";
 
 const HELP = `Usage: npm run twin -- [options]
 
@@ -58,35 +58,38 @@ async function main(): Promise<void> {
     webhookSecret: secret,
   });
   const services = Number(values.services);
-  if (services > 0) {
-    await twin.store.createRepo({
-      owner: "acme",
-      name: "manifests",
-      files: manifestsRepoFiles({ services }),
-    });
-    for (const name of serviceNames(Math.min(services, 5))) {
-      await twin.store.createRepo({
-        owner: "acme",
-        name,
-        files: [{ path: "Dockerfile", content: "FROM scratch\n" }],
-      });
-    }
-  }
+  const repos = standaloneRepos({ services });
+  for (const repo of repos) await twin.store.createRepo(repo);
   const installation = twin.store.install(app.id, "acme");
   const host = new URL(url).host;
+  const source = repos[1]?.name;
+  const sourceNames = repos
+    .slice(1)
+    .map((repo) => `acme/${repo.name}`)
+    .join(", ");
+  const build = source ? sendBuildRequest(url, "acme", source) : undefined;
   process.stdout.write(
     [
       `GitHub twin listening on ${url} (REST ${twin.urls.api}, GraphQL ${url}/api/graphql)`,
-      services > 0
-        ? `Seeded acme/manifests with ${services} services x dev/qa/prod, and 5 source repositories.`
+      source
+        ? `Seeded acme/manifests with ${services} services x dev/qa/prod and its ${CONFIG_PATH}, and source repositories ${sourceNames}.`
         : "Nothing seeded.",
       `App ${app.id} is installed on acme (installation ${installation.id}); webhooks go to ${values["webhook-url"]}.`,
       "",
       "Point a Probot app at it with:",
       `  APP_ID=${app.id} PRIVATE_KEY_PATH=${keyPath} WEBHOOK_SECRET=${secret} GHE_HOST=${host} GHE_PROTOCOL=http`,
+      "(this app: npm run build, then those variables before npm start)",
       "",
-      `Repositories are bare git repositories under ${twin.store.dataDir} (try: git --git-dir ${join(twin.store.dataDir, "acme", "manifests.git")} log).`,
-      `Counters: curl ${url}/_twin/counters   Violations: curl ${url}/_twin/violations`,
+      ...(build
+        ? [
+            `Send a build: a new commit of acme/${source}, its successful workflow run, and the signed workflow_run webhook:`,
+            `  curl -s -X POST ${build.url} -H 'content-type: application/json' -d '${build.body}'`,
+            `Then, after the batch window (5 s), see the app's commit: git --git-dir ${join(twin.store.dataDir, "acme", "manifests.git")} log -p -1`,
+            "",
+          ]
+        : []),
+      `Repositories are bare git repositories under ${twin.store.dataDir}.`,
+      `Counters: curl ${url}/_twin/counters   Violations: curl ${url}/_twin/violations   Admin API: docs/twin.md`,
       "Stop with Ctrl-C.",
       "",
     ].join("\n"),

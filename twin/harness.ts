@@ -6,10 +6,8 @@ import { throwawayKeyPair } from "./keys.js";
 import type { AppRecord, InstallationRecord, Permission, RepoRecord, WorkflowRunRecord } from "./state.js";
 import type { CreateRepoInput, WorkflowRunInput } from "./store.js";
 import type { Delivery } from "./webhooks.js";
-import { orgJson, repoJson, userJson } from "./rest/shapes.js";
-import { workflowJson, workflowRunJson } from "./rest/workflow-run-json.js";
 import { commentPayload, issuePayload, recordComment, recordIssue } from "./issues.js";
-import { examplePayload } from "./examples.js";
+import { examplePayloadFor, recordWorkflowRunWebhook } from "./workflow-run-webhook.js";
 
 export interface HarnessOptions {
   /** The Probot app under test, started in this process as `probot run` starts it. */
@@ -100,12 +98,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The `workflow_run` action GitHub sends for a run in this state. */
-function workflowRunAction(run: WorkflowRunRecord): "completed" | "in_progress" | "requested" {
-  if (run.status === "completed" || run.status === "in_progress") return run.status;
-  return "requested";
-}
-
 /** A TCP port free on 127.0.0.1 right now (for a server that must be told its port up front). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -182,13 +174,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       { ...payload, installation: { id: installation.id, node_id: `I_${installation.id}` } },
       deliveryId,
     );
-  const example: Harness["example"] = (event, action, owner, name) => {
-    const payload = examplePayload(event, action);
-    const record = repo(owner, name);
-    payload["repository"] = repoJson(twin.urls, record);
-    if ("organization" in payload) payload["organization"] = orgJson(twin.urls, record.owner);
-    return payload;
-  };
+  const example: Harness["example"] = (event, action, owner, name) =>
+    examplePayloadFor(twin, repo(owner, name), event, action);
   return {
     twin,
     app,
@@ -216,18 +203,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     setPermission: (owner, name, login, permission) => {
       twin.store.setPermission(repo(owner, name), login, permission);
     },
-    workflowRunPayload: (owner, name, input) => {
-      const record = repo(owner, name);
-      const run = twin.store.recordWorkflowRun(record, input);
-      const payload = example("workflow_run", "completed", owner, name);
-      const sample = payload["workflow_run"] as Record<string, unknown>;
-      const headCommit = { ...(sample["head_commit"] as Record<string, unknown>), id: run.headSha };
-      payload["action"] = workflowRunAction(run);
-      payload["workflow"] = workflowJson(twin.urls, record, run.workflow);
-      payload["workflow_run"] = workflowRunJson(twin.urls, record, run, { headCommit, pullRequests: [] });
-      payload["sender"] = userJson(twin.urls, run.actor);
-      return { run, payload };
-    },
+    workflowRunPayload: (owner, name, input) => recordWorkflowRunWebhook(twin, repo(owner, name), input),
     idle: async () => {
       await twin.webhooks.settled();
       await options.appIdle?.();

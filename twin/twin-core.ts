@@ -44,15 +44,27 @@ export class TwinCore {
 
   /** Sends a twin-caused event to every app installed on the repository that subscribed to it. */
   emit(repo: RepoRecord, event: string, payload: Record<string, unknown>): void {
+    void this.deliverToInstalled(repo, event, payload);
+  }
+
+  /** As `emit`, resolving with each app's delivery once every one was answered. */
+  deliverToInstalled(
+    repo: RepoRecord,
+    event: string,
+    payload: Record<string, unknown>,
+  ): Promise<Array<{ app: AppRecord; delivery: Delivery }>> {
+    const sent: Array<Promise<{ app: AppRecord; delivery: Delivery }>> = [];
     for (const installation of this.store.installations.values()) {
       if (!this.store.installationCovers(installation, repo)) continue;
       const app = this.store.apps.get(installation.appId);
       if (!app?.webhookUrl || !app.webhookSecret || !subscribed(app, event)) continue;
-      void this.deliver(app, event, {
+      const delivery = this.deliver(app, event, {
         ...payload,
         installation: { id: installation.id, node_id: `I_${installation.id}` },
       });
+      sent.push(delivery.then((answered) => ({ app, delivery: answered })));
     }
+    return Promise.all(sent);
   }
 
   /** Delivers one event to an app's webhook URL, signed with its secret. */

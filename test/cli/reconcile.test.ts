@@ -1,11 +1,8 @@
 // `gitops-image-bot reconcile`: the one-shot pass a CronJob runs, against the twin as GitHub.
-import { jest } from "@jest/globals";
 import { reconcileCommand } from "../../src/cli/reconcile.js";
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { startHarness, type Harness } from "../../twin/harness.js";
 import { CONFIG, overlay, sourceRepo } from "../e2e/bot-harness.js";
-
-jest.setTimeout(30_000);
 
 const PROD = "apps/web/overlays/prod/kustomization.yaml";
 

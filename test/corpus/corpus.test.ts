@@ -1,9 +1,11 @@
+import { readdirSync } from "node:fs";
+import { basename, join } from "node:path";
 import { diffLines } from "diff";
 import { isMap, isSeq, parseDocument, type Pair } from "yaml";
 import { listImages, parseImageRef, setImages, type SetImagesResult } from "../../src/core/index.js";
 import { contentEnd } from "../../src/core/rewrite/content-end.js";
 import { nextLineStart } from "../../src/core/rewrite/yaml-file.js";
-import { corpusFiles, type CorpusFile } from "../helpers/corpus-files.js";
+import { CORPUS_ROOT, corpusFiles, type CorpusFile } from "../helpers/corpus-files.js";
 import { KUBECTL, renderImages } from "../helpers/kustomize-oracle.js";
 
 // Tags chosen to trip naive writers: all digits, leading zero, float and boolean look-alikes.
@@ -148,5 +150,17 @@ describe.each(files.map((file) => [file.origin, file] as const))("corpus: %s", (
 test("the corpus holds real files of every format", () => {
   const kinds = new Set(files.map((file) => file.kind));
   expect([...kinds].sort()).toEqual(["helm", "kustomize", "manifests"]);
-  expect(files.length).toBeGreaterThanOrEqual(30);
+  expect(files.length).toBeGreaterThanOrEqual(65);
+});
+
+test("every corpus file has exactly one provenance row, and every row its file", () => {
+  for (const kind of ["helm", "kustomize", "manifests"] as const) {
+    const onDisk = readdirSync(join(CORPUS_ROOT, kind))
+      .filter((name) => name !== "INDEX.tsv")
+      .sort();
+    const listed = files.filter((file) => file.kind === kind).map((file) => basename(file.local));
+    expect([...listed].sort()).toEqual(onDisk);
+    expect(new Set(listed).size).toBe(listed.length);
+  }
+  for (const file of files) expect(file.origin).toMatch(/^[\w.-]+\/[\w.-]+\/\S+@[0-9a-f]{7}$/);
 });

@@ -1,6 +1,5 @@
 // Slash commands end to end: a person comments, the app reacts, runs the command through the deploy
 // queue, answers, and what changed is in git (the manifests and .github/gitops-image-bot-state.yml).
-import { jest } from "@jest/globals";
 import { parseState, STATE_PATH } from "../../src/state/state-file.js";
 import { createPull } from "../../twin/pulls.js";
 import {
@@ -17,8 +16,6 @@ import {
 } from "./bot-harness.js";
 
 const BOT = "gitops-image-bot[bot]";
-
-jest.setTimeout(30_000);
 
 let bot: BotHarness;
 let issue: number;

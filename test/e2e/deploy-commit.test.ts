@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import {
   closeExpectingNoViolations,
   CONFIG,
@@ -11,9 +10,6 @@ import {
 } from "./bot-harness.js";
 
 const API_DEV = "apps/api/overlays/dev/kustomization.yaml";
-
-// Each test drives the real server and a git-backed twin through several batches.
-jest.setTimeout(30_000);
 
 let bot: BotHarness;
 

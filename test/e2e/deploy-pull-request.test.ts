@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import {
   closeExpectingNoViolations,
   overlay,
@@ -26,9 +25,6 @@ environments:
     mode: pull-request
     branches: [main]
 `;
-
-// Each test drives the real server and a git-backed twin through several batches.
-jest.setTimeout(30_000);
 
 let bot: BotHarness;
 

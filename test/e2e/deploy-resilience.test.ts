@@ -1,9 +1,5 @@
-import { jest } from "@jest/globals";
 import { manifestsRepoFiles, serviceNames } from "../../twin/fixtures/manifests-repo.js";
 import { CONFIG, overlay, sourceRepo, startBot, type BotHarness, DEV } from "./bot-harness.js";
-
-// Each test drives the real server and a git-backed twin; some wait out injected faults.
-jest.setTimeout(60_000);
 
 const ZERO = "0000000000000000000000000000000000000000";
 

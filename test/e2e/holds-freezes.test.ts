@@ -1,6 +1,5 @@
 // Holds and freezes live in git (`.github/gitops-image-bot-state.yml`): a person who edits that file
 // stops automatic deploys as surely as a command would.
-import { jest } from "@jest/globals";
 import { STATE_PATH } from "../../src/state/state-file.js";
 import {
   closeExpectingNoViolations,
@@ -12,8 +11,6 @@ import {
   OLD,
   webManifests,
 } from "./bot-harness.js";
-
-jest.setTimeout(30_000);
 
 let bot: BotHarness;
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface CorpusFile {
@@ -9,31 +9,26 @@ export interface CorpusFile {
   readonly text: string;
 }
 
-/** Real files written by other people: ../shared/corpus and test/fixtures/corpus, with provenance. */
-export const CORPUS_ROOTS = [
-  join(process.cwd(), "..", "shared", "corpus"),
-  join(process.cwd(), "test", "fixtures", "corpus"),
-];
+/** Real files written by other people, copied with their provenance (`<kind>/INDEX.tsv`). */
+export const CORPUS_ROOT = join(process.cwd(), "test", "fixtures", "corpus");
 
 export function corpusFiles(): CorpusFile[] {
-  return CORPUS_ROOTS.filter(existsSync).flatMap((root) =>
-    (["kustomize", "helm", "manifests"] as const).flatMap((kind) => {
-      const index = join(root, kind, "INDEX.tsv");
-      if (!existsSync(index)) return [];
-      return readFileSync(index, "utf8")
-        .split("\n")
-        .slice(1)
-        .filter((line) => line.trim() !== "")
-        .map((line) => {
-          const [file = "", repo, path, commit] = line.split("\t");
-          const local = join(root, kind, file);
-          return {
-            local,
-            kind,
-            origin: `${repo}/${path}@${commit?.slice(0, 7)}`,
-            text: readFileSync(local, "utf8"),
-          };
-        });
-    }),
-  );
+  const root = CORPUS_ROOT;
+  return (["kustomize", "helm", "manifests"] as const).flatMap((kind) => {
+    const index = join(root, kind, "INDEX.tsv");
+    return readFileSync(index, "utf8")
+      .split("\n")
+      .slice(1)
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const [file = "", repo, path, commit] = line.split("\t");
+        const local = join(root, kind, file);
+        return {
+          local,
+          kind,
+          origin: `${repo}/${path}@${commit?.slice(0, 7)}`,
+          text: readFileSync(local, "utf8"),
+        };
+      });
+  });
 }

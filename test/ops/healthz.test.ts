@@ -1,11 +1,23 @@
+import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit, type ApplicationFunction } from "probot";
+import { createBot } from "../../src/app.js";
+import { appHealthCheck } from "../../src/http/app-health.js";
 import { registerHealthz } from "../../src/http/healthz.js";
-import { startHarness, type Harness } from "../../twin/harness.js";
+import { freePort, startHarness, type Harness, type HarnessOptions } from "../../twin/harness.js";
 
-// The smallest app that wires the route as the real app does: `registerHealthz(options)` in the app function.
-const appFn: ApplicationFunction = (_app, options) => {
-  registerHealthz(options);
+// The smallest app that wires the route as the real app does.
+const appFn: ApplicationFunction = (app, options) => {
+  registerHealthz(
+    options,
+    appHealthCheck(() => app.auth()),
+  );
 };
+
+async function closeExpectingNoViolations(harness: Harness): Promise<void> {
+  const violations = [...harness.twin.violations];
+  await harness.close();
+  expect(violations).toEqual([]);
+}
 
 describe("/healthz on the app's real Probot server", () => {
   let harness: Harness;
@@ -16,11 +28,7 @@ describe("/healthz on the app's real Probot server", () => {
     origin = new URL(harness.webhookUrl).origin;
   });
 
-  afterAll(async () => {
-    const violations = [...harness.twin.violations];
-    await harness.close();
-    expect(violations).toEqual([]);
-  });
+  afterAll(() => closeExpectingNoViolations(harness));
 
   test("GET answers 200 with a JSON body", async () => {
     const response = await fetch(`${origin}/healthz`);
@@ -58,8 +66,92 @@ describe("/healthz on the app's real Probot server", () => {
       body: "{}",
     });
     expect(forged.status).toBe(400);
-    // Nothing above reached the twin: the health check costs no GitHub request.
-    expect(harness.twin.counters.total).toBe(0);
+  });
+
+  test("polling costs one GitHub request a minute: every answer above came from one GET /app", () => {
+    expect(harness.twin.counters.count("GET /app")).toBe(1);
+    expect(harness.twin.counters.total).toBe(1);
+  });
+});
+
+/** The real app behind the real Probot server, started with `env` over the harness's own. */
+async function startApp(env: HarnessOptions["env"]): Promise<{ harness: Harness; stop(): Promise<void> }> {
+  const bot = createBot({ scheduleTickMs: 0 });
+  const harness = await startHarness({ appFn: bot.appFn, ...(env ? { env } : {}) });
+  return {
+    harness,
+    stop: async () => {
+      bot.stop();
+      await closeExpectingNoViolations(harness);
+    },
+  };
+}
+
+async function healthz(harness: Harness): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${new URL(harness.webhookUrl).origin}/healthz`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("/healthz of the real app reports whether it can authenticate as the GitHub App", () => {
+  test("with the app's key: 200 ok, after GET /app with the app's JWT", async () => {
+    const { harness, stop } = await startApp({});
+    try {
+      expect(await healthz(harness)).toEqual({ status: 200, body: { status: "ok" } });
+      expect(harness.twin.counters.count("GET /app")).toBe(1);
+    } finally {
+      await stop();
+    }
+  });
+
+  test("with another private key: 503, the twin's refusal as the reason, and no key in the answer", async () => {
+    const other = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    const { harness, stop } = await startApp({ PRIVATE_KEY: other.privateKey });
+    try {
+      const { status, body } = await healthz(harness);
+      expect(status).toBe(503);
+      expect(body).toEqual({
+        status: "unhealthy",
+        reason:
+          "cannot authenticate as the GitHub App: A JSON web token could not be decoded - https://docs.github.com/rest",
+      });
+      expect(harness.twin.counters.count("GET /app")).toBe(1);
+    } finally {
+      await stop();
+    }
+  });
+
+  test("with an APP_ID GitHub does not know: 503", async () => {
+    const { harness, stop } = await startApp({ APP_ID: "4243" });
+    try {
+      expect(await healthz(harness)).toEqual({
+        status: 503,
+        body: {
+          status: "unhealthy",
+          reason:
+            "cannot authenticate as the GitHub App: Integration not found - https://docs.github.com/rest",
+        },
+      });
+    } finally {
+      await stop();
+    }
+  });
+
+  test("when GitHub does not answer: 503 GitHub unreachable", async () => {
+    const closed = await freePort();
+    const { harness, stop } = await startApp({ GHE_HOST: `127.0.0.1:${closed}` });
+    try {
+      const { status, body } = await healthz(harness);
+      expect(status).toBe(503);
+      expect(body["status"]).toBe("unhealthy");
+      expect(body["reason"]).toMatch(/^GitHub unreachable: .*ECONNREFUSED/);
+      expect(harness.twin.counters.total).toBe(0);
+    } finally {
+      await stop();
+    }
   });
 });
 

@@ -180,9 +180,9 @@ describe("node dist/start.js", () => {
       LOG_LEVEL: "info",
     });
     try {
-      const deadline = Date.now() + 15_000;
+      // However long node takes to start on this machine: the test's budget bounds the wait.
       while (!output().includes(`Listening on http://127.0.0.1:${port}`)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`did not start:\n${output()}`);
+        if (child.exitCode !== null) throw new Error(`did not start:\n${output()}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const ping = await fetch(`http://127.0.0.1:${port}/ping`);

@@ -1,11 +1,9 @@
 // The ordering guard's answers, from the twin's real git: most from one history query, the rest by compare.
-import { afterAll, beforeAll, expect, jest, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { Octokit } from "../../src/adapters/github/octokit.js";
 import { ANCESTRY_DEPTH } from "../../src/adapters/github/recent-ancestry.js";
 import { CompareCache } from "../../src/services/compare-cache.js";
 import { closeExpectingNoViolations, startTwin, type TwinFixture } from "../twin/twin-fixture.js";
-
-jest.setTimeout(60_000);
 
 let fx: TwinFixture;
 let line: string[];

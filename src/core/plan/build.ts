@@ -1,4 +1,4 @@
-/** What a trigger says was built: the source of every desired change (see shared/DESIGN.md, "One flow"). */
+/** What a trigger says was built: the source of every desired change (see docs/architecture.md, "One flow"). */
 export interface Build {
   /** `reconcile`: the newest successful build of a branch, found by a reconciliation pass. */
   readonly trigger: "workflow_run" | "package" | "command" | "reconcile";
