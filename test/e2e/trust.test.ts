@@ -1,7 +1,6 @@
 // What a demanding user found (#14): a fork's build, the same build twice, a moving tag. Each test
 // drives the real server against the twin and checks the git state and the statuses that result.
 import { Writable } from "node:stream";
-import { jest } from "@jest/globals";
 import { pino } from "pino";
 import type { Logger } from "probot";
 import {
@@ -17,9 +16,6 @@ import {
 } from "./bot-harness.js";
 
 const BOT = "gitops-image-bot[bot]";
-
-// Each test drives the real server and a git-backed twin through a few batches.
-jest.setTimeout(30_000);
 
 let bot: BotHarness;
 
