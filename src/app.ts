@@ -9,6 +9,8 @@ import { buildFromPackage } from "./handlers/build-from-package.js";
 import { buildFromWorkflowRun, type BuildParse } from "./handlers/build-from-workflow-run.js";
 import { configChanged } from "./handlers/config-changed.js";
 import { commentFromPayload } from "./handlers/comment-from-payload.js";
+import { pullRequestFromPayload } from "./handlers/pull-request-from-payload.js";
+import { ConfigCheck } from "./services/config-check.js";
 import { CommandRunner } from "./services/command-runner.js";
 import { registerHealthz } from "./http/healthz.js";
 import { appHealthCheck } from "./http/app-health.js";
@@ -273,6 +275,14 @@ export function createBot(options: BotOptions = {}): Bot {
       seenDeliveries.set(context.id, true);
       metrics.observeOctokit(context.octokit);
       inBackground(context.log, commands.handle(context.octokit as Octokit, installationId, parse.comment));
+    });
+    const configCheck = new ConfigCheck({ pacer, log: app.log });
+    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
+      const parse = pullRequestFromPayload(context.payload);
+      if (!parse.ok || seenDeliveries.has(context.id)) return;
+      seenDeliveries.set(context.id, true);
+      metrics.observeOctokit(context.octokit);
+      inBackground(context.log, configCheck.run(context.octokit as Octokit, parse.pull));
     });
     app.on("push", async (context) => {
       if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);

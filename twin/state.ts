@@ -129,7 +129,21 @@ export interface CheckRunRecord {
   detailsUrl: string | null;
   externalId: string | null;
   output: { title: string | null; summary: string | null; text: string | null; annotationsCount: number };
+  /** Every annotation sent with `output`, in order (they add up across updates, as on GitHub). */
+  readonly annotations: CheckAnnotationRecord[];
   readonly appId: number;
+}
+
+export interface CheckAnnotationRecord {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly startColumn: number | null;
+  readonly endColumn: number | null;
+  readonly level: string;
+  readonly title: string | null;
+  readonly message: string;
+  readonly rawDetails: string | null;
 }
 
 /** A GitHub Actions workflow, known by its file; created the first time a run of it is recorded. */

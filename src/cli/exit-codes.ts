@@ -1,10 +1,10 @@
-/** The exit codes of `gitops-image-bot set-image`: a contract other tools rely on. */
+/** The exit codes of the `gitops-image-bot` commands: a contract other tools rely on. */
 export const EXIT = {
   /** Written, or already up to date. */
   ok: 0,
   /** Anything else: unreadable file, an edit refused by verification, a value that cannot be written. */
   failure: 1,
-  /** Bad input: invalid reference, YAML that does not parse, unknown format. Nothing written. */
+  /** Bad input: invalid reference, YAML that does not parse, unknown format. Nothing written. `validate`: a problem, or a file that does not exist. */
   badInput: 2,
   /** The image is not referenced in a Helm values or manifests file. Nothing written. */
   notReferenced: 3,

@@ -15,4 +15,11 @@ export interface ConfigProblem {
  * file that relies on its base for required keys is not valid on its own.
  */
 export type ConfigResult =
-  { ok: true; config: Config; extends?: string } | { ok: false; problems: ConfigProblem[]; extends?: string };
+  | { ok: true; config: Config; extends?: string; extendsAt?: ConfigPosition }
+  | { ok: false; problems: ConfigProblem[]; extends?: string; extendsAt?: ConfigPosition };
+
+/** Where the `_extends` value is written, for a problem with the base it names. */
+export interface ConfigPosition {
+  line: number;
+  column: number;
+}

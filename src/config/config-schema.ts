@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { COMMAND_PERMISSIONS, MERGE_METHODS, MODES, TRIGGERS, type Trigger } from "./config.js";
 import type { Finding } from "./finding.js";
-import { checkBranchGlob, checkPathGlob, checkRepositoryGlob, checkWorkflowGlob } from "./glob-checks.js";
+import {
+  checkBranchGlob,
+  checkPathGlob,
+  checkPathList,
+  checkRepositoryGlob,
+  checkWorkflowGlob,
+} from "./glob-checks.js";
 import { checkImageTemplate } from "./image-template.js";
 import { isMapping } from "./is-mapping.js";
 import { parseTagTemplate } from "./tag-template.js";
@@ -29,7 +35,7 @@ export const sourceSchema = z
       .array(checkedString(checkRepositoryGlob))
       .min(1)
       .describe(
-        "Globs over `owner/name` of the repositories whose builds deploy, matched case-insensitively: `acme/web`, `acme/*`, `acme/{web,api}`.",
+        'Globs over `owner/name` of the repositories whose builds deploy, matched case-insensitively: `acme/web`, `acme/*`, `acme/{web,api}`. `!glob` excludes: `["acme/*", "!acme/sandbox-*"]`.',
       ),
     triggers: z
       .array(z.enum(TRIGGERS))
@@ -42,7 +48,7 @@ export const sourceSchema = z
       .array(checkedString(checkWorkflowGlob))
       .default(() => [])
       .describe(
-        "Globs over the path of the workflow file that builds the image (`workflow_run.path`), e.g. `.github/workflows/build.yml`. Empty: any workflow.",
+        "Globs over the path of the workflow file that builds the image (`workflow_run.path`), e.g. `.github/workflows/build.yml`; `!glob` excludes. Empty: any workflow.",
       ),
     events: z
       .array(z.string().min(1))
@@ -69,8 +75,12 @@ export const environmentSchema = z
     paths: z
       .array(checkedString(checkPathGlob))
       .min(1)
+      .check((ctx) => {
+        const finding = checkPathList(ctx.value);
+        if (finding !== undefined) ctx.issues.push(customIssue(ctx.value, finding));
+      })
       .describe(
-        "Globs over file paths in this repository that belong to the environment, relative to its root: `apps/*/overlays/prod/**`. No leading `/`, no `..`, no backslash.",
+        'Globs over file paths in this repository that belong to the environment, relative to its root: `apps/*/overlays/prod/**`. No leading `/`, no `..`, no backslash. `!glob` excludes: `["apps/**", "!apps/legacy/**"]`.',
       ),
     mode: z
       .enum(MODES)
@@ -83,7 +93,7 @@ export const environmentSchema = z
       .min(1)
       .optional()
       .describe(
-        "Globs over the source branches whose builds may deploy here, e.g. `main`, `release/*`. Absent: only the source repository's default branch.",
+        'Globs over the source branches whose builds may deploy here, e.g. `main`, `release/*`; `!glob` excludes, so `["!wip/*"]` is every branch but wip/*. Absent: only the source repository\'s default branch.',
       ),
     mergeMethod: z
       .enum(MERGE_METHODS)

@@ -1,10 +1,39 @@
 import type { Finding } from "./finding.js";
 import { globError } from "./glob-error.js";
+import { splitNegation } from "./glob-matcher.js";
 
 // Problems with the globs of the configuration; each check returns undefined for a good glob (and
-// for "", which the schema reports).
+// for "", which the schema reports). A leading `!` (exclude) is allowed on every glob of a list: the
+// check reads what follows it.
 
-export function checkRepositoryGlob(glob: string): Finding | undefined {
+export const checkRepositoryGlob = negatable(repositoryGlob);
+export const checkWorkflowGlob = negatable(workflowGlob);
+export const checkPathGlob = negatable(pathGlob);
+export const checkBranchGlob = negatable(branchGlob);
+
+function negatable(check: (glob: string) => Finding | undefined): (glob: string) => Finding | undefined {
+  return (glob) => {
+    const { negated, pattern } = splitNegation(glob);
+    if (negated && pattern === "") {
+      return {
+        message: "`!` alone excludes nothing",
+        fix: "write the glob to exclude right after the `!`, e.g. `!acme/sandbox-*`, or remove the entry",
+      };
+    }
+    return check(pattern);
+  };
+}
+
+/** A list of paths made only of exclusions would take every file of the repository, `.github` too. */
+export function checkPathList(globs: readonly string[]): Finding | undefined {
+  if (globs.length === 0 || !globs.every((glob) => splitNegation(glob).negated)) return undefined;
+  return {
+    message: "`paths` only excludes files, so the environment would take every other file of the repository",
+    fix: 'list the files that belong to it first, e.g. `["apps/*/overlays/prod/**", "!apps/legacy/**"]`',
+  };
+}
+
+function repositoryGlob(glob: string): Finding | undefined {
   const segments = glob.split("/");
   if (glob !== "" && segments.length !== 2) {
     const example =
@@ -19,7 +48,7 @@ export function checkRepositoryGlob(glob: string): Finding | undefined {
   return invalidGlob(glob);
 }
 
-export function checkWorkflowGlob(glob: string): Finding | undefined {
+function workflowGlob(glob: string): Finding | undefined {
   if (glob !== "" && !glob.includes("/") && !glob.includes("**")) {
     return {
       message: `workflow glob \`${glob}\` has no directory, so it never matches a workflow path`,
@@ -29,7 +58,7 @@ export function checkWorkflowGlob(glob: string): Finding | undefined {
   return invalidGlob(glob);
 }
 
-export function checkPathGlob(glob: string): Finding | undefined {
+function pathGlob(glob: string): Finding | undefined {
   if (glob.includes("\\")) {
     return {
       message: `path glob \`${glob}\` contains a backslash`,
@@ -55,7 +84,7 @@ export function checkPathGlob(glob: string): Finding | undefined {
   return invalidGlob(glob);
 }
 
-export function checkBranchGlob(glob: string): Finding | undefined {
+function branchGlob(glob: string): Finding | undefined {
   if (glob.startsWith("refs/")) {
     return {
       message: `branch glob \`${glob}\` names a ref, not a branch`,

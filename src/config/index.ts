@@ -1,6 +1,7 @@
 // The configuration of the app: `.github/gitops-image-bot.yml` in a manifests repository. Pure: the
 // caller reads the file(s) and hands over the text.
-export { CONFIG_PATH } from "./config-path.js";
+export { CONFIG_PATH, CONFIG_PATH_YAML, CONFIG_PATHS } from "./config-path.js";
+export { pickConfigFile, type ConfigFile, type PickedConfig } from "./pick-config-file.js";
 export type {
   CommandRules,
   ReconcileConfig,

@@ -116,8 +116,9 @@ function tooSmall(
 function unknownKeyFix(key: string, path: readonly PropertyKey[]): string {
   const { keys, elsewhere } = knownKeys(path);
   const guess = closestWord(key, keys);
-  if (guess !== undefined) return `did you mean \`${guess}\`?`;
+  const list = `the keys ${path.length === 0 ? "at the top level" : `in \`${dotted(path)}\``} are ${keys.join(", ")}`;
+  if (guess !== undefined) return `did you mean \`${guess}\`? (${list})`;
   const home = elsewhere.find((kind) => kind.keys.includes(key));
   if (home !== undefined) return `\`${key}\` belongs ${home.where}: move it there`;
-  return `remove it; the keys here are ${keys.join(", ")}`;
+  return `remove it; ${list}`;
 }

@@ -1,18 +1,29 @@
-import { configSchema, environmentSchema, reportSchema, sourceSchema } from "./config-schema.js";
+import { mappingAt, SCHEMA_MAPPINGS, type SchemaMapping } from "./schema-mappings.js";
 
-/** The keys each kind of mapping accepts, and how to say where that mapping is. */
-const KINDS = [
-  { where: "at the top level", keys: Object.keys(configSchema.shape) },
-  { where: "in each source (sources[N])", keys: Object.keys(sourceSchema.shape) },
-  { where: "in each environment (environments.NAME)", keys: Object.keys(environmentSchema.shape) },
-  { where: "in report", keys: Object.keys(reportSchema.shape) },
-] as const;
+/** How to say where a mapping is: "at the top level", "in each source (sources[N])", "in `reconcile`". */
+export function whereIs(pattern: string): string {
+  if (pattern === "") return "at the top level";
+  if (pattern === "sources[N]") return "in each source (sources[N])";
+  if (pattern === "environments.NAME") return "in each environment (environments.NAME)";
+  return pattern.includes(".NAME") || pattern.includes("[N]")
+    ? `in each \`${pattern}\``
+    : `in \`${pattern}\``;
+}
 
-/** The keys the mapping at `path` accepts, and the other kinds of mapping. */
+/**
+ * The keys the mapping at `path` accepts, and the other mappings of the file with where they are;
+ * all derived from the zod schema.
+ */
 export function knownKeys(path: readonly PropertyKey[]): {
   keys: readonly string[];
-  elsewhere: (typeof KINDS)[number][];
+  elsewhere: { where: string; keys: readonly string[] }[];
 } {
-  const index = path.length === 0 ? 0 : path[0] === "sources" ? 1 : path[0] === "environments" ? 2 : 3;
-  return { keys: KINDS[index]?.keys ?? [], elsewhere: KINDS.filter((_, i) => i !== index) };
+  const here: SchemaMapping | undefined = mappingAt(path);
+  return {
+    keys: here?.keys ?? [],
+    elsewhere: SCHEMA_MAPPINGS.filter((mapping) => mapping !== here).map((mapping) => ({
+      where: whereIs(mapping.pattern),
+      keys: mapping.keys,
+    })),
+  };
 }

@@ -13,12 +13,14 @@ import type { YamlSource } from "./yaml-source.js";
 export function validateConfig(
   value: unknown,
   sources: readonly [YamlSource, ...YamlSource[]],
+  options: { baseUnread?: boolean } = {},
 ): ConfigResult {
   const parsed = configSchema.safeParse(value);
   if (parsed.success) return { ok: true, config: toConfig(parsed.data) };
   const misspelt = misspeltKeys(parsed.error.issues, value);
   const problems = parsed.error.issues
     .filter((issue) => !(issue.code === "invalid_type" && misspelt.has(JSON.stringify(issue.path))))
+    .filter((issue) => !(options.baseUnread === true && mayComeFromBase(issue, value)))
     .flatMap((issue) => issueToProblems(issue, value, (path, at) => locate(sources, path, at)));
   return {
     ok: false,
@@ -27,6 +29,18 @@ export function validateConfig(
       sources.map((source) => source.file),
     ),
   };
+}
+
+/**
+ * A missing key a base could provide: `_extends` merges mappings key by key, so a key missing along
+ * a path of mappings only may come from the base; one inside a list item may not (lists replace).
+ */
+function mayComeFromBase(issue: z.core.$ZodIssue, value: unknown): boolean {
+  return (
+    issue.code === "invalid_type" &&
+    valueAt(value, issue.path) === undefined &&
+    issue.path.every((segment) => typeof segment === "string")
+  );
 }
 
 /** Paths of keys an unknown key is a likely typo of (`enviroments`): their "missing" problem would only repeat it. */

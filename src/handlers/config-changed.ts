@@ -1,4 +1,4 @@
-import { CONFIG_PATH } from "../config/index.js";
+import { CONFIG_PATHS } from "../config/index.js";
 
 interface PushLike {
   commits?: readonly {
@@ -8,9 +8,11 @@ interface PushLike {
   }[];
 }
 
-/** Whether a push touched the configuration file (then the cached list of manifests repositories is stale). */
+/** Whether a push touched a configuration file (then the cached list of manifests repositories is stale). */
 export function configChanged(payload: PushLike): boolean {
   return (payload.commits ?? []).some((commit) =>
-    [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].includes(CONFIG_PATH),
+    [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].some((path) =>
+      CONFIG_PATHS.includes(path),
+    ),
   );
 }

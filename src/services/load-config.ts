@@ -1,51 +1,105 @@
-import { CONFIG_PATH, mergeConfigTexts, parseConfig, type ConfigResult } from "../config/index.js";
+import {
+  CONFIG_PATH,
+  mergeConfigTexts,
+  parseConfig,
+  pickConfigFile,
+  type ConfigFile,
+  type ConfigResult,
+} from "../config/index.js";
+import { EXTENDS } from "../config/value-checks.js";
 import { statusOf } from "../adapters/github/compare-commits.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 
-/** `_extends: .github`, `_extends: repo` or `_extends: owner/repo` (Probot's convention), as a repository. */
-function extendsTarget(value: string, owner: string): RepoId | undefined {
-  const [first, second, ...rest] = value.trim().split("/");
-  if (rest.length > 0 || !first) return undefined;
-  return second === undefined ? { owner, name: first } : { owner: first, name: second };
+/** What `_extends` names (Probot's grammar): a repository (this owner's unless given) and a file in it. */
+export function extendsTarget(value: string, owner: string): (RepoId & { path: string }) | undefined {
+  const match = EXTENDS.exec(value.trim());
+  if (match === null || match[2] === undefined) return undefined;
+  return { owner: match[1] ?? owner, name: match[2], path: match[3] ?? CONFIG_PATH };
+}
+
+/**
+ * The configuration of a manifests repository from the config files found at one commit (under the
+ * names of CONFIG_PATHS): undefined when there is none, a problem when there are two.
+ */
+export async function loadConfigFiles(
+  octokit: Octokit,
+  repo: RepoId,
+  found: readonly ConfigFile[],
+): Promise<ConfigResult | undefined> {
+  const picked = pickConfigFile(found);
+  if (picked.kind === "none") return undefined;
+  if (picked.kind === "two") return { ok: false, problems: [...picked.problems] };
+  return loadConfig(octokit, repo, picked.file.text, picked.file.path);
 }
 
 /**
  * The configuration of a manifests repository from its file's text, following `_extends` one level
- * to an organisation-wide base (read from that repository's default branch).
+ * to a base (read from that repository's default branch): `.github`, `repo`, `owner/repo`, or
+ * `owner/repo:path/to/file.yml`. A base that cannot be read is a problem at the `_extends` line.
  */
-export async function loadConfig(octokit: Octokit, repo: RepoId, text: string): Promise<ConfigResult> {
-  const local = parseConfig(text, CONFIG_PATH);
+export async function loadConfig(
+  octokit: Octokit,
+  repo: RepoId,
+  text: string,
+  path: string = CONFIG_PATH,
+): Promise<ConfigResult> {
+  const local = parseConfig(text, path);
   if (local.extends === undefined) return local;
   const target = extendsTarget(local.extends, repo.owner);
-  const file = target ? `${target.owner}/${target.name}:${CONFIG_PATH}` : local.extends;
-  const baseText = target ? await readText(octokit, target) : undefined;
-  if (baseText === undefined)
+  if (target === undefined) return local; // parseConfig reports a malformed _extends
+  const file = `${target.owner}/${target.name}:${target.path}`;
+  const base = await readText(octokit, target);
+  if (typeof base !== "string") {
+    const at = local.extendsAt ?? { line: 1, column: 1 };
     return {
       ok: false,
       problems: [
         {
-          file: CONFIG_PATH,
-          line: 1,
-          column: 1,
-          message: `_extends: ${local.extends}: ${file} was not found or is not readable by the app`,
-          fix: `create ${CONFIG_PATH} in that repository and install the app on it, or remove _extends`,
+          file: path,
+          ...at,
+          message: `_extends: ${local.extends}: ${file} ${base.reason}`,
+          fix: base.fix,
         },
       ],
     };
-  return mergeConfigTexts({ text: baseText, file }, { text, file: CONFIG_PATH });
+  }
+  return mergeConfigTexts({ text: base, file }, { text, file: path });
 }
 
-async function readText(octokit: Octokit, repo: RepoId): Promise<string | undefined> {
+async function readText(
+  octokit: Octokit,
+  target: RepoId & { path: string },
+): Promise<string | { reason: string; fix: string }> {
+  const where = `${target.owner}/${target.name}`;
   try {
     const { data } = await octokit.rest.repos.getContent({
-      owner: repo.owner,
-      repo: repo.name,
-      path: CONFIG_PATH,
+      owner: target.owner,
+      repo: target.name,
+      path: target.path,
     });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return undefined;
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data))
+      return {
+        reason: "is not a file",
+        fix: `name a YAML file of ${where}, e.g. ${where}:${CONFIG_PATH}, or remove _extends`,
+      };
+    if (data.encoding !== "base64" || (data.content === "" && data.size > 0))
+      return {
+        reason: `is too large to read through the API (${data.size} bytes)`,
+        fix: "keep the shared configuration under 1 MB, or remove _extends",
+      };
     return Buffer.from(data.content, "base64").toString("utf8");
   } catch (error) {
-    if (statusOf(error) === 404) return undefined;
+    const status = statusOf(error);
+    if (status === 404)
+      return {
+        reason: "was not found, or the app cannot read that repository",
+        fix: `create ${target.path} on the default branch of ${where} and install the app on ${where}, or remove _extends`,
+      };
+    if (status === 403)
+      return {
+        reason: "cannot be read by the app (403)",
+        fix: `install the app on ${where} with contents read permission, or remove _extends`,
+      };
     throw error;
   }
 }

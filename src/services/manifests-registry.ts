@@ -1,14 +1,14 @@
-import { CONFIG_PATH, type ConfigResult } from "../config/index.js";
+import { CONFIG_PATHS, type ConfigFile, type ConfigResult } from "../config/index.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
-import { loadConfig } from "./load-config.js";
+import { loadConfigFiles } from "./load-config.js";
 
-/** A repository of the installation that has `.github/gitops-image-bot.yml`: builds may deploy into it. */
+/** A repository of the installation with `.github/gitops-image-bot.yml` (or `.yaml`): builds may deploy into it. */
 export interface ManifestsRepo extends RepoId {
   readonly config: ConfigResult;
 }
 
 interface ConfigAnswer {
-  [alias: string]: { object: { text: string | null } | null } | null;
+  [alias: string]: { [file: string]: { text: string | null } | null } | null;
 }
 
 const PER_QUERY = 50;
@@ -49,21 +49,30 @@ export class ManifestsRegistry {
     const found: ManifestsRepo[] = [];
     for (let start = 0; start < candidates.length; start += PER_QUERY) {
       const chunk = candidates.slice(start, start + PER_QUERY);
-      const variables: Record<string, string> = { expression: `HEAD:${CONFIG_PATH}` };
-      const declarations = ["$expression: String!"];
+      const variables: Record<string, string> = {};
+      const declarations: string[] = [];
+      const objects = CONFIG_PATHS.map((path, i) => {
+        variables[`e${i}`] = `HEAD:${path}`;
+        declarations.push(`$e${i}: String!`);
+        return `c${i}: object(expression: $e${i}) { ... on Blob { text } }`;
+      }).join(" ");
       const fields = chunk.map((repo, index) => {
         variables[`o${index}`] = repo.owner;
         variables[`n${index}`] = repo.name;
         declarations.push(`$o${index}: String!`, `$n${index}: String!`);
-        return `r${index}: repository(owner: $o${index}, name: $n${index}) { object(expression: $expression) { ... on Blob { text } } }`;
+        return `r${index}: repository(owner: $o${index}, name: $n${index}) { ${objects} }`;
       });
       const answer = await octokit.graphql<ConfigAnswer>(
         `query(${declarations.join(", ")}) { ${fields.join(" ")} }`,
         variables,
       );
       for (const [index, repo] of chunk.entries()) {
-        const text = answer[`r${index}`]?.object?.text;
-        if (typeof text === "string") found.push({ ...repo, config: await loadConfig(octokit, repo, text) });
+        const files: ConfigFile[] = CONFIG_PATHS.flatMap((path, i) => {
+          const text = answer[`r${index}`]?.[`c${i}`]?.text;
+          return typeof text === "string" ? [{ path, text }] : [];
+        });
+        const config = await loadConfigFiles(octokit, repo, files);
+        if (config !== undefined) found.push({ ...repo, config });
       }
     }
     return found;

@@ -1,7 +1,7 @@
-import { CONFIG_PATH, type Config, type ConfigProblem } from "../config/index.js";
+import { CONFIG_PATH, CONFIG_PATHS, type Config, type ConfigProblem } from "../config/index.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import { readSnapshot, type Snapshot } from "../adapters/github/read-snapshot.js";
-import { loadConfig } from "./load-config.js";
+import { loadConfigFiles } from "./load-config.js";
 
 export type HeadRead =
   | { readonly kind: "ok"; readonly snapshot: Snapshot; readonly config: Config }
@@ -17,14 +17,14 @@ export type HeadRead =
  */
 export async function readHead(octokit: Octokit, repo: RepoId, paths: readonly string[]): Promise<HeadRead> {
   const key = `${repo.owner}/${repo.name}`;
-  let snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, undefined, paths);
-  if (!snapshot?.config)
+  let snapshot = await readSnapshot(octokit, repo, CONFIG_PATHS, undefined, paths);
+  const loaded = snapshot && (await loadConfigFiles(octokit, repo, snapshot.configs));
+  if (!snapshot || !loaded)
     return { kind: "no-config", reason: `${key} has no ${CONFIG_PATH} on its default branch` };
-  const loaded = await loadConfig(octokit, repo, snapshot.config.text);
   if (!loaded.ok) return { kind: "invalid", snapshot, problems: loaded.problems };
   const config = loaded.config;
   if (config.branch !== undefined && config.branch !== snapshot.branch) {
-    snapshot = await readSnapshot(octokit, repo, CONFIG_PATH, config.branch, paths);
+    snapshot = await readSnapshot(octokit, repo, CONFIG_PATHS, config.branch, paths);
     if (!snapshot)
       return { kind: "no-branch", reason: `the configured branch ${config.branch} does not exist` };
   }

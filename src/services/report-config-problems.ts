@@ -1,13 +1,29 @@
-import { CONFIG_PATH, type ConfigProblem } from "../config/index.js";
-import { STATE_PATH } from "../state/state-file.js";
+import type { ConfigProblem } from "../config/index.js";
+import { configCheckOutput } from "../core/render/config-check-text.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import type { Pacer } from "./pacer.js";
 
 export const CONFIG_CHECK_NAME = "gitops-image-bot: configuration";
 
+/** What the check run says, beyond the problems themselves. */
+export interface ConfigCheckTexts {
+  failureTitle: (count: number) => string;
+  successTitle: string;
+  successSummary: string;
+}
+
+const ON_DEFAULT_BRANCH: ConfigCheckTexts = {
+  failureTitle: (count) =>
+    `${count} problem${count === 1 ? "" : "s"} in the configuration: nothing is deployed until fixed`,
+  successTitle: "configuration valid",
+  successSummary: "The configuration is valid.",
+};
+
 /**
- * An invalid configuration becomes one failing check run on the default branch's head commit, with an
- * annotation per problem (file, line, message and fix), where people look when deploys stop.
+ * The configuration check run on a commit: failing with an annotation per problem (file, line,
+ * column, message and fix) when there are problems, else a success. By default worded for the
+ * default branch's head, where people look when deploys stop; a pull request passes its own texts.
+ * GitHub takes at most 50 annotations per request: the rest follow in updates of the same run.
  */
 export async function reportConfigProblems(
   octokit: Octokit,
@@ -15,33 +31,27 @@ export async function reportConfigProblems(
   repo: RepoId,
   headSha: string,
   problems: readonly ConfigProblem[],
+  texts: ConfigCheckTexts = ON_DEFAULT_BRANCH,
 ): Promise<void> {
-  const lines = problems.map(
-    (problem) =>
-      `- ${problem.file}:${problem.line}:${problem.column}: ${problem.message}. Fix: ${problem.fix}`,
-  );
+  const output = configCheckOutput(problems, texts);
+  const [first = [], ...rest] = output.annotations;
   await pacer.take(true);
-  await octokit.rest.checks.create({
+  const { data: run } = await octokit.rest.checks.create({
     owner: repo.owner,
     repo: repo.name,
     name: CONFIG_CHECK_NAME,
     head_sha: headSha,
     status: "completed",
-    conclusion: "failure",
-    output: {
-      title: `${problems.length} problem${problems.length === 1 ? "" : "s"} in the configuration: nothing is deployed until fixed`,
-      summary: lines.join("\n"),
-      // GitHub takes at most 50 annotations per request, on paths of this repository only.
-      annotations: problems
-        .filter((problem) => problem.file === CONFIG_PATH || problem.file === STATE_PATH)
-        .slice(0, 50)
-        .map((problem) => ({
-          path: problem.file,
-          start_line: problem.line,
-          end_line: problem.line,
-          annotation_level: "failure" as const,
-          message: `${problem.message}. Fix: ${problem.fix}`,
-        })),
-    },
+    conclusion: output.conclusion,
+    output: { title: output.title, summary: output.summary, annotations: first },
   });
+  for (const annotations of rest) {
+    await pacer.take(true);
+    await octokit.rest.checks.update({
+      owner: repo.owner,
+      repo: repo.name,
+      check_run_id: run.id,
+      output: { title: output.title, summary: output.summary, annotations },
+    });
+  }
 }

@@ -41,7 +41,7 @@ export const EMPTY_STATE: State = { freezes: {}, holds: {} };
 
 export type StateResult =
   | { readonly ok: true; readonly state: State }
-  | { readonly ok: false; readonly line: number; readonly message: string };
+  | { readonly ok: false; readonly line: number; readonly column: number; readonly message: string };
 
 /** Reads the state file (absent: nothing held or frozen). */
 export function parseState(text: string | undefined): StateResult {
@@ -50,15 +50,20 @@ export function parseState(text: string | undefined): StateResult {
   const doc = parseDocument(text, { lineCounter });
   const error = doc.errors[0];
   if (error)
-    return { ok: false, line: error.linePos?.[0].line ?? 1, message: `not valid YAML: ${error.message}` };
+    return {
+      ok: false,
+      line: error.linePos?.[0].line ?? 1,
+      column: error.linePos?.[0].col ?? 1,
+      message: `not valid YAML: ${error.message}`,
+    };
   const parsed = stateSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     const path = (issue?.path ?? []) as (string | number)[];
     const node = doc.getIn(path, true) as { range?: [number] } | undefined;
-    const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+    const { line, col } = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
     const where = path.length > 0 ? `${path.join(".")}: ` : "";
-    return { ok: false, line, message: `${where}${issue?.message ?? "not a state file"}` };
+    return { ok: false, line, column: col, message: `${where}${issue?.message ?? "not a state file"}` };
   }
   return { ok: true, state: { freezes: parsed.data.freezes ?? {}, holds: parsed.data.holds ?? {} } };
 }

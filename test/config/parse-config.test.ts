@@ -194,7 +194,7 @@ const ERRORS: ErrorCase[] = [
     line: 3,
     column: 1,
     message: "unknown key `enviroments` at the top level",
-    fix: "did you mean `environments`?",
+    fix: "did you mean `environments`? (the keys at the top level are _extends, sources, environments, branch, batchWindowSeconds, report, reconcile)",
   },
   {
     kind: "unknown key: one that belongs elsewhere",
@@ -210,7 +210,39 @@ const ERRORS: ErrorCase[] = [
     line: 6,
     column: 27,
     message: "unknown key `slack` in `report`",
-    fix: "remove it; the keys here are statuses, deployments",
+    fix: "remove it; the keys in `report` are statuses, deployments",
+  },
+  {
+    kind: "unknown key: in reconcile, its own keys and not another mapping's",
+    text: `${MINIMAL}reconcile:\n  interval: 5\n`,
+    line: 7,
+    column: 3,
+    message: "unknown key `interval` in `reconcile`",
+    fix: "did you mean `intervalMinutes`? (the keys in `reconcile` are intervalMinutes, requestBudget, dashboard)",
+  },
+  {
+    kind: "unknown key: unrelated, in reconcile",
+    text: `${MINIMAL}reconcile: { budget: 5 }\n`,
+    line: 6,
+    column: 14,
+    message: "unknown key `budget` in `reconcile`",
+    fix: "remove it; the keys in `reconcile` are intervalMinutes, requestBudget, dashboard",
+  },
+  {
+    kind: "unknown key: a near miss in an environment's commands",
+    text: `${MINIMAL}    commands:\n      permision: admin\n`,
+    line: 7,
+    column: 7,
+    message: "unknown key `permision` in `environments.prod.commands`",
+    fix: "did you mean `permission`? (the keys in `environments.prod.commands` are permission, users)",
+  },
+  {
+    kind: "unknown key: in commands, one that belongs to the environment",
+    text: `${MINIMAL}    commands:\n      mode: commit\n`,
+    line: 7,
+    column: 7,
+    message: "unknown key `mode` in `environments.prod.commands`",
+    fix: "`mode` belongs in each environment (environments.NAME): move it there",
   },
   {
     kind: "missing required key: nested",
@@ -556,7 +588,7 @@ sources:
         line: 1,
         column: 1,
         message: "unknown key `enviroments` at the top level",
-        fix: "did you mean `environments`?",
+        fix: "did you mean `environments`? (the keys at the top level are _extends, sources, environments, branch, batchWindowSeconds, report, reconcile)",
       },
     ]);
   });

@@ -61,10 +61,11 @@ describe("the state file", () => {
     expect(editState(text, [{ kind: "unfreeze", environment: "dev" }])).toBe(text);
   });
 
-  test("a broken file names the line", () => {
+  test("a broken file names the line and column", () => {
     expect(parseState("freezes:\n  prod:\n    by: bob\n    at: yesterday\n")).toEqual({
       ok: false,
       line: 4,
+      column: 9,
       message: expect.stringMatching(/^freezes\.prod\.at: /),
     });
     expect(parseState("holds: [\n")).toMatchObject({

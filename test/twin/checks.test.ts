@@ -183,6 +183,53 @@ describe("statuses, checks and deployments", () => {
     ).toBe(4);
   });
 
+  test("annotations add up across create and update and are listed with list-annotations; more than 50 in one request is refused", async () => {
+    const sha = await commitOn(fx, "check-annotations");
+    const annotation = (line: number) => ({
+      path: "config.yml",
+      start_line: line,
+      end_line: line,
+      start_column: 3,
+      end_column: 3,
+      annotation_level: "failure" as const,
+      message: `problem ${line}`,
+    });
+    const { data: run } = await fx.octokit.rest.checks.create({
+      ...repo,
+      name: "lint",
+      head_sha: sha,
+      conclusion: "failure",
+      output: { title: "t", summary: "s", annotations: [annotation(1), annotation(2)] },
+    });
+    await fx.octokit.rest.checks.update({
+      ...repo,
+      check_run_id: run.id,
+      output: { title: "t", summary: "s", annotations: [annotation(7)] },
+    });
+    const { data: listed } = await fx.octokit.rest.checks.listAnnotations({ ...repo, check_run_id: run.id });
+    expect(listed.map((a) => [a.path, a.start_line, a.start_column, a.annotation_level, a.message])).toEqual([
+      ["config.yml", 1, 3, "failure", "problem 1"],
+      ["config.yml", 2, 3, "failure", "problem 2"],
+      ["config.yml", 7, 3, "failure", "problem 7"],
+    ]);
+    expect(
+      (await fx.octokit.rest.checks.get({ ...repo, check_run_id: run.id })).data.output.annotations_count,
+    ).toBe(3);
+
+    const tooMany = Array.from({ length: 51 }, (_, i) => annotation(i + 1));
+    const refused = await httpError(
+      fx.octokit.rest.checks.create({
+        ...repo,
+        name: "lint",
+        head_sha: sha,
+        conclusion: "failure",
+        output: { title: "t", summary: "s", annotations: tooMany },
+      }),
+    );
+    expect(refused.status).toBe(422);
+    expect(fx.twin.violations.splice(0)).toEqual([expect.stringContaining("does not match GitHub's schema")]);
+  });
+
   test("checks refuse an unknown SHA and a completed status without a conclusion", async () => {
     const sha = await commitOn(fx, "checks-invalid");
     const unknown = "fedcba9876543210fedcba9876543210fedcba98";

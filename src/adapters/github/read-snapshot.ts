@@ -7,7 +7,9 @@ export interface Snapshot {
   readonly headOid: string;
   readonly treeOid: string;
   /** The config file on the default branch (where Probot and people look for it), or undefined. */
-  readonly config: BlobText | undefined;
+  readonly config: ConfigBlob | undefined;
+  /** Every config file found there, under each of the names asked for (two is a problem). */
+  readonly configs: readonly ConfigBlob[];
   /** The requested paths that exist at `headOid`, with their blob oid and text. */
   readonly files: ReadonlyMap<string, BlobText>;
 }
@@ -15,6 +17,10 @@ export interface Snapshot {
 export interface BlobText {
   readonly oid: string;
   readonly text: string;
+}
+
+export interface ConfigBlob extends BlobText {
+  readonly path: string;
 }
 
 interface CommitFields {
@@ -36,18 +42,23 @@ const BLOB = "object { ... on Blob { oid text isBinary } }";
 
 /**
  * The one GraphQL read of a batch: head oid and tree oid of `branch` (default branch when undefined),
- * the config file on the default branch, and `paths` read from the very same commit (`Commit.file`),
+ * the config file on the default branch (under each of `configPaths`), and `paths` read from the very same commit (`Commit.file`),
  * so texts and the oid used for `expectedHeadOid` cannot disagree.
  */
 export async function readSnapshot(
   octokit: Octokit,
   repo: RepoId,
-  configPath: string,
+  configPaths: readonly string[],
   branch: string | undefined,
   paths: readonly string[],
 ): Promise<Snapshot | undefined> {
-  const variables: Record<string, string> = { owner: repo.owner, name: repo.name, configPath };
-  const declarations = ["$owner: String!", "$name: String!", "$configPath: String!"];
+  const variables: Record<string, string> = { owner: repo.owner, name: repo.name };
+  const declarations = ["$owner: String!", "$name: String!"];
+  const configFields = configPaths.map((path, index) => {
+    variables[`c${index}`] = path;
+    declarations.push(`$c${index}: String!`);
+    return `config${index}: file(path: $c${index}) { ${BLOB} }`;
+  });
   const fileFields = paths.map((path, index) => {
     variables[`p${index}`] = path;
     declarations.push(`$p${index}: String!`);
@@ -61,7 +72,7 @@ export async function readSnapshot(
   }
   const query = `query(${declarations.join(", ")}) {
   repository(owner: $owner, name: $name) {
-    defaultBranchRef { name target { ... on Commit { ${onDefault ? head : "oid tree { oid }"} config: file(path: $configPath) { ${BLOB} } } } }
+    defaultBranchRef { name target { ... on Commit { ${onDefault ? head : "oid tree { oid }"} ${configFields.join(" ")} } } }
     ${onDefault ? "" : `ref(qualifiedName: $qualifiedName) { target { ... on Commit { ${head} } } }`}
   }
 }`;
@@ -75,12 +86,17 @@ export async function readSnapshot(
     const text = blobText(target[`f${index}`] as FileField);
     if (text) files.set(path, text);
   });
+  const configs = configPaths.flatMap((path, index) => {
+    const text = blobText(defaultRef.target[`config${index}`] as FileField);
+    return text ? [{ ...text, path }] : [];
+  });
   return {
     defaultBranch: defaultRef.name,
     branch: branch ?? defaultRef.name,
     headOid: target.oid,
     treeOid: target.tree.oid,
-    config: blobText(defaultRef.target["config"] as FileField),
+    config: configs[0],
+    configs,
     files,
   };
 }

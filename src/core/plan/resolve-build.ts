@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import { matchSource, renderImageName, renderTag, shaFromTag, type Config } from "../../config/index.js";
+import { globMatcher } from "../../config/glob-matcher.js";
 import { parseImageRef } from "../image-ref/index.js";
 import { fullName, type Build } from "./build.js";
 import type { Wanted } from "./wanted.js";
@@ -33,7 +33,7 @@ export function resolveBuild(config: Config, build: Build): Resolution {
   if (build.trigger === "workflow_run") {
     if (
       source.workflows.length > 0 &&
-      !(build.workflowPath && picomatch.isMatch(build.workflowPath, source.workflows))
+      !(build.workflowPath && globMatcher(source.workflows)(build.workflowPath))
     )
       return { ok: false, ignored: { reason: "workflow-not-configured", workflow: build.workflowPath } };
     if (!(build.event && source.events.includes(build.event)))

@@ -118,7 +118,23 @@ async function runJson(
 function applyOutput(run: CheckRunRecord, value: unknown): void {
   if (value === null || typeof value !== "object") return;
   const output = value as Record<string, unknown>;
-  const annotations = Array.isArray(output["annotations"]) ? output["annotations"].length : 0;
+  const sent: unknown[] = Array.isArray(output["annotations"]) ? output["annotations"] : [];
+  const annotations = sent.length;
+  for (const item of sent) {
+    const annotation = (item ?? {}) as Record<string, unknown>;
+    const num = (key: string) => (typeof annotation[key] === "number" ? (annotation[key] as number) : null);
+    run.annotations.push({
+      path: str(annotation, "path") ?? "",
+      startLine: num("start_line") ?? 1,
+      endLine: num("end_line") ?? num("start_line") ?? 1,
+      startColumn: num("start_column"),
+      endColumn: num("end_column"),
+      level: str(annotation, "annotation_level") ?? "notice",
+      title: str(annotation, "title") ?? null,
+      message: str(annotation, "message") ?? "",
+      rawDetails: str(annotation, "raw_details") ?? null,
+    });
+  }
   run.output = {
     title: str(output, "title") ?? run.output.title,
     summary: str(output, "summary") ?? run.output.summary,
@@ -318,6 +334,7 @@ export const checksHandlers: RestHandlers = {
       detailsUrl: str(request.body, "details_url") ?? `${request.urls.web}/apps/${app.slug}`,
       externalId: str(request.body, "external_id") ?? "",
       output: { title: null, summary: null, text: null, annotationsCount: 0 },
+      annotations: [],
       appId: app.id,
     };
     applyProgress(run, request.body, now);
@@ -345,6 +362,23 @@ export const checksHandlers: RestHandlers = {
     applyOutput(run, request.body["output"]);
     await settleAutoMerge(twin, repo);
     return { status: 200, body: await runJson(request, twin, repo, run) };
+  },
+
+  "checks/list-annotations": async (request, twin) => {
+    const { repo, run } = runOf(request, twin);
+    const annotations = run.annotations.map((annotation) => ({
+      path: annotation.path,
+      blob_href: `${request.urls.web}/${fullName(repo)}/blob/${run.headSha}/${annotation.path}`,
+      start_line: annotation.startLine,
+      end_line: annotation.endLine,
+      start_column: annotation.startColumn,
+      end_column: annotation.endColumn,
+      annotation_level: annotation.level,
+      title: annotation.title,
+      message: annotation.message,
+      raw_details: annotation.rawDetails,
+    }));
+    return paginate(request, annotations, `/repos/${fullName(repo)}/check-runs/${run.id}/annotations`);
   },
 
   "checks/get": async (request, twin) => {
