@@ -2,6 +2,7 @@ import { CONFIG_PATH, type ConfigProblem } from "../config/index.js";
 import { STATE_PATH } from "../state/state-file.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import type { Pacer } from "./pacer.js";
+import { clipLine, fitText, GITHUB_LIMITS } from "../core/render/fit-github.js";
 
 export const CONFIG_CHECK_NAME = "gitops-image-bot: configuration";
 
@@ -30,17 +31,21 @@ export async function reportConfigProblems(
     conclusion: "failure",
     output: {
       title: `${problems.length} problem${problems.length === 1 ? "" : "s"} in the configuration: nothing is deployed until fixed`,
-      summary: lines.join("\n"),
+      // GitHub takes at most 65,535 characters and as many UTF-8 bytes.
+      summary: fitText(lines.join("\n"), GITHUB_LIMITS.checkOutput, {
+        measure: "bytes",
+        note: (omitted) => `… and ${omitted} more problems: fix these first`,
+      }),
       // GitHub takes at most 50 annotations per request, on paths of this repository only.
       annotations: problems
         .filter((problem) => problem.file === CONFIG_PATH || problem.file === STATE_PATH)
-        .slice(0, 50)
+        .slice(0, GITHUB_LIMITS.annotationsPerRequest)
         .map((problem) => ({
           path: problem.file,
           start_line: problem.line,
           end_line: problem.line,
           annotation_level: "failure" as const,
-          message: `${problem.message}. Fix: ${problem.fix}`,
+          message: clipLine(`${problem.message}. Fix: ${problem.fix}`, 4_000),
         })),
     },
   });

@@ -3,6 +3,7 @@ import type { Outcome } from "../core/plan/outcome.js";
 import { skipText } from "../core/render/skip-text.js";
 import { shortSha } from "../core/render/short-sha.js";
 import type { Pacer } from "./pacer.js";
+import { clipLine, GITHUB_LIMITS } from "../core/render/fit-github.js";
 
 /** Where a written outcome landed: a commit on the branch or a pull request. */
 export interface Landing {
@@ -16,10 +17,9 @@ export interface Reported {
   readonly landing: Landing | undefined;
 }
 
-const DESCRIPTION_LIMIT = 140;
-
+/** A status or deployment description within GitHub's 140 characters. */
 function clip(text: string): string {
-  return text.length <= DESCRIPTION_LIMIT ? text : `${text.slice(0, DESCRIPTION_LIMIT - 1)}…`;
+  return clipLine(text, GITHUB_LIMITS.statusDescription);
 }
 
 /**
