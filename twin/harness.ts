@@ -8,6 +8,7 @@ import type { CreateRepoInput, WorkflowRunInput } from "./store.js";
 import type { Delivery } from "./webhooks.js";
 import { commentPayload, issuePayload, recordComment, recordIssue } from "./issues.js";
 import { examplePayloadFor, recordWorkflowRunWebhook } from "./workflow-run-webhook.js";
+import { characters, LIMITS } from "./limits.js";
 
 export interface HarnessOptions {
   /** The Probot app under test, started in this process as `probot run` starts it. */
@@ -195,6 +196,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const record = repo(input.owner, input.name);
       const issue = record.issues.get(input.issueNumber);
       if (!issue) throw new Error(`twin: ${input.owner}/${input.name} has no issue #${input.issueNumber}`);
+      // A person cannot post what GitHub refuses either.
+      if (characters(input.body) > LIMITS.comment)
+        throw new Error(`twin: GitHub refuses a comment over ${LIMITS.comment} characters`);
       const user = twin.store.account(input.login, input.type ?? "User");
       const comment = recordComment(twin.store, record, issue, input.body, user);
       const payload = commentPayload(twin.urls, record, issue, comment, "created", user);

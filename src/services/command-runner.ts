@@ -13,14 +13,22 @@ import {
 import { resolveCommand, type CommandPorts } from "../commands/resolve-command.js";
 import { fullName, type SourceRepository } from "../core/plan/build.js";
 import { deployedImages } from "../core/plan/deployed.js";
-import { commandReply, helpText, link, outcomeLine, type ReplyEntry } from "../core/render/command-reply.js";
+import {
+  commandReply,
+  helpText,
+  link,
+  notRunText,
+  outcomeLine,
+  type ReplyEntry,
+} from "../core/render/command-reply.js";
+import { GITHUB_LIMITS, textSize } from "../core/render/fit-github.js";
 import { stateEditText } from "../core/render/commit-message.js";
 import type { CommentEvent } from "../handlers/comment-from-payload.js";
 import type { CommandItem, Logger } from "./deployer.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import type { Pacer } from "./pacer.js";
 import { globMatcher } from "../config/glob-matcher.js";
-import { rowsTable } from "../core/render/deployment-rows.js";
+import { rowsTableWithin } from "../core/render/deployment-rows.js";
 import { HISTORY_DEPTH as OBSERVED_DEPTH, type Deployments, type Observer } from "./observer.js";
 import { sameImageName } from "../core/image-ref/normalize-image-name.js";
 import type { InstallationPass } from "./reconciler.js";
@@ -43,6 +51,12 @@ export interface CommandRunnerDeps {
 /** GitHub's repository roles, weakest first; a custom role counts as the base permission GitHub reports. */
 const RANK: Record<string, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 
+/** The commands of one comment that are run; the rest are named in the reply as not run. */
+export const MAX_COMMANDS_PER_COMMENT = 20;
+
+/** What a reply keeps for its entries and `/help`; `/status` tables share the rest of a comment. */
+const REPLY_RESERVE = 12_000;
+
 /** How deep `/rollback` looks back through a file's history. */
 const HISTORY_DEPTH = 30;
 
@@ -64,13 +78,16 @@ export class CommandRunner {
   constructor(private readonly deps: CommandRunnerDeps) {}
 
   async handle(octokit: Octokit, installationId: number, comment: CommentEvent): Promise<void> {
-    const lines = parseCommands(comment.body);
-    if (lines.length === 0) return;
+    const all = parseCommands(comment.body);
+    if (all.length === 0) return;
+    const lines = all.slice(0, MAX_COMMANDS_PER_COMMENT);
+    const notRun =
+      all.length > lines.length ? notRunText(all.length - lines.length, MAX_COMMANDS_PER_COMMENT) : "";
     const here = { owner: comment.repository.owner, name: comment.repository.name };
     const say = new Voice(octokit, this.deps.pacer(installationId), here, comment);
     await say.react("eyes");
     try {
-      await this.run(octokit, installationId, comment, lines, say);
+      await this.run(octokit, installationId, comment, lines, say, notRun);
     } catch (error) {
       // The person saw 👀: say that it failed rather than leave them waiting.
       this.deps.log.error({ err: error, comment: comment.url }, "a command failed");
@@ -87,14 +104,20 @@ export class CommandRunner {
     comment: CommentEvent,
     lines: readonly ParsedLine[],
     say: Voice,
+    notRun: string,
   ): Promise<void> {
     const entries = await this.plan(octokit, installationId, comment, lines);
+    const tail = (text: string) => [notRun, text].filter((part) => part !== "").join("\n\n");
     if (entries.kind === "refused") {
       const denied = entries.entries.some((entry) => entry.lines.some((text) => text.includes(" may not ")));
       for (const line of lines)
         this.deps.onCommand?.(line.ok ? line.command.kind : line.kind, denied ? "denied" : "invalid");
       await say.reply(
-        commandReply(comment.login, entries.entries, "Nothing was run. Fix the command and comment again."),
+        commandReply(
+          comment.login,
+          entries.entries,
+          tail("Nothing was run. Fix the command and comment again."),
+        ),
       );
       await say.react("confused");
       return;
@@ -130,7 +153,7 @@ export class CommandRunner {
           line.command.kind,
           replies.every((entry) => entry.line !== line || entry.entry.ok) ? "done" : "failed",
         );
-    await say.reply(commandReply(comment.login, ordered, entries.tail));
+    await say.reply(commandReply(comment.login, ordered, tail(entries.tail)));
     await say.react(ordered.every((entry) => entry.ok) ? "rocket" : "confused");
   }
 
@@ -161,6 +184,11 @@ export class CommandRunner {
     if (refused.length > 0) return { kind: "refused", entries: refused };
 
     const targets = await this.targets(octokit, installationId, comment.repository);
+    // Every `/status` table of the reply gets an equal share of what a comment holds.
+    const tables = lines.filter((line) => line.ok && line.command.kind === "status").length;
+    const statusBudget = Math.floor(
+      (GITHUB_LIMITS.comment - REPLY_RESERVE) / Math.max(1, tables * targets.length),
+    );
     const answered: { line: ParsedLine; entry: ReplyEntry }[] = [];
     const planned: Planned[] = [];
     const deferred: Deferred[] = [];
@@ -208,7 +236,7 @@ export class CommandRunner {
           continue;
         }
         const tables = await Promise.all(
-          targets.map((target) => this.status(octokit, comment, target, command.environment)),
+          targets.map((target) => this.status(octokit, comment, target, command.environment, statusBudget)),
         );
         tail = [tail, ...tables].filter((text) => text !== "").join("\n\n");
         answered.push({ line, entry: { text: line.text, ok: true, lines: ["what runs where is below"] } });
@@ -271,6 +299,7 @@ export class CommandRunner {
     comment: CommentEvent,
     target: Target,
     environment: string | undefined,
+    budget: number,
   ): Promise<string> {
     const observed = await this.deps.observer.observe(octokit, target.repo, this.deps.now());
     const title = `**${fullName(target.repo)}**${environment ? ` (${environment})` : ""}`;
@@ -283,7 +312,14 @@ export class CommandRunner {
         (inManifests || row.repository === here),
     );
     if (rows.length === 0) return `${title}: no file there deploys an image the config builds`;
-    return `${title}\n\n${rowsTable(rows, this.deps.now(), OBSERVED_DEPTH, { coarse: false, withEnvironment: true })}`;
+    const table = rowsTableWithin(rows, this.deps.now(), OBSERVED_DEPTH, {
+      coarse: false,
+      withEnvironment: true,
+      budget: budget - textSize(title) - 2,
+      more: (omitted) =>
+        `_… ${omitted} more row${omitted === 1 ? "" : "s"} not shown: a comment holds at most ${GITHUB_LIMITS.comment} characters (rows that need a look are shown first)${environment === undefined ? "; `/status <env>` shows one environment" : ""}._`,
+    });
+    return `${title}\n\n${table}`;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { PullRequestChange } from "../core/plan/plan-batch.js";
 import { pullRequestBranch, pullRequestText } from "../core/render/pull-request-text.js";
 import type { Logger } from "./deployer.js";
 import type { Pacer } from "./pacer.js";
+import { fitText, GITHUB_LIMITS } from "../core/render/fit-github.js";
 
 export interface OpenPull {
   readonly number: number;
@@ -217,7 +218,7 @@ export async function closeObsoletePull(
     owner: repo.owner,
     repo: repo.name,
     issue_number: open.number,
-    body: `Closing: ${why}.`,
+    body: fitText(`Closing: ${why}.`, GITHUB_LIMITS.comment),
   });
   await pacer.take(true);
   await octokit.rest.pulls.update({

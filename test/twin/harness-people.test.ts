@@ -175,6 +175,15 @@ test("commenting on a number with no issue throws", async () => {
   );
 });
 
+test("a person's comment over 65,536 characters throws and is not stored, as GitHub refuses it", async () => {
+  const { number } = await harness.openIssue({ ...MANIFESTS, login: "alice", title: "long" });
+  const stored = harness.repo("acme", "manifests").comments.size;
+  await expect(
+    harness.comment({ ...MANIFESTS, issueNumber: number, login: "bob", body: "x".repeat(65_537) }),
+  ).rejects.toThrow("GitHub refuses a comment over 65536 characters");
+  expect(harness.repo("acme", "manifests").comments.size).toBe(stored);
+});
+
 test("setPermission grants and takes away a role", async () => {
   const number = await anIssue();
   harness.setPermission("acme", "manifests", "dave", "maintain");

@@ -5,6 +5,7 @@ import { headSha } from "../pull-state.js";
 import { mergeableState } from "../rest/pull-json.js";
 import type { IssueRecord, RepoRecord } from "../state.js";
 import { typedError, notFound } from "./errors.js";
+import { pullRequestInputRefusal } from "../limits.js";
 import {
   checkSuiteNode,
   commitNode,
@@ -90,6 +91,12 @@ function checkFileChanges(value: unknown): void {
       );
     }
   }
+}
+
+/** GitHub's size limits on a pull request's title and body (see `limits.ts`). */
+function refuseTooLong(input: Input): void {
+  const message = pullRequestInputRefusal(input);
+  if (message !== undefined) throw typedError("UNPROCESSABLE", message);
 }
 
 function refused(error: unknown): never {
@@ -206,6 +213,7 @@ export const mutations = {
 
   createPullRequest: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
     const repo = repoById(ctx, input["repositoryId"]);
+    refuseTooLong(input);
     const issue = await createPull(ctx.twin, repo, {
       title: String(input["title"]),
       body: typeof input["body"] === "string" ? input["body"] : null,
@@ -224,6 +232,7 @@ export const mutations = {
 
   updatePullRequest: async ({ input }: { input: Input }, ctx: GraphqlContext) => {
     const { repo, issue } = pullById(ctx, input["pullRequestId"]);
+    refuseTooLong(input);
     if (typeof input["title"] === "string") issue.title = input["title"];
     if (typeof input["body"] === "string") issue.body = input["body"];
     if (typeof input["baseRefName"] === "string") issue.pull!.baseRef = input["baseRefName"];

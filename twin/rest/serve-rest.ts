@@ -6,6 +6,7 @@ import { HttpError, type RestHandlers, type RestResponse } from "./handler.js";
 import { matchRoute } from "./router.js";
 import { checkRequestBody, checkResponseBody } from "./schema-validator.js";
 import { raceWriters } from "../race.js";
+import { restLimitRefusal } from "../limits.js";
 
 const DOCS = "https://docs.github.com/rest";
 
@@ -99,6 +100,13 @@ export async function serveRest(
     } catch {
       return errorBody(400, "Problems parsing JSON");
     }
+  }
+  // GitHub's size limits answer before the schema check, which knows some of them (check run outputs).
+  const tooLarge = restLimitRefusal(route.operationId, body);
+  if (tooLarge?.kind === "invalid-request") return errorBody(422, `Invalid request.\n\n${tooLarge.message}`);
+  if (tooLarge) {
+    const { resource, field, code, message } = tooLarge;
+    return errorBody(422, "Validation Failed", { errors: [{ resource, code, field, message }] });
   }
   if (twin.validate && method !== "GET") {
     const problem = checkRequestBody(route.operation, body);

@@ -1,6 +1,7 @@
 import type { Outcome } from "../plan/outcome.js";
 import { COMMAND_USAGE, type CommandKind } from "../../commands/parse-commands.js";
 import { skipText } from "./skip-text.js";
+import { clipLine, fitText, GITHUB_LIMITS } from "./fit-github.js";
 
 /** What one command line came to, for the reply. */
 export interface ReplyEntry {
@@ -11,18 +12,41 @@ export interface ReplyEntry {
   readonly lines: readonly string[];
 }
 
-/** The reply to a comment with commands: one entry per command, mentioning who asked. */
+/** How much of a command as written, and of each line about it, a reply repeats. */
+const COMMAND_ECHO = 200;
+const LINE_LIMIT = 1_000;
+
+/**
+ * The reply to a comment with commands: one entry per command, mentioning who asked, then `tail`. It
+ * fits GitHub's limit on a comment: a longer reply is cut at a line and says how much was left out.
+ */
 export function commandReply(login: string, entries: readonly ReplyEntry[], tail = ""): string {
   const body = entries
     .map((entry) => {
-      const [first = "", ...rest] = entry.lines;
+      const [first = "", ...rest] = entry.lines.map((line) => clipLine(line, LINE_LIMIT));
       return [
-        `- ${entry.ok ? "✅" : "❌"} \`${entry.text}\`: ${first}`,
+        `- ${entry.ok ? "✅" : "❌"} ${code(clipLine(entry.text, COMMAND_ECHO))}: ${first}`,
         ...rest.map((line) => `  - ${line}`),
       ].join("\n");
     })
     .join("\n");
-  return `@${login}\n\n${body}${tail ? `\n\n${tail}` : ""}\n`;
+  return fitText(`@${login}\n\n${body}${tail ? `\n\n${tail}` : ""}\n`, GITHUB_LIMITS.comment, {
+    note: (omitted) =>
+      `_… ${omitted} more line${omitted === 1 ? "" : "s"} of this reply not shown: a comment holds at most ${GITHUB_LIMITS.comment} characters._`,
+  });
+}
+
+/** What a reply says of the commands of a comment beyond the first `max`, which were not run. */
+export function notRunText(omitted: number, max: number): string {
+  return `${omitted} more command${omitted === 1 ? "" : "s"} not run: at most ${max} per comment. Comment again for the rest.`;
+}
+
+/** Inline code of any text: a backtick run in it cannot end the span early. */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = longest > 0 ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** A link in Markdown, or the label alone. */

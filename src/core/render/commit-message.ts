@@ -3,6 +3,9 @@ import type { FileUpdate } from "../plan/outcome.js";
 import type { StateEdit } from "../../state/state-file.js";
 import { shortSha } from "./short-sha.js";
 
+/** The changes a commit message lists one per line; a bigger batch lists these and counts the rest. */
+export const COMMIT_MESSAGE_LINES = 100;
+
 export interface CommitMessage {
   readonly headline: string;
   readonly body: string;
@@ -29,8 +32,8 @@ export function stateEditText(edit: StateEdit): string {
 
 /**
  * The commit message of a batch, rendered from what it writes: a headline, one line per file and per
- * hold or freeze, and trailers naming each source repository and commit (`git interpret-trailers`
- * reads them).
+ * hold or freeze (the first 100, then how many more: a message stays readable in `git log`), and
+ * trailers naming each source repository and commit (`git interpret-trailers` reads them).
  */
 export function commitMessage(
   updates: readonly FileUpdate[],
@@ -48,13 +51,20 @@ export function commitMessage(
       : images.length === 1 && first
         ? `deploy ${imageLabel(first.wanted.image)} ${first.wanted.tag.length > 20 ? shortSha(first.wanted.build.sha) : first.wanted.tag} to ${environments.join(", ")}`
         : `deploy ${images.length} images to ${environments.join(", ")}`;
-  const lines = [
+  const all = [
     ...updates.map(
       (update) =>
         `- ${update.environment}: ${update.wanted.image} ${update.fromTag ?? "(no tag)"} -> ${update.wanted.tag}${update.wanted.digest ? `@${update.wanted.digest}` : ""} in ${update.path}`,
     ),
     ...edits.map((edit) => `- ${stateEditText(edit)}`),
   ];
+  const lines =
+    all.length <= COMMIT_MESSAGE_LINES
+      ? all
+      : [
+          ...all.slice(0, COMMIT_MESSAGE_LINES),
+          `- … and ${all.length - COMMIT_MESSAGE_LINES} more changes (see the diff)`,
+        ];
   const sources = new Map<string, string>();
   for (const update of updates) {
     const sha = update.wanted.build.sha;

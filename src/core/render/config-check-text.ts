@@ -1,9 +1,10 @@
 import { CONFIG_PATHS, type ConfigProblem } from "../../config/index.js";
 import { STATE_PATH } from "../../state/state-file.js";
+import { GITHUB_LIMITS, textSize } from "./fit-github.js";
 
-/** GitHub's limits on a check run's output. */
-export const MAX_SUMMARY = 65_535;
-export const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub's limits on a check run's output (characters and UTF-8 bytes) and annotations per request. */
+export const MAX_SUMMARY = GITHUB_LIMITS.checkOutput;
+export const ANNOTATIONS_PER_REQUEST = GITHUB_LIMITS.annotationsPerRequest;
 
 export interface CheckAnnotation {
   path: string;
@@ -31,7 +32,7 @@ export function problemLine(problem: ConfigProblem): string {
 /**
  * The output of the configuration check run. The problems quote what people wrote, so the summary
  * shows them in a code block (no markdown, links or mentions inside), cut to GitHub's 65,535
- * characters; annotations go only on this repository's config and state files.
+ * bytes; annotations go only on this repository's config and state files.
  */
 export function configCheckOutput(
   problems: readonly ConfigProblem[],
@@ -77,12 +78,13 @@ function codeBlock(lines: readonly string[]): string {
   let size = fence.length * 2 + 100;
   for (const [index, line] of lines.entries()) {
     const more = `… and ${lines.length - index} more`;
-    if (size + line.length + 1 + more.length + 1 > MAX_SUMMARY) {
+    const lineSize = textSize(`${line}\n`, "bytes");
+    if (size + lineSize + textSize(`${more}\n`, "bytes") > MAX_SUMMARY) {
       kept.push(more);
       break;
     }
     kept.push(line);
-    size += line.length + 1;
+    size += lineSize;
   }
   return `${fence}text\n${kept.join("\n")}\n${fence}`;
 }

@@ -2,7 +2,8 @@ import type { Row } from "../reconcile/observe.js";
 import type { State } from "../../state/state-file.js";
 import { freezeOf } from "../../state/state-file.js";
 import { link } from "./command-reply.js";
-import { rowsTable } from "./deployment-rows.js";
+import { rowsTable, rowsTableWithin } from "./deployment-rows.js";
+import { clipLine, fitText, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
 
 export const DASHBOARD_TITLE = "gitops-image-bot dashboard";
 export const DASHBOARD_LABEL = "gitops-image-bot";
@@ -27,15 +28,95 @@ export interface DashboardInput {
   readonly unread: number;
 }
 
+/** A list section of the dashboard: its heading, its items, and what a cut list says of the rest. */
+interface ListSection {
+  readonly title: string;
+  readonly items: readonly string[];
+  readonly more: (omitted: number) => string;
+}
+
+/** An environment's section: its rows, in a collapsed table. */
+interface EnvironmentSection {
+  readonly environment: string;
+  readonly rows: readonly Row[];
+}
+
+/** How much of the body each list may take when the whole picture does not fit. */
+const LIST_SHARE = Math.floor(GITHUB_LIMITS.issueBody / 8);
+/** Kept free below GitHub's limit. */
+const MARGIN = 256;
+
 /**
  * The dashboard issue's body, from data only (no clock beyond whole days), so an unchanged picture
- * renders the same text and the issue is edited only when something changed.
+ * renders the same text and the issue is edited only when something changed. It always fits GitHub's
+ * limit on an issue body: when the whole picture would not, each list and each environment's table
+ * shows what fits (what needs a look first) and says how to see the rest (`/status <env>`).
  */
 export function dashboardBody(input: DashboardInput): string {
-  const out: string[] = [DASHBOARD_MARKER, ""];
-  out.push(
+  const head = [
+    DASHBOARD_MARKER,
+    "",
     `What runs in each environment of ${input.repository} (branch \`${input.branch}\`), against the newest successful build of the branch each environment follows. The app keeps this issue up to date; comment \`/help\` to steer it.`,
+  ].join("\n");
+  const lists = listSections(input);
+  const environments = input.environments
+    .map((environment) => ({
+      environment,
+      rows: input.rows.filter((row) => row.environment === environment),
+    }))
+    .filter((section) => section.rows.length > 0);
+  const table = (section: EnvironmentSection) =>
+    rowsTable(section.rows, input.now, input.depth, { coarse: true, withEnvironment: false });
+  const whole = assemble(
+    head,
+    lists.map((list) => listText(list, list.items)),
+    environments.map((section) => environmentText(section, table(section))),
   );
+  const limit = GITHUB_LIMITS.issueBody;
+  if (textSize(whole) <= limit) return whole;
+
+  const listTexts = lists.map((list) => {
+    const { kept, omitted } = takeLines(
+      list.items.map((item) => `- ${item}`),
+      LIST_SHARE,
+    );
+    return listText(
+      list,
+      kept.map((line) => line.slice(2)),
+      omitted,
+    );
+  });
+  const fixed = textSize(
+    assemble(
+      head,
+      listTexts,
+      environments.map((section) => environmentText(section, "")),
+    ),
+  );
+  const shares = shareOut(
+    environments.map((section) => textSize(table(section))),
+    limit - MARGIN - fixed,
+  );
+  const summarised = assemble(
+    head,
+    listTexts,
+    environments.map((section, index) =>
+      environmentText(
+        section,
+        rowsTableWithin(section.rows, input.now, input.depth, {
+          coarse: true,
+          withEnvironment: false,
+          budget: shares[index] ?? 0,
+          more: (omitted) =>
+            `… and ${omitted} more: comment \`/status ${section.environment}\` to see them (the rows that need a look are shown first)`,
+        }),
+      ),
+    ),
+  );
+  return fitText(summarised, limit);
+}
+
+function listSections(input: DashboardInput): ListSection[] {
   const attention: string[] = [];
   for (const row of input.rows)
     if (row.state.kind === "behind" && !row.repair)
@@ -47,41 +128,97 @@ export function dashboardBody(input: DashboardInput): string {
       `The last pass could not finish: ${input.unread} branch(es) were left for the next pass (raise \`reconcile.requestBudget\` to read them at once)`,
     );
   if (input.lastError)
-    attention.push(`Last error (${input.lastError.at.slice(0, 10)}): ${oneLine(input.lastError.message)}`);
-  if (attention.length > 0) out.push("", "## Needs attention", "", ...attention.map((line) => `- ${line}`));
+    attention.push(
+      `Last error (${input.lastError.at.slice(0, 10)}): ${clipLine(oneLine(input.lastError.message), 1_000)}`,
+    );
 
   const freezes = input.environments.flatMap((environment) => {
     const freeze = freezeOf(input.state, environment, input.now);
     if (!freeze) return [];
     const until = freeze.until ? ` until ${freeze.until}` : " until `/unfreeze`";
     const why = freeze.reason ? `: ${oneLine(freeze.reason)}` : "";
-    return [`- **${environment}** frozen by @${freeze.by} since ${freeze.at}${until}${why}`];
+    return [`**${environment}** frozen by @${freeze.by} since ${freeze.at}${until}${why}`];
   });
   const holds = Object.entries(input.state.holds).flatMap(([environment, images]) =>
     Object.entries(images).map(
       ([image, hold]) =>
-        `- **${environment}** \`${image}\` held at \`${hold.tag}\` by @${hold.by} since ${hold.at}${hold.reason ? `: ${oneLine(hold.reason)}` : ""} (\`/resume ${environment}\` lifts it)`,
+        `**${environment}** \`${image}\` held at \`${hold.tag}\` by @${hold.by} since ${hold.at}${hold.reason ? `: ${oneLine(hold.reason)}` : ""} (\`/resume ${environment}\` lifts it)`,
     ),
   );
-  if (freezes.length + holds.length > 0) out.push("", "## Holds and freezes", "", ...freezes, ...holds);
-  if (input.pulls.length > 0)
-    out.push(
-      "",
-      "## Open pull requests",
-      "",
-      ...input.pulls.map((pull) => `- ${link(`#${pull.number}`, pull.url)} ${oneLine(pull.title)}`),
-    );
-  for (const environment of input.environments) {
-    const rows = input.rows.filter((row) => row.environment === environment);
-    if (rows.length === 0) continue;
-    out.push(
-      "",
-      `## ${environment}`,
-      "",
-      rowsTable(rows, input.now, input.depth, { coarse: true, withEnvironment: false }),
-    );
-  }
-  return `${out.join("\n")}\n`;
+  return [
+    {
+      title: "Needs attention",
+      items: attention,
+      more: (n) => `… and ${n} more: each is marked in its environment's table, or comment \`/status\``,
+    },
+    {
+      title: "Holds and freezes",
+      items: [...freezes, ...holds],
+      more: (n) => `… and ${n} more: each is marked in its environment's table`,
+    },
+    {
+      title: "Open pull requests",
+      items: input.pulls.map(
+        (pull) => `${link(`#${pull.number}`, pull.url)} ${clipLine(oneLine(pull.title), 256)}`,
+      ),
+      more: (n) => `… and ${n} more pull requests of the app are open`,
+    },
+  ];
+}
+
+function listText(list: ListSection, items: readonly string[], omitted = 0): string {
+  if (items.length + omitted === 0) return "";
+  const more = omitted > 0 ? ["", list.more(omitted)] : [];
+  return ["", `## ${list.title}`, "", ...items.map((item) => `- ${item}`), ...more].join("\n");
+}
+
+/** An environment's heading and its table, collapsed, under a line that counts its rows by state. */
+function environmentText(section: EnvironmentSection, table: string): string {
+  return [
+    "",
+    `## ${section.environment}`,
+    "",
+    `<details><summary>${countsText(section.rows)}</summary>`,
+    "",
+    table,
+    "",
+    "</details>",
+  ].join("\n");
+}
+
+function countsText(rows: readonly Row[]): string {
+  const count = (kind: Row["state"]["kind"]) => rows.filter((row) => row.state.kind === kind).length;
+  const parts = [
+    [count("current"), "on the newest build"],
+    [count("behind"), "behind"],
+    [count("other-branch"), "from another branch"],
+    [count("no-build"), "without a successful build"],
+    [count("untracked"), "not compared"],
+  ] as const;
+  const held = rows.filter((row) => row.hold !== undefined || row.freeze !== undefined).length;
+  const what = parts.filter(([n]) => n > 0).map(([n, text]) => `${n} ${text}`);
+  if (held > 0) what.push(`${held} held or frozen`);
+  return `${rows.length} image${rows.length === 1 ? "" : "s"}: ${what.join(", ")}`;
+}
+
+function assemble(head: string, lists: readonly string[], environments: readonly string[]): string {
+  return `${[head, ...lists, ...environments].filter((text) => text !== "").join("\n")}\n`;
+}
+
+/**
+ * `budget` shared out among parts that want `wants`: the smallest first get all they want, the others an
+ * equal share of what is left.
+ */
+function shareOut(wants: readonly number[], budget: number): number[] {
+  const shares = wants.map(() => 0);
+  let left = Math.max(0, budget);
+  const order = wants.map((want, index) => ({ want, index })).sort((a, b) => a.want - b.want);
+  order.forEach(({ want, index }, position) => {
+    const share = Math.min(want, Math.floor(left / (order.length - position)));
+    shares[index] = share;
+    left -= share;
+  });
+  return shares;
 }
 
 function oneLine(text: string): string {

@@ -1,6 +1,7 @@
 import type { Row } from "../reconcile/observe.js";
 import { link } from "./command-reply.js";
 import { shortSha } from "./short-sha.js";
+import { takeLines, textSize } from "./fit-github.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -54,20 +55,54 @@ export function rowCells(row: Row, now: number, depth: number, coarse: boolean):
   return [service, tag, commit, ageText(row.date, now, coarse), behind, stateText(row, depth)].map(cell);
 }
 
+type TableOptions = { readonly coarse: boolean; readonly withEnvironment: boolean };
+
+function tableHead(options: TableOptions): string[] {
+  const head = ["Service", "Tag", "Source commit", "Age", "Behind", "State"];
+  const header = options.withEnvironment ? ["Environment", ...head] : head;
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`];
+}
+
+function tableLine(row: Row, now: number, depth: number, options: TableOptions): string {
+  const cells = rowCells(row, now, depth, options.coarse);
+  return `| ${(options.withEnvironment ? [cell(row.environment), ...cells] : cells).join(" | ")} |`;
+}
+
 /** A Markdown table of rows, with the environment as the first column when `withEnvironment`. */
-export function rowsTable(
+export function rowsTable(rows: readonly Row[], now: number, depth: number, options: TableOptions): string {
+  return [...tableHead(options), ...rows.map((row) => tableLine(row, now, depth, options))].join("\n");
+}
+
+/** Whether a row asks for a look: anything but the newest build, or held, or frozen. */
+export function needsLook(row: Row): boolean {
+  return row.state.kind !== "current" || row.hold !== undefined || row.freeze !== undefined;
+}
+
+/**
+ * `rowsTable` within `budget` (see `textSize`): every row when they fit; else as many as fit, those that
+ * need a look first (shown in their order), and below the table `more(n)` for the n rows left out.
+ */
+export function rowsTableWithin(
   rows: readonly Row[],
   now: number,
   depth: number,
-  options: { coarse: boolean; withEnvironment: boolean },
+  options: TableOptions & { readonly budget: number; readonly more: (omitted: number) => string },
 ): string {
-  const head = ["Service", "Tag", "Source commit", "Age", "Behind", "State"];
-  const header = options.withEnvironment ? ["Environment", ...head] : head;
-  const lines = rows.map((row) => {
-    const cells = rowCells(row, now, depth, options.coarse);
-    return `| ${(options.withEnvironment ? [cell(row.environment), ...cells] : cells).join(" | ")} |`;
-  });
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...lines].join("\n");
+  const whole = rowsTable(rows, now, depth, options);
+  if (textSize(whole) <= options.budget) return whole;
+  const head = tableHead(options);
+  const lines = rows.map((row) => tableLine(row, now, depth, options));
+  const order = rows
+    .map((row, index) => ({ index, first: needsLook(row) }))
+    .sort((a, b) => Number(b.first) - Number(a.first) || a.index - b.index);
+  const reserve = textSize(head.join("\n")) + textSize(options.more(rows.length)) + 6;
+  const { kept } = takeLines(
+    order.map(({ index }) => lines[index] ?? ""),
+    options.budget - reserve,
+  );
+  const shown = new Set(order.slice(0, kept.length).map(({ index }) => index));
+  const table = [...head, ...lines.filter((_, index) => shown.has(index))].join("\n");
+  return `${table}\n\n${options.more(rows.length - shown.size)}`;
 }
 
 function commitUrl(repoUrl: string | undefined, sha: string): string | undefined {

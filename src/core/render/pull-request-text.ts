@@ -1,6 +1,7 @@
 import { fullName } from "../plan/build.js";
 import type { PullRequestChange } from "../plan/plan-batch.js";
 import { shortSha } from "./short-sha.js";
+import { clipLine, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
 
 /** The head branch of the living pull request of one (environment, image): stable across builds. */
 export function pullRequestBranch(environment: string, image: string): string {
@@ -15,11 +16,18 @@ function tagText(tag: string, sha: string | undefined): string {
   return tag.length > 20 ? shortSha(sha ?? tag) : tag;
 }
 
-/** Title and body of a living pull request, rendered from its change: what, from which build to which, links. */
+/**
+ * Title and body of a living pull request, rendered from its change: what, from which build to which,
+ * links. Within GitHub's limits: a title of at most 256 characters, and a body whose table of files lists
+ * as many as fit and counts the rest.
+ */
 export function pullRequestText(change: PullRequestChange): { title: string; body: string } {
   const { wanted } = change;
   const repo = wanted.build.repository;
-  const title = `deploy ${label(wanted.image)} ${tagText(wanted.tag, wanted.build.sha)} to ${change.environment}`;
+  const title = clipLine(
+    `deploy ${label(wanted.image)} ${tagText(wanted.tag, wanted.build.sha)} to ${change.environment}`,
+    GITHUB_LIMITS.title,
+  );
   const rows = change.updates.map((update) => {
     const compare =
       update.fromSha && wanted.build.sha
@@ -30,17 +38,23 @@ export function pullRequestText(change: PullRequestChange): { title: string; bod
   const source = wanted.build.sha
     ? `[${fullName(repo)}@${shortSha(wanted.build.sha)}](${repo.htmlUrl}/commit/${wanted.build.sha})`
     : fullName(repo);
-  const body = [
-    `Deploys \`${wanted.image}:${wanted.tag}\`${wanted.digest ? ` (\`${wanted.digest}\`)` : ""} to **${change.environment}**, built from ${source}${wanted.build.branch ? ` on \`${wanted.build.branch}\`` : ""}.`,
-    "",
-    "| file | from | to |",
-    "| --- | --- | --- |",
-    ...rows,
-    "",
-    ...(wanted.build.url ? [`Build: ${wanted.build.url}`, ""] : []),
-    "A newer build of this image updates this pull request; it closes itself when the change reaches the base another way.",
-    "",
-    `<!-- gitops-image-bot: ${change.environment} ${wanted.image} -->`,
-  ].join("\n");
-  return { title, body };
+  const text = (files: readonly string[], omitted: number) =>
+    [
+      `Deploys \`${wanted.image}:${wanted.tag}\`${wanted.digest ? ` (\`${wanted.digest}\`)` : ""} to **${change.environment}**, built from ${source}${wanted.build.branch ? ` on \`${wanted.build.branch}\`` : ""}.`,
+      "",
+      "| file | from | to |",
+      "| --- | --- | --- |",
+      ...files,
+      ...(omitted > 0 ? ["", `… and ${omitted} more files (see the changed files)`] : []),
+      "",
+      ...(wanted.build.url ? [`Build: ${wanted.build.url}`, ""] : []),
+      "A newer build of this image updates this pull request; it closes itself when the change reaches the base another way.",
+      "",
+      `<!-- gitops-image-bot: ${change.environment} ${wanted.image} -->`,
+    ].join("\n");
+  const whole = text(rows, 0);
+  if (textSize(whole) <= GITHUB_LIMITS.issueBody) return { title, body: whole };
+  const room = GITHUB_LIMITS.issueBody - textSize(text([], rows.length)) - 64;
+  const { kept, omitted } = takeLines(rows, room);
+  return { title, body: text(kept, omitted) };
 }

@@ -1,14 +1,16 @@
 import type { Landing } from "../plan/landing.js";
 import { onBranch } from "../plan/landing.js";
 import type { Outcome } from "../plan/outcome.js";
+import { clipLine, GITHUB_LIMITS } from "./fit-github.js";
 import { shortSha } from "./short-sha.js";
 import { skipText } from "./skip-text.js";
 
 /** GitHub refuses a commit status or deployment status description over 140 characters. */
-export const DESCRIPTION_LIMIT = 140;
+export const DESCRIPTION_LIMIT = GITHUB_LIMITS.statusDescription;
 
+/** A status or deployment description within GitHub's 140 characters (code points). */
 export function clip(text: string): string {
-  return text.length <= DESCRIPTION_LIMIT ? text : `${text.slice(0, DESCRIPTION_LIMIT - 1)}…`;
+  return clipLine(text, DESCRIPTION_LIMIT);
 }
 
 export interface StatusText {
