@@ -2,7 +2,7 @@
 // bench/results.json and, by hand with context, to docs/performance.md. A figure with a target is
 // judged here: the run ends with exit code 1, after writing the results, when any target is missed.
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { appBenchmarks } from "./app.bench.js";
 import { rewriteBenchmarks } from "./rewrite.bench.js";
 import { reconcileBenchmarks } from "./reconcile.bench.js";
@@ -32,7 +32,7 @@ type Results = Record<string, unknown> & {
   labels?: Record<string, string>;
   runs?: Record<string, readonly number[]>;
   targets?: Record<string, { target: string; met: boolean; missedRuns?: number[] }>;
-  measured?: Record<string, { date: string; node: string; cpu: string }>;
+  measured?: Record<string, { date: string; node: string; cpu: string; loadAverage: number[] }>;
 };
 
 function previousResults(): Results {
@@ -79,9 +79,17 @@ for (const name of chosen) {
     if (m.runs === undefined) Reflect.deleteProperty(runs, m.key);
     else runs[m.key] = m.runs;
   }
-  measured[name] = { date: new Date().toISOString(), node: process.version, cpu };
+  // The machine's 1, 5 and 15-minute load averages when the suite ended: a shared machine's load shows.
+  const loadAverage = loadavg().map((load) => Math.round(load * 100) / 100);
+  measured[name] = { date: new Date().toISOString(), node: process.version, cpu, loadAverage };
 }
-writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+// The figures first, then what describes them.
+const described = new Set(["labels", "runs", "targets", "measured"]);
+const ordered = Object.fromEntries([
+  ...Object.entries(results).filter(([key]) => !described.has(key)),
+  ...[...described].map((key) => [key, results[key]]),
+]);
+writeFileSync(resultsPath, `${JSON.stringify(ordered, null, 2)}\n`);
 if (missed.length > 0) console.error(`\nTargets missed:\n  ${missed.join("\n  ")}`);
 // The app bench may leave the app's pacer waiting (an hour's window) after its harness closed.
 process.exit(missed.length > 0 ? 1 : 0);
