@@ -89,7 +89,12 @@ const ordered = Object.fromEntries([
   ...Object.entries(results).filter(([key]) => !described.has(key)),
   ...[...described].map((key) => [key, results[key]]),
 ]);
-writeFileSync(resultsPath, `${JSON.stringify(ordered, null, 2)}\n`);
+// Arrays of numbers (each run's value) on one line, as Prettier prints them.
+const json = JSON.stringify(ordered, null, 2).replace(
+  /\[\n\s+([-\d.,\s]*?)\n\s*\]/g,
+  (_, items: string) => `[${items.split(/,\s*/).join(", ")}]`,
+);
+writeFileSync(resultsPath, `${json}\n`);
 if (missed.length > 0) console.error(`\nTargets missed:\n  ${missed.join("\n  ")}`);
 // The app bench may leave the app's pacer waiting (an hour's window) after its harness closed.
 process.exit(missed.length > 0 ? 1 : 0);
