@@ -108,9 +108,10 @@ export async function reconcileBenchmarks(): Promise<Measurement[]> {
       },
       {
         key: "reconcileRequestsNoDrift",
-        label: "reconcile: requests per pass with no drift (target <= 30)",
+        label: "reconcile: requests per pass with no drift",
         value: steady.requests,
         unit: "requests",
+        target: { op: "<=", value: 30 },
       },
       {
         key: "reconcileContentCreatingNoDrift",
@@ -129,12 +130,14 @@ export async function reconcileBenchmarks(): Promise<Measurement[]> {
         label: "reconcile: pairs repaired by that pass (of 90)",
         value: drift.repaired,
         unit: "pairs",
+        target: { op: "=", value: 90 },
       },
       {
         key: "reconcileWrongAfterRepair",
         label: "reconcile: drifted files not at the newest build after that pass",
         value: wrong,
         unit: "files",
+        target: { op: "=", value: 0 },
       },
       {
         key: "reconcileRequestsAfterRepair",

@@ -99,7 +99,10 @@ export class Faults {
 /** What the twin saw: requests per route, content-creating requests per minute, concurrency. */
 export class Counters {
   readonly byRoute = new Map<RouteName, number>();
+  /** Content-creating requests the twin admitted (they count against the client's limits). */
   readonly contentCreating: Array<{ at: number; client: string; route: RouteName }> = [];
+  /** Content-creating requests the twin refused with the secondary limit (the client was over it). */
+  readonly secondaryLimitRefused: Array<{ at: number; client: string; route: RouteName }> = [];
   inFlight = 0;
   maxConcurrent = 0;
   total = 0;
@@ -108,22 +111,21 @@ export class Counters {
     return this.byRoute.get(route) ?? 0;
   }
 
-  /** The most content-creating requests any one client made within any 60-second window. */
-  maxContentCreatingPerMinute(): number {
+  /**
+   * The most content-creating requests any one client made within any 60-second window: those the twin
+   * admitted (never more than the limit), or with `received`, also those it refused (what the client sent).
+   */
+  maxContentCreatingPerMinute(which: "admitted" | "received" = "admitted"): number {
+    const entries =
+      which === "admitted" ? this.contentCreating : [...this.contentCreating, ...this.secondaryLimitRefused];
     const byClient = new Map<string, number[]>();
-    for (const entry of this.contentCreating) {
+    for (const entry of entries) {
       const list = byClient.get(entry.client) ?? [];
       list.push(entry.at);
       byClient.set(entry.client, list);
     }
     let max = 0;
-    for (const times of byClient.values()) {
-      let start = 0;
-      for (let end = 0; end < times.length; end += 1) {
-        while (times[end]! - times[start]! >= 60_000) start += 1;
-        max = Math.max(max, end - start + 1);
-      }
-    }
+    for (const times of byClient.values()) max = Math.max(max, peakInWindow(times, 60_000));
     return max;
   }
 
@@ -136,6 +138,7 @@ export class Counters {
   reset(): void {
     this.byRoute.clear();
     this.contentCreating.length = 0;
+    this.secondaryLimitRefused.length = 0;
     this.maxConcurrent = this.inFlight;
     this.total = 0;
   }
@@ -144,13 +147,27 @@ export class Counters {
     total: number;
     maxConcurrent: number;
     maxContentCreatingPerMinute: number;
+    secondaryLimitRefusals: number;
     byRoute: Record<string, number>;
   } {
     return {
       total: this.total,
       maxConcurrent: this.maxConcurrent,
       maxContentCreatingPerMinute: this.maxContentCreatingPerMinute(),
+      secondaryLimitRefusals: this.secondaryLimitRefused.length,
       byRoute: Object.fromEntries([...this.byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))),
     };
   }
+}
+
+/** The most of `times` (milliseconds, any order) that fall within any window of `windowMs`. */
+export function peakInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start += 1;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
 }

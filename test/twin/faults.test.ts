@@ -1,4 +1,5 @@
 import { RequestError } from "@octokit/request-error";
+import { peakInWindow } from "../../twin/faults.js";
 import { checkResponseBody } from "../../twin/rest/schema-validator.js";
 import { matchRoute } from "../../twin/rest/router.js";
 import { octokitFor, startTwin, type TwinFixture } from "./twin-fixture.js";
@@ -52,6 +53,31 @@ test("the 81st content-creating request within a minute meets the secondary limi
   // reads are not content-creating
   expect((await fx.octokit.rest.repos.get(repo)).status).toBe(200);
   expect(fx.twin.counters.maxContentCreatingPerMinute()).toBe(80);
+});
+
+test("refused content-creating requests are counted, and the peak of what the client sent can pass 80", async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 85; i += 1) {
+    statuses.push(
+      await fx.octokit.rest.git
+        .createBlob({ ...repo, content: `blob ${i}` })
+        .then((r) => r.status)
+        .catch((e: RequestError) => e.status),
+    );
+  }
+  expect(statuses.filter((s) => s === 403)).toHaveLength(5);
+  expect(fx.twin.counters.secondaryLimitRefused).toHaveLength(5);
+  expect(fx.twin.counters.snapshot().secondaryLimitRefusals).toBe(5);
+  expect(fx.twin.counters.maxContentCreatingPerMinute()).toBe(80);
+  expect(fx.twin.counters.maxContentCreatingPerMinute("received")).toBe(85);
+  fx.twin.counters.reset();
+  expect(fx.twin.counters.secondaryLimitRefused).toHaveLength(0);
+});
+
+test("the peak in a window counts the times less than the window apart", () => {
+  expect(peakInWindow([], 60_000)).toBe(0);
+  expect(peakInWindow([0, 59_999, 60_000, 60_001], 60_000)).toBe(3);
+  expect(peakInWindow([120_000, 0, 1, 2], 60_000)).toBe(3);
 });
 
 test("latency per route, and the concurrency counter", async () => {

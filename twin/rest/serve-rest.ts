@@ -43,6 +43,7 @@ export function admitContentCreating(
     twin.counters.recentContentCreating(client, now) >= twin.faults.contentCreatingPerMinute ||
     twin.counters.recentContentCreating(client, now, 3_600_000) >= twin.faults.contentCreatingPerHour
   ) {
+    twin.counters.secondaryLimitRefused.push({ at: now, client, route });
     return {
       status: 403,
       body: { message: SECONDARY_RATE_LIMIT_MESSAGE, documentation_url: SECONDARY_RATE_LIMIT_DOCS },
