@@ -193,11 +193,10 @@ async function startRig(services: number, sources: readonly string[], latencyMs:
         `change ${counter}`,
       ),
     sendBuild: (name: string, sha: string) => {
-      const payload = harness.example("workflow_run", "completed", "acme", name);
-      Object.assign(payload["workflow_run"] as Record<string, unknown>, {
-        conclusion: "success",
-        head_sha: sha,
-        head_branch: "main",
+      // As GitHub sends it: head_repository is the repository itself (a fork's build never deploys).
+      const { payload } = harness.workflowRunPayload("acme", name, {
+        headSha: sha,
+        headBranch: "main",
         event: "push",
       });
       const id = randomUUID();

@@ -67,11 +67,10 @@ try {
   console.log(
     `1. A developer pushes acme/shop@${sha.slice(0, 7)} to main; CI builds ghcr.io/acme/shop:${sha}.`,
   );
-  const payload = harness.example("workflow_run", "completed", "acme", "shop");
-  Object.assign(payload["workflow_run"] as object, {
-    conclusion: "success",
-    head_sha: sha,
-    head_branch: "main",
+  // The run as GitHub records and sends it (head_repository is acme/shop itself: a fork's never deploys).
+  const { payload } = harness.workflowRunPayload("acme", "shop", {
+    headSha: sha,
+    headBranch: "main",
     event: "push",
   });
   const started = Date.now();
@@ -85,6 +84,9 @@ try {
   );
 
   const manifests = harness.repo("acme", "manifests");
+  const dev = await harness.file("acme", "manifests", "apps/shop/overlays/dev/kustomization.yaml");
+  if (!dev?.includes(sha))
+    throw new Error("the demo's build did not reach dev: see the app's log (LOG_LEVEL=info)");
   const head = (await manifests.git.getRef("refs/heads/main"))!;
   const commit = (await manifests.git.readCommit(head))!;
   console.log(`   dev: commit ${head.slice(0, 7)} by ${commit.author.name}\n`);
