@@ -5,6 +5,8 @@
  * `/word` that is not one of ours (`/cc`, `/assign`: other bots' commands) is left alone.
  */
 
+import { code } from "../core/render/markdown.js";
+
 export type CommandRef =
   | { readonly kind: "sha"; readonly sha: string }
   | { readonly kind: "tag"; readonly tag: string }
@@ -172,7 +174,7 @@ function parseRetagOrRollback(kind: "retag" | "rollback", words: readonly string
     return { problem: "`--force` is for /retag", fix: "a rollback may always go back: leave `--force` out" };
   const rest = words.filter((word) => word.toLowerCase() !== "--force");
   const unknownFlag = rest.find((word) => word.startsWith("-"));
-  if (unknownFlag) return { problem: `unknown option ${unknownFlag}`, fix: usage(kind) };
+  if (unknownFlag) return { problem: `unknown option ${code(unknownFlag)}`, fix: usage(kind) };
   const environment = requiredName(kind, "environment", rest[0]);
   if (typeof environment !== "string") return environment;
   // /retag: the second word is always what to deploy (a SHA if it is 7 to 40 hex digits, else a tag).
@@ -184,7 +186,7 @@ function parseRetagOrRollback(kind: "retag" | "rollback", words: readonly string
     else if (TAG.test(word)) ref = { kind: "tag", tag: word };
     else
       return {
-        problem: `\`${word}\` is neither a commit SHA nor a valid image tag`,
+        problem: `${code(word)} is neither a commit SHA nor a valid image tag`,
         fix: "give 7 to 40 hex digits of a commit, or a tag of letters, digits, `.`, `_` and `-`",
       };
   } else if (word !== undefined && STEPS.test(word)) ref = { kind: "steps", steps: Number(word) };
@@ -233,7 +235,7 @@ function requiredName(
 
 function badName(kind: CommandKind, what: string, word: string): { problem: string; fix: string } {
   return {
-    problem: `\`${word}\` is not a valid ${what} name`,
+    problem: `${code(word)} is not a valid ${what} name`,
     fix: `names are letters, digits, \`.\`, \`_\` and \`-\`; ${usage(kind)}`,
   };
 }
@@ -244,5 +246,5 @@ function names(kind: CommandKind, words: readonly string[]): string[] | { proble
 }
 
 function extra(kind: CommandKind, words: readonly string[]): { problem: string; fix: string } {
-  return { problem: `unexpected \`${words.join(" ")}\``, fix: usage(kind) };
+  return { problem: `unexpected ${code(words.join(" "))}`, fix: usage(kind) };
 }

@@ -1,6 +1,12 @@
 import type { Finding } from "./finding.js";
 import { globError } from "./glob-error.js";
-import { splitNegation } from "./glob-matcher.js";
+import { globSegments, splitNegation } from "./glob-matcher.js";
+import { code } from "../core/render/markdown.js";
+
+/** The longest glob, the most `**` segments in one, and the most `*` in one of its segments. */
+export const GLOB_MAX_LENGTH = 200;
+export const GLOB_MAX_GLOBSTARS = 4;
+export const GLOB_MAX_STARS_PER_SEGMENT = 1;
 
 // Problems with the globs of the configuration; each check returns undefined for a good glob (and
 // for "", which the schema reports). A leading `!` (exclude) is allowed on every glob of a list: the
@@ -94,10 +100,57 @@ function branchGlob(glob: string): Finding | undefined {
   return invalidGlob(glob);
 }
 
+/**
+ * What could make matching the glob slow on a long text. The matcher (`compileGlob`) is linear in the
+ * text only for globs whose segments each have at most one `*` and no extglob (a regular expression
+ * with a repeated group or several stars in a row of text backtracks without bound), and whose braces
+ * stay within a segment.
+ */
+export function checkGlobCost(glob: string): Finding | undefined {
+  const length = Array.from(glob).length;
+  if (length > GLOB_MAX_LENGTH)
+    return {
+      message: `a glob of ${length} characters is longer than ${GLOB_MAX_LENGTH}`,
+      fix: "shorten it, or list several shorter globs",
+    };
+  const extglob = /[+*@?!]\(/.exec(glob);
+  if (extglob !== null)
+    return {
+      message: `${code(glob)} uses an extglob (${code(extglob[0])}), which can take time without bound to match`,
+      fix: "list the alternatives with braces, e.g. `{web,api}-*`, or as several globs",
+    };
+  if (/\*{3,}/.test(glob))
+    return {
+      message: `${code(glob)} has a run of three or more \`*\``,
+      fix: "write `**` for any number of directories, or `*` for part of one name",
+    };
+  const segments = globSegments(glob);
+  if (segments === undefined)
+    return {
+      message: `${code(glob)} has a \`/\` inside braces`,
+      fix: "keep each brace within one directory name, e.g. `{apps,services}/**`, or list several globs",
+    };
+  const globstars = segments.filter((segment) => segment === "**").length;
+  if (globstars > GLOB_MAX_GLOBSTARS)
+    return {
+      message: `${code(glob)} has ${globstars} \`**\` segments, more than ${GLOB_MAX_GLOBSTARS}`,
+      fix: "one `**` already matches any number of directories: remove the others",
+    };
+  const starry = segments.find(
+    (segment) => segment !== "**" && (segment.match(/\*/g) ?? []).length > GLOB_MAX_STARS_PER_SEGMENT,
+  );
+  if (starry !== undefined)
+    return {
+      message: `${code(glob)} has more than one \`*\` in the name ${code(starry)}, which can take long to match`,
+      fix: "use one `*` per directory or file name (e.g. `web-*`), or list several globs",
+    };
+  return undefined;
+}
+
 function invalidGlob(glob: string): Finding | undefined {
   if (glob === "") return undefined;
   const reason = globError(glob);
-  if (reason === undefined) return undefined;
+  if (reason === undefined) return checkGlobCost(glob);
   const missing = /^Missing (closing|opening): "(.)"/.exec(reason);
   if (missing !== null) {
     const [, side, wanted = ""] = missing;

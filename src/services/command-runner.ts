@@ -23,6 +23,7 @@ import {
 } from "../core/render/command-reply.js";
 import { GITHUB_LIMITS, textSize } from "../core/render/fit-github.js";
 import { stateEditText } from "../core/render/commit-message.js";
+import { code, person, plain } from "../core/render/markdown.js";
 import type { CommentEvent } from "../handlers/comment-from-payload.js";
 import type { CommandItem, Logger } from "./deployer.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
@@ -228,7 +229,7 @@ export class CommandRunner {
             ? []
             : [
                 `${fullName(target.repo)} has no environment \`${command.environment}\``,
-                `fix: use one of ${known.map((name) => `\`${name}\``).join(", ")}`,
+                `fix: use one of ${known.map((name) => code(name)).join(", ")}`,
               ];
         });
         if (unknown.length > 0) {
@@ -303,7 +304,7 @@ export class CommandRunner {
   ): Promise<string> {
     const observed = await this.deps.observer.observe(octokit, target.repo, this.deps.now());
     const title = `**${fullName(target.repo)}**${environment ? ` (${environment})` : ""}`;
-    if (observed.kind === "failed") return `${title}: cannot read it: ${observed.reason}`;
+    if (observed.kind === "failed") return `${title}: cannot read it: ${plain(observed.reason)}`;
     const here = repoKey(comment.repository);
     const inManifests = here === repoKey(target.repo);
     const rows = observed.observation.rows.filter(
@@ -352,7 +353,7 @@ export class CommandRunner {
       if (!known.includes(environment))
         return [
           `${fullName(target.repo)} has no environment \`${environment}\``,
-          `fix: use one of ${known.map((name) => `\`${name}\``).join(", ")}`,
+          `fix: use one of ${known.map((name) => code(name)).join(", ")}`,
         ];
     const key = repoKey(target.repo);
     let rank = roles.get(key);
@@ -495,7 +496,8 @@ function environmentsOf(command: Command): string[] {
 }
 
 function whoMay(rules: CommandRules): string {
-  const users = rules.users ? ` and one of ${rules.users.map((user) => `@${user}`).join(", ")}` : "";
+  // Named without a ping: anyone's `/help` or refused command would otherwise notify them all.
+  const users = rules.users ? ` and one of ${rules.users.map(person).join(", ")}` : "";
   return `${rules.permission} permission on the manifests repository${users}`;
 }
 
@@ -522,7 +524,7 @@ function passEntry(text: string, pass: InstallationPass): ReplyEntry {
       result.found === 0
         ? "nothing drifted"
         : `${result.found} behind the newest build, ${result.repaired} repaired${result.stopped > 0 ? `, ${result.stopped} held or frozen` : ""}`;
-    const end = result.message ? ` (${result.message})` : "";
+    const end = result.message ? ` (${plain(result.message)})` : "";
     return `${result.repo}: ${result.result === "failed" ? "failed" : what}${end}`;
   });
   return {
@@ -537,7 +539,7 @@ function resultEntry(planned: Planned, result: CommandResult): { line: ParsedLin
   if (result.kind === "failed")
     return {
       line: planned.line,
-      entry: { text, ok: false, lines: [`nothing was changed: ${result.message}`] },
+      entry: { text, ok: false, lines: [`nothing was changed: ${plain(result.message)}`] },
     };
   const lines: string[] = [];
   for (const edit of planned.job.edits)
@@ -547,7 +549,7 @@ function resultEntry(planned: Planned, result: CommandResult): { line: ParsedLin
   for (const { outcome, landing } of result.reported) lines.push(outcomeLine(outcome, landing));
   for (const freeze of result.frozen)
     lines.push(
-      `${freeze.environment} is frozen by @${freeze.by}${freeze.reason ? ` (${freeze.reason})` : ""}: this change was made because you asked for it`,
+      `${freeze.environment} is frozen by ${person(freeze.by)}${freeze.reason ? ` (${plain(freeze.reason)})` : ""}: this change was made because you asked for it`,
     );
   if (planned.job.wanted.length > 0 && result.reported.length === 0)
     lines.push("no file in that environment deploys this image");

@@ -97,7 +97,7 @@ describe("bad arguments name the problem and the fix", () => {
   test.each<[string, RegExp, RegExp]>([
     ["/retag", /environment is missing/, /\/retag <env>/],
     ["/retag dev not/a/tag", /neither a commit SHA nor a valid image tag/, /7 to 40 hex/],
-    ["/retag dev abc123 --yes", /unknown option --yes/, /\/retag/],
+    ["/retag dev abc123 --yes", /unknown option `--yes`/, /\/retag/],
     ["/rollback prod 2 --force", /--force. is for \/retag/, /leave/],
     ["/promote qa", /target environment is missing/, /\/promote <from-env> <to-env>/],
     ["/promote prod PROD", /to itself/, /two different/],

@@ -62,7 +62,7 @@ test("/freeze stops automatic deploys to an environment, /unfreeze restarts them
   const frozen = await say("/freeze prod 2h incident 42");
   expect(frozen.reactions).toEqual(["eyes", "rocket"]);
   expect(frozen.reply).toMatch(
-    /✅ `\/freeze prod 2h incident 42`: freeze prod until .* \(by @alice: incident 42\) in \[[0-9a-f]{7}\]/,
+    /✅ `\/freeze prod 2h incident 42`: freeze prod until .* \(by @\u200balice: incident 42\) in \[[0-9a-f]{7}\]/,
   );
   expect((await state()).freezes["prod"]).toMatchObject({ by: "alice", reason: "incident 42" });
 
@@ -181,7 +181,7 @@ test("a person's /retag goes through a freeze, and the reply says the environmen
   const retag = await say(`/retag dev ${sha} web`);
   expect(retag.reactions).toEqual(["eyes", "rocket"]);
   expect(retag.reply).toContain(
-    "dev is frozen by @alice (incident 7): this change was made because you asked for it",
+    "dev is frozen by @\u200balice (incident 7): this change was made because you asked for it",
   );
   expect(await bot.deployed(DEV)).toBe(sha);
 });

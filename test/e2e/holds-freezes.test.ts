@@ -45,7 +45,10 @@ test("a frozen environment is left alone and its status says pending, by whom an
   expect(await deployed(PROD)).toBe(OLD);
   expect(statuses(sha)).toEqual({
     "gitops-image-bot/dev": ["success", expect.stringContaining("written for dev")],
-    "gitops-image-bot/prod": ["pending", "prod: pending: the environment is frozen by @alice (incident 42)"],
+    "gitops-image-bot/prod": [
+      "pending",
+      "prod: pending: the environment is frozen by @\u200balice (incident 42)",
+    ],
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type SourceConfig,
 } from "../../config/index.js";
 import { globMatcher } from "../../config/glob-matcher.js";
+import { code } from "../render/markdown.js";
 import { freezeOf, holdOf, type Freeze, type Hold, type State } from "../../state/state-file.js";
 
 /** One image in one file of one environment, as the manifests say now. */
@@ -196,19 +197,22 @@ export function observe(input: ObserveInput): Row[] {
     const history = info.histories.get(branch);
     if (!history) {
       rows.push(
-        untracked(history === null ? `${repository} has no branch ${branch}` : "not read in this pass", {
-          sha,
-          date,
-          branch,
-          url,
-          defaultBranch,
-        }),
+        untracked(
+          history === null ? `${repository} has no branch ${code(branch)}` : "not read in this pass",
+          {
+            sha,
+            date,
+            branch,
+            url,
+            defaultBranch,
+          },
+        ),
       );
       continue;
     }
     if (sha === undefined) {
       rows.push(
-        untracked(`the tag is not one \`${found.source.tag}\` makes, so its commit is unknown`, {
+        untracked(`the tag is not one ${code(found.source.tag)} makes, so its commit is unknown`, {
           branch,
           url,
           defaultBranch,

@@ -2,6 +2,9 @@ import type { Outcome } from "../plan/outcome.js";
 import { COMMAND_USAGE, type CommandKind } from "../../commands/parse-commands.js";
 import { skipText } from "./skip-text.js";
 import { clipLine, fitText, GITHUB_LIMITS } from "./fit-github.js";
+import { code, MARKDOWN } from "./markdown.js";
+
+export { code } from "./markdown.js";
 
 /** What one command line came to, for the reply. */
 export interface ReplyEntry {
@@ -12,8 +15,7 @@ export interface ReplyEntry {
   readonly lines: readonly string[];
 }
 
-/** How much of a command as written, and of each line about it, a reply repeats. */
-const COMMAND_ECHO = 200;
+/** How much of each line about a command a reply repeats (the command itself: see `code`). */
 const LINE_LIMIT = 1_000;
 
 /**
@@ -25,7 +27,7 @@ export function commandReply(login: string, entries: readonly ReplyEntry[], tail
     .map((entry) => {
       const [first = "", ...rest] = entry.lines.map((line) => clipLine(line, LINE_LIMIT));
       return [
-        `- ${entry.ok ? "✅" : "❌"} ${code(clipLine(entry.text, COMMAND_ECHO))}: ${first}`,
+        `- ${entry.ok ? "✅" : "❌"} ${code(entry.text)}: ${first}`,
         ...rest.map((line) => `  - ${line}`),
       ].join("\n");
     })
@@ -41,14 +43,6 @@ export function notRunText(omitted: number, max: number): string {
   return `${omitted} more command${omitted === 1 ? "" : "s"} not run: at most ${max} per comment. Comment again for the rest.`;
 }
 
-/** Inline code of any text: a backtick run in it cannot end the span early. */
-export function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = longest > 0 ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
 /** A link in Markdown, or the label alone. */
 export function link(label: string, url: string | undefined): string {
   return url ? `[${label}](${url})` : label;
@@ -56,14 +50,14 @@ export function link(label: string, url: string | undefined): string {
 
 /** One line for what became of a build a command asked for, in one environment. */
 export function outcomeLine(outcome: Outcome, landing: { url: string; label: string } | undefined): string {
-  const what = `${outcome.wanted.image}:${outcome.wanted.tag}`;
+  const what = `${outcome.wanted.image}:${outcome.wanted.tag}`; // both checked by parseImageRef
   if (outcome.kind === "written")
     return `${what} → ${outcome.environment} in ${landing ? link(landing.label, landing.url) : "the branch"}`;
   const fix =
     outcome.skip.reason === "older-than-deployed" || outcome.skip.reason === "diverged-from-deployed"
       ? " (add `--force` to deploy it anyway, or `/rollback`)"
       : "";
-  return `${what} → ${outcome.environment}: ${skipText(outcome.skip)}${fix}`;
+  return `${what} → ${outcome.environment}: ${skipText(outcome.skip, MARKDOWN)}${fix}`;
 }
 
 const PURPOSE: Readonly<Record<CommandKind, string>> = {

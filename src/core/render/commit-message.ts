@@ -2,6 +2,7 @@ import { fullName } from "../plan/build.js";
 import type { FileUpdate } from "../plan/outcome.js";
 import type { StateEdit } from "../../state/state-file.js";
 import { shortSha } from "./short-sha.js";
+import { MARKDOWN, PLAIN_TEXT, type TextStyle } from "./markdown.js";
 
 /** The changes a commit message lists one per line; a bigger batch lists these and counts the rest. */
 export const COMMIT_MESSAGE_LINES = 100;
@@ -15,16 +16,19 @@ function imageLabel(image: string): string {
   return image.slice(image.lastIndexOf("/") + 1);
 }
 
-/** One line per hold or freeze a command placed or lifted. */
-export function stateEditText(edit: StateEdit): string {
-  const why = (reason: string | undefined) => (reason ? `: ${reason}` : "");
+/**
+ * One line per hold or freeze a command placed or lifted: Markdown for a reply, `PLAIN_TEXT` for a
+ * commit message (which GitHub does not render, but scans for mentions). The reason is the person's.
+ */
+export function stateEditText(edit: StateEdit, style: TextStyle = MARKDOWN): string {
+  const why = (reason: string | undefined) => (reason ? `: ${style.plain(reason)}` : "");
   switch (edit.kind) {
     case "freeze":
-      return `freeze ${edit.environment}${edit.freeze.until ? ` until ${edit.freeze.until}` : ""} (by @${edit.freeze.by}${why(edit.freeze.reason)})`;
+      return `freeze ${edit.environment}${edit.freeze.until ? ` until ${edit.freeze.until}` : ""} (by ${style.person(edit.freeze.by)}${why(edit.freeze.reason)})`;
     case "unfreeze":
       return `unfreeze ${edit.environment}`;
     case "hold":
-      return `hold ${imageLabel(edit.image)} at ${edit.hold.tag} in ${edit.environment} (by @${edit.hold.by}${why(edit.hold.reason)})`;
+      return `hold ${imageLabel(edit.image)} at ${style.code(edit.hold.tag)} in ${edit.environment} (by ${style.person(edit.hold.by)}${why(edit.hold.reason)})`;
     case "release":
       return `lift the hold${edit.image === undefined ? "s" : ` on ${imageLabel(edit.image)}`} in ${edit.environment}`;
   }
@@ -45,7 +49,7 @@ export function commitMessage(
   const headline =
     updates.length === 0 && edits.length > 0
       ? edits
-          .map(stateEditText)
+          .map((edit) => stateEditText(edit, PLAIN_TEXT))
           .join("; ")
           .replace(/ \(by .*?\)/g, "")
       : images.length === 1 && first
@@ -56,7 +60,7 @@ export function commitMessage(
       (update) =>
         `- ${update.environment}: ${update.wanted.image} ${update.fromTag ?? "(no tag)"} -> ${update.wanted.tag}${update.wanted.digest ? `@${update.wanted.digest}` : ""} in ${update.path}`,
     ),
-    ...edits.map((edit) => `- ${stateEditText(edit)}`),
+    ...edits.map((edit) => `- ${stateEditText(edit, PLAIN_TEXT)}`),
   ];
   const lines =
     all.length <= COMMIT_MESSAGE_LINES

@@ -3,7 +3,8 @@ import type { State } from "../../state/state-file.js";
 import { freezeOf } from "../../state/state-file.js";
 import { link } from "./command-reply.js";
 import { rowsTable, rowsTableWithin } from "./deployment-rows.js";
-import { clipLine, fitText, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
+import { fitText, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
+import { code, person, plain } from "./markdown.js";
 
 export const DASHBOARD_TITLE = "gitops-image-bot dashboard";
 export const DASHBOARD_LABEL = "gitops-image-bot";
@@ -56,7 +57,7 @@ export function dashboardBody(input: DashboardInput): string {
   const head = [
     DASHBOARD_MARKER,
     "",
-    `What runs in each environment of ${input.repository} (branch \`${input.branch}\`), against the newest successful build of the branch each environment follows. The app keeps this issue up to date; comment \`/help\` to steer it.`,
+    `What runs in each environment of ${input.repository} (branch ${code(input.branch)}), against the newest successful build of the branch each environment follows. The app keeps this issue up to date; comment \`/help\` to steer it.`,
   ].join("\n");
   const lists = listSections(input);
   const environments = input.environments
@@ -121,7 +122,7 @@ function listSections(input: DashboardInput): ListSection[] {
   for (const row of input.rows)
     if (row.state.kind === "behind" && !row.repair)
       attention.push(
-        `\`${row.image}\` in ${row.environment} is behind, and ${row.hold ? "held" : "frozen"}: it moves when that is lifted`,
+        `${code(row.image)} in ${row.environment} is behind, and ${row.hold ? "held" : "frozen"}: it moves when that is lifted`,
       );
   if (input.unread > 0)
     attention.push(
@@ -129,20 +130,20 @@ function listSections(input: DashboardInput): ListSection[] {
     );
   if (input.lastError)
     attention.push(
-      `Last error (${input.lastError.at.slice(0, 10)}): ${clipLine(oneLine(input.lastError.message), 1_000)}`,
+      `Last error (${plain(input.lastError.at.slice(0, 10))}): ${plain(input.lastError.message)}`,
     );
 
   const freezes = input.environments.flatMap((environment) => {
     const freeze = freezeOf(input.state, environment, input.now);
     if (!freeze) return [];
-    const until = freeze.until ? ` until ${freeze.until}` : " until `/unfreeze`";
-    const why = freeze.reason ? `: ${oneLine(freeze.reason)}` : "";
-    return [`**${environment}** frozen by @${freeze.by} since ${freeze.at}${until}${why}`];
+    const until = freeze.until ? ` until ${plain(freeze.until)}` : " until `/unfreeze`";
+    const why = freeze.reason ? `: ${plain(freeze.reason)}` : "";
+    return [`**${environment}** frozen by ${person(freeze.by)} since ${plain(freeze.at)}${until}${why}`];
   });
   const holds = Object.entries(input.state.holds).flatMap(([environment, images]) =>
     Object.entries(images).map(
       ([image, hold]) =>
-        `**${environment}** \`${image}\` held at \`${hold.tag}\` by @${hold.by} since ${hold.at}${hold.reason ? `: ${oneLine(hold.reason)}` : ""} (\`/resume ${environment}\` lifts it)`,
+        `**${plain(environment)}** ${code(image)} held at ${code(hold.tag)} by ${person(hold.by)} since ${plain(hold.at)}${hold.reason ? `: ${plain(hold.reason)}` : ""} (${code(`/resume ${environment}`)} lifts it)`,
     ),
   );
   return [
@@ -158,9 +159,7 @@ function listSections(input: DashboardInput): ListSection[] {
     },
     {
       title: "Open pull requests",
-      items: input.pulls.map(
-        (pull) => `${link(`#${pull.number}`, pull.url)} ${clipLine(oneLine(pull.title), 256)}`,
-      ),
+      items: input.pulls.map((pull) => `${link(`#${pull.number}`, pull.url)} ${plain(pull.title, 256)}`),
       more: (n) => `… and ${n} more pull requests of the app are open`,
     },
   ];
@@ -219,8 +218,4 @@ function shareOut(wants: readonly number[], budget: number): number[] {
     left -= share;
   });
   return shares;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

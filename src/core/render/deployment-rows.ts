@@ -2,6 +2,7 @@ import type { Row } from "../reconcile/observe.js";
 import { link } from "./command-reply.js";
 import { shortSha } from "./short-sha.js";
 import { takeLines, textSize } from "./fit-github.js";
+import { cell, code, person, plain } from "./markdown.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -18,7 +19,11 @@ export function ageText(date: string | undefined, now: number, coarse: boolean):
   return days === 1 ? "1 day" : `${days} days`;
 }
 
-/** What a row's state means, with its hold and freeze. */
+/**
+ * What a row's state means, with its hold and freeze. Who placed a hold or freeze is named without a
+ * ping (`person`): `/status` and every dashboard edit would otherwise notify them again. Reasons are
+ * theirs, so they are escaped (`plain`).
+ */
 export function stateText(row: Row, depth: number): string {
   const parts: string[] = [];
   switch (row.state.kind) {
@@ -31,25 +36,32 @@ export function stateText(row: Row, depth: number): string {
       );
       break;
     case "other-branch":
-      parts.push(`a build from another branch than ${row.branch ?? "the tracked one"}`);
+      parts.push(
+        `a build from another branch than ${row.branch === undefined ? "the tracked one" : code(row.branch)}`,
+      );
       break;
     case "no-build":
-      parts.push(`no successful build in the last ${depth} commits of ${row.branch ?? "its branch"}`);
+      parts.push(
+        `no successful build in the last ${depth} commits of ${row.branch === undefined ? "its branch" : code(row.branch)}`,
+      );
       break;
     case "untracked":
       parts.push(row.state.why);
       break;
   }
-  if (row.hold) parts.push(`🔒 held by @${row.hold.by}${row.hold.reason ? ` (${row.hold.reason})` : ""}`);
+  if (row.hold)
+    parts.push(`🔒 held by ${person(row.hold.by)}${row.hold.reason ? ` (${plain(row.hold.reason)})` : ""}`);
   if (row.freeze)
-    parts.push(`🧊 frozen by @${row.freeze.by}${row.freeze.reason ? ` (${row.freeze.reason})` : ""}`);
+    parts.push(
+      `🧊 frozen by ${person(row.freeze.by)}${row.freeze.reason ? ` (${plain(row.freeze.reason)})` : ""}`,
+    );
   return parts.join("; ");
 }
 
 /** The table cells of a row: service, tag, source commit, age, commits behind, state. */
 export function rowCells(row: Row, now: number, depth: number, coarse: boolean): string[] {
-  const service = row.repository ? link(row.repository, row.url) : `\`${row.image}\``;
-  const tag = row.tag === undefined ? "(none)" : `\`${row.tag}\``;
+  const service = row.repository ? link(plain(row.repository), row.url) : code(row.image);
+  const tag = row.tag === undefined ? "(none)" : code(row.tag);
   const commit = row.sha === undefined ? "?" : link(shortSha(row.sha), commitUrl(row.url, row.sha));
   const behind = row.behind === undefined ? "?" : row.behind >= depth ? `${depth}+` : String(row.behind);
   return [service, tag, commit, ageText(row.date, now, coarse), behind, stateText(row, depth)].map(cell);
@@ -107,9 +119,4 @@ export function rowsTableWithin(
 
 function commitUrl(repoUrl: string | undefined, sha: string): string | undefined {
   return repoUrl === undefined ? undefined : `${repoUrl}/commit/${sha}`;
-}
-
-/** A table cell: no pipes or line breaks from a reason or a tag. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }

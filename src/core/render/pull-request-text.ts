@@ -2,6 +2,7 @@ import { fullName } from "../plan/build.js";
 import type { PullRequestChange } from "../plan/plan-batch.js";
 import { shortSha } from "./short-sha.js";
 import { clipLine, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
+import { cell, code } from "./markdown.js";
 
 /** The head branch of the living pull request of one (environment, image): stable across builds. */
 export function pullRequestBranch(environment: string, image: string): string {
@@ -33,14 +34,15 @@ export function pullRequestText(change: PullRequestChange): { title: string; bod
       update.fromSha && wanted.build.sha
         ? ` ([changes](${repo.htmlUrl}/compare/${update.fromSha}...${wanted.build.sha}))`
         : "";
-    return `| \`${update.path}\` | \`${update.fromTag ?? "(none)"}\` | \`${wanted.tag}\`${compare} |`;
+    const cells = [code(update.path, 500), code(update.fromTag ?? "(none)"), `${code(wanted.tag)}${compare}`];
+    return `| ${cells.map(cell).join(" | ")} |`;
   });
   const source = wanted.build.sha
     ? `[${fullName(repo)}@${shortSha(wanted.build.sha)}](${repo.htmlUrl}/commit/${wanted.build.sha})`
     : fullName(repo);
   const text = (files: readonly string[], omitted: number) =>
     [
-      `Deploys \`${wanted.image}:${wanted.tag}\`${wanted.digest ? ` (\`${wanted.digest}\`)` : ""} to **${change.environment}**, built from ${source}${wanted.build.branch ? ` on \`${wanted.build.branch}\`` : ""}.`,
+      `Deploys ${code(`${wanted.image}:${wanted.tag}`, 500)}${wanted.digest ? ` (${code(wanted.digest)})` : ""} to **${change.environment}**, built from ${source}${wanted.build.branch ? ` on ${code(wanted.build.branch, 500)}` : ""}.`,
       "",
       "| file | from | to |",
       "| --- | --- | --- |",

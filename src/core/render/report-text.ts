@@ -4,6 +4,7 @@ import type { Outcome } from "../plan/outcome.js";
 import { clipLine, GITHUB_LIMITS } from "./fit-github.js";
 import { shortSha } from "./short-sha.js";
 import { skipText } from "./skip-text.js";
+import { PLAIN_TEXT } from "./markdown.js";
 
 /** GitHub refuses a commit status or deployment status description over 140 characters. */
 export const DESCRIPTION_LIMIT = GITHUB_LIMITS.statusDescription;
@@ -31,7 +32,7 @@ export function commitStatusText(
   if (outcome.kind === "skipped")
     return {
       state: outcome.skip.reason === "frozen" || outcome.skip.reason === "held" ? "pending" : "error",
-      description: clip(`${outcome.environment}: ${skipText(outcome.skip)}`),
+      description: clip(`${outcome.environment}: ${skipText(outcome.skip, PLAIN_TEXT)}`),
     };
   const also =
     skippedFiles > 0

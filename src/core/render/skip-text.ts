@@ -1,8 +1,12 @@
 import type { PlanSkip } from "../plan/skip.js";
 import { shortSha } from "./short-sha.js";
+import { MARKDOWN, type TextStyle } from "./markdown.js";
 
-/** One sentence per skip reason, for statuses, logs and pull request bodies. */
-export function skipText(skip: PlanSkip): string {
+/**
+ * One sentence per skip reason: as Markdown for replies and bodies, or `PLAIN_TEXT` for statuses and
+ * logs. Branches, reasons, logins and messages come from people and files, so they go through `style`.
+ */
+export function skipText(skip: PlanSkip, style: TextStyle = MARKDOWN): string {
   switch (skip.reason) {
     case "older-than-deployed":
       return `not deployed: older than the deployed ${shortSha(skip.deployedSha)}`;
@@ -13,14 +17,14 @@ export function skipText(skip: PlanSkip): string {
     case "superseded":
       return `not deployed: superseded by ${shortSha(skip.by)}`;
     case "branch-not-allowed":
-      return `not deployed: branch ${skip.branch ?? "(unknown)"} may not deploy to this environment`;
+      return `not deployed: branch ${skip.branch === undefined ? "(unknown)" : style.code(skip.branch)} may not deploy to this environment`;
     case "unparsable-file":
-      return `not deployed: the manifests file does not parse (line ${skip.line}): ${skip.message}`;
+      return `not deployed: the manifests file does not parse (line ${skip.line}): ${style.plain(skip.message)}`;
     case "frozen":
-      return `pending: the environment is frozen by @${skip.by}${skip.until ? ` until ${skip.until}` : ""}${skip.why ? ` (${skip.why})` : ""}`;
+      return `pending: the environment is frozen by ${style.person(skip.by)}${skip.until ? ` until ${style.plain(skip.until)}` : ""}${skip.why ? ` (${style.plain(skip.why)})` : ""}`;
     case "held":
-      return `pending: held at ${shortSha(skip.tag)} by @${skip.by}${skip.why ? ` (${skip.why})` : ""} until the hold is lifted`;
+      return `pending: held at ${style.code(shortSha(skip.tag))} by ${style.person(skip.by)}${skip.why ? ` (${style.plain(skip.why)})` : ""} until the hold is lifted`;
     case "not-written":
-      return `not deployed: ${skip.message}${skip.line === undefined ? "" : ` (line ${skip.line})`}`;
+      return `not deployed: ${style.plain(skip.message)}${skip.line === undefined ? "" : ` (line ${skip.line})`}`;
   }
 }
