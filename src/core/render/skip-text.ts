@@ -1,5 +1,6 @@
 import type { PlanSkip } from "../plan/skip.js";
 import { shortSha } from "./short-sha.js";
+import { refusalText } from "../rewrite/file-limits.js";
 
 /** One sentence per skip reason, for statuses, logs and pull request bodies. */
 export function skipText(skip: PlanSkip): string {
@@ -20,6 +21,10 @@ export function skipText(skip: PlanSkip): string {
       return `pending: the environment is frozen by @${skip.by}${skip.until ? ` until ${skip.until}` : ""}${skip.why ? ` (${skip.why})` : ""}`;
     case "held":
       return `pending: held at ${shortSha(skip.tag)} by @${skip.by}${skip.why ? ` (${skip.why})` : ""} until the hold is lifted`;
+    case "file-too-large":
+      return `not deployed: ${refusalText(skip)}`;
+    case "too-many-aliases":
+      return `not deployed: ${refusalText(skip)} (line ${skip.line})`;
     case "not-written":
       return `not deployed: ${skip.message}${skip.line === undefined ? "" : ` (line ${skip.line})`}`;
   }
