@@ -18,11 +18,7 @@ export interface SetImagesInput {
 }
 
 export interface RewriteError {
-  readonly reason:
-    | "invalid-yaml"
-    | "unknown-format"
-    | "conflicting-updates"
-    | FileRefusal["reason"];
+  readonly reason: "invalid-yaml" | "unknown-format" | "conflicting-updates" | FileRefusal["reason"];
   readonly message: string;
   readonly line: number;
   readonly column: number;

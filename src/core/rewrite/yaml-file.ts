@@ -1,5 +1,11 @@
 import { LineCounter, parseAllDocuments, visit, type Document } from "yaml";
-import { MAX_ALIAS_COUNT, MAX_MANIFEST_BYTES, refusalText, textTooLarge, type FileRefusal } from "./file-limits.js";
+import {
+  MAX_ALIAS_COUNT,
+  MAX_MANIFEST_BYTES,
+  refusalText,
+  textTooLarge,
+  type FileRefusal,
+} from "./file-limits.js";
 
 /** A YAML file parsed once, with the positions every edit and message refers to. */
 export interface YamlFile {
@@ -16,8 +22,7 @@ export interface Position {
 }
 
 export type ParseYamlResult =
-  | { ok: true; file: YamlFile }
-  | { ok: false; message: string; position: Position; refusal?: FileRefusal };
+  { ok: true; file: YamlFile } | { ok: false; message: string; position: Position; refusal?: FileRefusal };
 
 /**
  * Parses a file with positions. A text over `MAX_MANIFEST_BYTES` is refused unparsed, and a document
