@@ -30,7 +30,11 @@ function aliasBomb(): string {
   const lines = ["apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization"];
   lines.push(`a: &a [${Array(9).fill('"lol"').join(",")}]`);
   for (let index = 1; index < levels.length; index++)
-    lines.push(`${levels[index]}: &${levels[index]} [${Array(9).fill(`*${levels[index - 1]}`).join(",")}]`);
+    lines.push(
+      `${levels[index]}: &${levels[index]} [${Array(9)
+        .fill(`*${levels[index - 1]}`)
+        .join(",")}]`,
+    );
   lines.push("images:", "  - name: ghcr.io/acme/web", `    newTag: "${OLD}"`);
   const text = `${lines.join("\n")}\n`;
   return `${text}# ${"x".repeat(641 - text.length - 3)}\n`;
@@ -125,91 +129,92 @@ async function build(): Promise<string> {
 }
 
 const tagIn = async (path: string) =>
-  (await harness.file("acme", "manifests", path))?.match(/name: ghcr\.io\/acme\/web\n\s+newTag: "([^"]*)"/)?.[1];
+  (await harness.file("acme", "manifests", path))?.match(
+    /name: ghcr\.io\/acme\/web\n\s+newTag: "([^"]*)"/,
+  )?.[1];
 
 test("the sizes are what the issue says", () => {
   expect(aliasBomb()).toHaveLength(641);
   expect(hugeKustomization().length).toBeGreaterThan(1_000_000);
 });
 
-test(
-  "a 1 MB kustomization and an alias bomb are skipped with their reasons; the normal overlay deploys, again after a restart",
-  async () => {
-    const huge = await harness.file("acme", "manifests", HUGE);
-    const bomb = await harness.file("acme", "manifests", BOMB);
+test("a 1 MB kustomization and an alias bomb are skipped with their reasons; the normal overlay deploys, again after a restart", async () => {
+  const huge = await harness.file("acme", "manifests", HUGE);
+  const bomb = await harness.file("acme", "manifests", BOMB);
 
-    // 1. A build: the normal overlay is written, the two files are left as they are.
-    const first = await build();
-    expect(await tagIn(DEV)).toBe(first);
-    expect(await harness.file("acme", "manifests", HUGE)).toBe(huge);
-    expect(await harness.file("acme", "manifests", BOMB)).toBe(bomb);
+  // 1. A build: the normal overlay is written, the two files are left as they are.
+  const first = await build();
+  expect(await tagIn(DEV)).toBe(first);
+  expect(await harness.file("acme", "manifests", HUGE)).toBe(huge);
+  expect(await harness.file("acme", "manifests", BOMB)).toBe(bomb);
 
-    // The build's status says it was written, and that a file was not.
-    const statuses = harness.repo("acme", "web").statuses.filter((status) => status.sha === first);
-    expect(statuses.map((status) => [status.context, status.state, status.description])).toEqual([
-      [
-        "gitops-image-bot/dev",
-        "success",
-        expect.stringMatching(/^.* written for dev in acme\/manifests \(.*\); 1 file not written/),
-      ],
-    ]);
+  // The build's status says it was written, and that a file was not.
+  const statuses = harness.repo("acme", "web").statuses.filter((status) => status.sha === first);
+  expect(statuses.map((status) => [status.context, status.state, status.description])).toEqual([
+    [
+      "gitops-image-bot/dev",
+      "success",
+      expect.stringMatching(/^.* written for dev in acme\/manifests \(.*\); 1 file not written/),
+    ],
+  ]);
 
-    // The log says which files were refused and why, once; the plan names the bomb's skip.
-    const refusedLines = lines.filter(
-      (line) => line["msg"] === "manifests files refused: builds are not written to them",
-    );
-    expect(refusedLines).toHaveLength(1);
-    expect(refusedLines[0]!["files"]).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(
-          new RegExp(`^${BOMB}:4:8: the file's 72 YAML aliases expand past the limit of 100`),
-        ),
-        expect.stringMatching(
-          new RegExp(`^${HUGE}:1:1: the file is too large to read: 1,\\d{3},\\d{3} bytes, over the limit of 262,144`),
-        ),
-      ]),
-    );
-    const planned = lines.filter((line) => line["msg"] === "batch planned");
-    expect(JSON.stringify(planned)).toContain("too-many-aliases");
-
-    // A neutral check run on the manifests head names both files, with an annotation each.
-    const runs = [...harness.repo("acme", "manifests").checkRuns.values()].filter(
-      (run) => run.name === REFUSED_FILES_CHECK_NAME,
-    );
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ status: "completed", conclusion: "neutral" });
-    expect(runs[0]!.output.title).toBe("2 manifests files are not read: builds are not written to them");
-    expect(runs[0]!.annotations.map((a) => `${a.path}:${a.startLine} ${a.level}`).sort()).toEqual([
-      `${BOMB}:4 warning`,
-      `${HUGE}:1 warning`,
-    ]);
-
-    // 2. The next build deploys too, and says nothing new about the same files.
-    const second = await build();
-    expect(await tagIn(DEV)).toBe(second);
-    expect(
-      [...harness.repo("acme", "manifests").checkRuns.values()].filter(
-        (run) => run.name === REFUSED_FILES_CHECK_NAME,
+  // The log says which files were refused and why, once; the plan names the bomb's skip.
+  const refusedLines = lines.filter(
+    (line) => line["msg"] === "manifests files refused: builds are not written to them",
+  );
+  expect(refusedLines).toHaveLength(1);
+  expect(refusedLines[0]!["files"]).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(
+        new RegExp(`^${BOMB}:4:8: the file's 72 YAML aliases expand past the limit of 100`),
       ),
-    ).toHaveLength(1);
+      expect.stringMatching(
+        new RegExp(
+          `^${HUGE}:1:1: the file is too large to read: 1,\\d{3},\\d{3} bytes, over the limit of 262,144`,
+        ),
+      ),
+    ]),
+  );
+  const planned = lines.filter((line) => line["msg"] === "batch planned");
+  expect(JSON.stringify(planned)).toContain("too-many-aliases");
 
-    // 3. The dashboard lists both files under "Needs attention".
-    await app.bot.reconcile(harness.installation.id);
-    await harness.idle();
-    const dashboard = [...harness.repo("acme", "manifests").issues.values()].find(
-      (issue) => !issue.pull && issue.title === DASHBOARD_TITLE,
-    );
-    const attention = dashboard?.body?.split("## Needs attention")[1]?.split("\n## ")[0] ?? "";
-    expect(attention).toContain(
-      `\`${HUGE}\` is not read, so no build is written to it: the file is too large to read`,
-    );
-    expect(attention).toContain(`\`${BOMB}\` (line 4) is not read, so no build is written to it`);
+  // A neutral check run on the manifests head names both files, with an annotation each.
+  const runs = [...harness.repo("acme", "manifests").checkRuns.values()].filter(
+    (run) => run.name === REFUSED_FILES_CHECK_NAME,
+  );
+  expect(runs).toHaveLength(1);
+  expect(runs[0]).toMatchObject({ status: "completed", conclusion: "neutral" });
+  expect(runs[0]!.output.title).toBe("2 manifests files are not read: builds are not written to them");
+  expect(runs[0]!.annotations.map((a) => `${a.path}:${a.startLine} ${a.level}`).sort()).toEqual([
+    `${BOMB}:4 warning`,
+    `${HUGE}:1 warning`,
+  ]);
 
-    // 4. A restart (empty caches: the tree is listed and every file screened again) deploys as well.
-    await stopApp();
-    await launch();
-    const third = await build();
-    expect(await tagIn(DEV)).toBe(third);
-    expect(await harness.file("acme", "manifests", HUGE)).toBe(huge);
-  },
-);
+  // 2. The next build deploys too, and says nothing new about the same files.
+  const second = await build();
+  expect(await tagIn(DEV)).toBe(second);
+  expect(
+    [...harness.repo("acme", "manifests").checkRuns.values()].filter(
+      (run) => run.name === REFUSED_FILES_CHECK_NAME,
+    ),
+  ).toHaveLength(1);
+
+  // 3. The dashboard lists both files under "Needs attention".
+  await app.bot.reconcile(harness.installation.id);
+  await harness.idle();
+  const dashboard = [...harness.repo("acme", "manifests").issues.values()].find(
+    (issue) => !issue.pull && issue.title === DASHBOARD_TITLE,
+  );
+  const attention = dashboard?.body?.split("## Needs attention")[1]?.split("\n## ")[0] ?? "";
+  expect(attention).toContain(
+    `\`${HUGE}\` is not read, so no build is written to it: the file is too large to read`,
+  );
+  expect(attention).toContain(`\`${BOMB}\` (line 4) is not read, so no build is written to it`);
+
+  // 4. A restart (empty caches: the tree is listed and every file screened again) deploys as well.
+  await stopApp();
+  await launch();
+  const third = await build();
+  expect(await tagIn(DEV)).toBe(third);
+  expect(await harness.file("acme", "manifests", HUGE)).toBe(huge);
+});
