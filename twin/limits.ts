@@ -14,6 +14,10 @@
  * |                                              | and 65,535 UTF-8 bytes        | CheckRun custom summary `summary exceeds a maximum bytesize of 65535`    |
  * | check run `output.annotations`               | 50 per request                | `Invalid request.\n\nNo more than 50 items are allowed; N were supplied.` |
  *
+ * And on what a client reads: GraphQL's `Blob.text` holds at most 512,000 bytes of a blob (cut on a
+ * character boundary); `isTruncated` says it was cut and `byteSize` keeps the whole size (as reported
+ * from GitHub's answers in sveltia/sveltia-cms#950 and orbiting/backends#116).
+ *
  * Pull request bodies and titles are validated as the issue they are (`resource: "Issue"`), as GitHub
  * does. GraphQL's `createPullRequest` and `updatePullRequest` refuse with an `UNPROCESSABLE` error whose
  * message is the capitalised sentence (`Body is too long (maximum is 65536 characters)`).
@@ -32,7 +36,18 @@ export const LIMITS = {
   statusDescription: 140,
   checkOutput: 65_535,
   annotations: 50,
+  /** Bytes of a blob GraphQL's `Blob.text` returns before it is cut (`isTruncated`). */
+  blobText: 512_000,
 } as const;
+
+/** A blob's text as GraphQL's `Blob.text` gives it: the first 512,000 bytes, cut on a character boundary. */
+export function blobText(data: Buffer): { text: string; truncated: boolean } {
+  if (data.length <= LIMITS.blobText) return { text: data.toString("utf8"), truncated: false };
+  let end = LIMITS.blobText;
+  // Back off continuation bytes (10xxxxxx) so that no character is cut in two.
+  while (end > 0 && ((data[end] ?? 0) & 0xc0) === 0x80) end--;
+  return { text: data.subarray(0, end).toString("utf8"), truncated: true };
+}
 
 /** A refusal: GitHub's "Validation Failed" with one error, or its "Invalid request." for a schema limit. */
 export type LimitRefusal =

@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { createTwoFilesPatch } from "diff";
 import {
+  MAX_MANIFEST_BYTES,
   parseSetImageArg,
+  refusalText,
   setImages,
   type Change,
   type FormatName,
@@ -20,7 +22,8 @@ Options:
   --dry-run     print a unified diff and write nothing
   --format F    kustomization | helm-values | manifests (default: detected)
 
-Exit codes: 0 written or up to date, 2 bad input, 3 image not referenced, 1 anything else.
+Exit codes: 0 written or up to date, 2 bad input (also a file over ${MAX_MANIFEST_BYTES / 1024} KiB, or YAML
+aliases that expand too far), 3 image not referenced, 1 anything else.
 `;
 
 const FORMAT_NAMES: readonly FormatName[] = ["kustomization", "helm-values", "manifests"];
@@ -76,6 +79,13 @@ export async function setImageCommand(argv: readonly string[], io: CliIo): Promi
 
   let text: string;
   try {
+    // A file over the limit is refused unread, as the app refuses it (the parse would refuse it too).
+    const bytes = (await io.fileSize?.(file)) ?? 0;
+    if (bytes > MAX_MANIFEST_BYTES) {
+      const refusal = { reason: "file-too-large" as const, bytes, limit: MAX_MANIFEST_BYTES };
+      io.stderr(`${file}:1:1: ${refusalText(refusal)}; the file is untouched\n`);
+      return EXIT.badInput;
+    }
     text = await io.readFile(file);
   } catch (error) {
     io.stderr(`${file}: cannot read the file: ${(error as Error).message}\n`);

@@ -7,6 +7,7 @@ import {
   type ConfigProblem,
 } from "../config/index.js";
 import { problemLine } from "../core/render/config-check-text.js";
+import { MAX_MANIFEST_BYTES, refusalText } from "../core/index.js";
 import { STATE_PATH } from "../state/state-file.js";
 import { stateProblems } from "../state/state-problems.js";
 import type { CliIo } from "./cli-io.js";
@@ -145,6 +146,12 @@ async function readText(
   path: string,
 ): Promise<string | { kind: "unread"; message: string; code: number }> {
   try {
+    // Refused unread over the manifests limit, as the app refuses such a file: file:line:column and 2.
+    const bytes = (await io.fileSize?.(path)) ?? 0;
+    if (bytes > MAX_MANIFEST_BYTES) {
+      const refusal = { reason: "file-too-large" as const, bytes, limit: MAX_MANIFEST_BYTES };
+      return { kind: "unread", code: EXIT.badInput, message: `${path}:1:1: ${refusalText(refusal)}` };
+    }
     return await io.readFile(path);
   } catch (error) {
     const code = (error as { code?: unknown }).code;

@@ -10,3 +10,10 @@ export { listImages, type ListImagesResult } from "./rewrite/list-images.js";
 export type { Change, Skip, FormatName, ValuePath } from "./rewrite/rewrite-types.js";
 export { needsQuotes } from "./rewrite/scalar-text.js";
 export { FORMATS, type FileFormat } from "./formats/index.js";
+export {
+  MAX_ALIAS_COUNT,
+  MAX_MANIFEST_BYTES,
+  refusalText,
+  textTooLarge,
+  type FileRefusal,
+} from "./rewrite/file-limits.js";

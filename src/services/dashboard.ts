@@ -46,6 +46,7 @@ export class Dashboard {
         .sort((a, b) => a.number - b.number),
       lastError: input.lastError,
       unread: observation.unread,
+      refused: observation.refused,
     });
     const { data: issues } = await octokit.rest.issues.listForRepo({
       ...where,

@@ -8,7 +8,7 @@ import {
 import { createCommit } from "../adapters/github/create-commit.js";
 import { listTree } from "../adapters/github/list-tree.js";
 import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
-import { readBlobs } from "../adapters/github/read-blobs.js";
+import { readBlobs, readBlobTexts } from "../adapters/github/read-blobs.js";
 import type { Snapshot } from "../adapters/github/read-snapshot.js";
 import { fullName, type Build } from "../core/plan/build.js";
 import { deployedImages } from "../core/plan/deployed.js";
@@ -33,6 +33,7 @@ import type { Pacer } from "./pacer.js";
 import { reportConfigProblems } from "./report-config-problems.js";
 import { reportOutcomes, type Reported } from "./reporter.js";
 import { retryDelayMs } from "./transient.js";
+import { RefusedFilesReport } from "./report-refused-files.js";
 import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } from "./pull-requests.js";
 import { Lru } from "./lru.js";
 import { editState, freezeOf, parseState, STATE_PATH, type Freeze } from "../state/state-file.js";
@@ -104,6 +105,7 @@ type Attempt =
  */
 export class Deployer {
   private readonly reportedConfigs = new Lru<string, true>(1000);
+  private readonly refusedFiles = new RefusedFilesReport();
   private reporting: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DeployerDeps) {}
@@ -283,6 +285,7 @@ export class Deployer {
       return { kind: "done", reported: [], config, stateLanding: undefined, frozen: new Map() };
 
     const files = wanted.length > 0 ? await this.batchFiles(octokit, repo, snapshot, config, wanted) : [];
+    if (wanted.length > 0) this.reportRefused(octokit, installationId, repo, snapshot.headOid, config);
     const readAt = Date.now();
     const input = { config, wanted, files, stops: { state: stops.state, now: this.deps.now() } };
     await this.deps.compares.fetch(octokit, comparisonsForBatch(input));
@@ -445,6 +448,27 @@ export class Deployer {
     await reportConfigProblems(octokit, this.deps.pacer(installationId), repo, snapshot.headOid, problems);
   }
 
+  /** Files under the environments' paths the index refused (too large, alias bombs): said once, in the background. */
+  private reportRefused(
+    octokit: Octokit,
+    installationId: number,
+    repo: RepoId,
+    headOid: string,
+    config: Config,
+  ): void {
+    const refused = this.deps.index.refused(
+      repoKey(repo),
+      (path) => environmentsForPath(config, path).length > 0,
+    );
+    if (refused.length === 0) return;
+    const pacer = this.deps.pacer(installationId);
+    this.reporting = this.reporting
+      .then(() => this.refusedFiles.report(octokit, pacer, this.deps.log, repo, headOid, refused))
+      .catch((error: unknown) =>
+        this.deps.log.warn({ repo: repoKey(repo), err: error }, "could not report the refused files"),
+      );
+  }
+
   /** The build an open pull request carries when it descends from the change's build (then it stays). */
   private async newerInPull(
     octokit: Octokit,
@@ -475,7 +499,7 @@ export class Deployer {
     const images = [...new Set(wanted.map((entry) => entry.image))];
     const reader = {
       listTree: (treeOid: string) => listTree(octokit, repo, treeOid),
-      readBlobs: (oids: readonly string[]) => readBlobs(octokit, repo, oids),
+      readBlobs: (oids: readonly string[]) => readBlobTexts(octokit, repo, oids),
     };
     const byImage = await this.deps.index.filesFor(
       repoKey(repo),

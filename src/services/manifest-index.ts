@@ -1,12 +1,13 @@
-import { listImages, sameImageName } from "../core/index.js";
+import { listImages, MAX_MANIFEST_BYTES, sameImageName, type FileRefusal } from "../core/index.js";
 import type { TreeBlob } from "../adapters/github/list-tree.js";
+import type { BlobTexts } from "../adapters/github/read-blobs.js";
 import { Lru } from "./lru.js";
 import { gitBlobOid } from "./git-blob-oid.js";
 
-/** What the index needs from GitHub: a tree listing and blob texts by oid. */
+/** What the index needs from GitHub: a tree listing (with sizes) and blob texts by oid (within the limit). */
 export interface IndexReader {
   listTree(treeOid: string): Promise<TreeBlob[]>;
-  readBlobs(oids: readonly string[]): Promise<Map<string, string>>;
+  readBlobs(oids: readonly string[]): Promise<BlobTexts>;
 }
 
 /** A YAML file the rewriter may edit. */
@@ -22,7 +23,19 @@ function mayReferenceImages(text: string): boolean {
 interface BlobInfo {
   readonly images: readonly string[];
   readonly brokenText?: string;
+  /** Refused unread or unparsed (too large, too many aliases): never parsed again for this blob. */
+  readonly refusal?: FileRefusal;
 }
+
+/** A file of the tree the index refused, with why. */
+export interface RefusedFile {
+  readonly path: string;
+  readonly oid: string;
+  readonly refusal: FileRefusal;
+}
+
+/** Characters of blob texts the index keeps for planning (the texts of files that name images). */
+const TEXT_BUDGET = 16_000_000;
 
 /** Whether a blob refers to the image; a file that does not parse counts when its text names it. */
 function refersTo(info: BlobInfo | undefined, image: string): boolean {
@@ -47,8 +60,11 @@ export class ManifestIndex {
   private readonly trees = new Map<string, { treeOid: string; files: Map<string, string> }>();
   /** Blob oid -> the image names it references; a file that does not parse keeps its text to screen. */
   private readonly blobImages = new Lru<string, BlobInfo>(200_000);
-  /** Blob oid -> text, for the files that reference images (bounded). */
-  private readonly blobTexts = new Lru<string, string>(20_000);
+  /**
+   * Blob oid -> text, for the files that reference images: bounded by characters, not only entries,
+   * since a file may be as large as `MAX_MANIFEST_BYTES`.
+   */
+  private readonly blobTexts = new Lru<string, string>(TEXT_BUDGET, (text) => Math.max(1, text.length));
 
   /** The files of the tree that reference `image` among the paths `wanted` accepts. */
   async filesFor(
@@ -66,8 +82,12 @@ export class ManifestIndex {
       candidates.filter(([, oid]) => !this.blobImages.has(oid)).map(([path, oid]) => [oid, path]),
     );
     if (unknown.size > 0) {
-      const texts = await reader.readBlobs([...unknown.keys()]);
-      for (const [oid, path] of unknown) this.learn(oid, texts.get(oid) ?? "", path);
+      const { texts, tooLarge } = await reader.readBlobs([...unknown.keys()]);
+      for (const [oid, path] of unknown) {
+        const bytes = tooLarge.get(oid);
+        if (bytes === undefined) this.learn(oid, texts.get(oid) ?? "", path);
+        else this.refuseLarge(oid, bytes);
+      }
     }
     const result = new Map<string, IndexedFile[]>();
     for (const image of images) {
@@ -96,6 +116,21 @@ export class ManifestIndex {
     for (const [path, oid] of files) {
       const images = this.blobImages.get(oid)?.images ?? [];
       if (images.length > 0 && wanted(path)) result.push({ path, oid, images });
+    }
+    return result;
+  }
+
+  /**
+   * The files of the last tree listed for the repository, among the paths `wanted` accepts, that were
+   * refused: over the size limit (never read) or with aliases that expand too far (never walked).
+   */
+  refused(repoKey: string, wanted: (path: string) => boolean): RefusedFile[] {
+    const tree = this.trees.get(repoKey);
+    if (!tree) return [];
+    const result: RefusedFile[] = [];
+    for (const [path, oid] of tree.files) {
+      const refusal = this.blobImages.get(oid)?.refusal;
+      if (refusal && wanted(path)) result.push({ path, oid, refusal });
     }
     return result;
   }
@@ -146,12 +181,21 @@ export class ManifestIndex {
   ): Promise<Map<string, string>> {
     const cached = this.trees.get(repoKey);
     if (cached?.treeOid === treeOid) return cached.files;
-    const blobs = await reader.listTree(treeOid);
-    const files = new Map(
-      blobs.filter((blob) => isManifestPath(blob.path)).map((blob) => [blob.path, blob.oid]),
-    );
+    const blobs = (await reader.listTree(treeOid)).filter((blob) => isManifestPath(blob.path));
+    // The listing gives sizes: a file over the limit is refused before any text is read.
+    for (const blob of blobs)
+      if (blob.size !== undefined && blob.size > MAX_MANIFEST_BYTES) this.refuseLarge(blob.oid, blob.size);
+    const files = new Map(blobs.map((blob) => [blob.path, blob.oid]));
     this.trees.set(repoKey, { treeOid, files });
     return files;
+  }
+
+  private refuseLarge(oid: string, bytes: number): void {
+    if (this.blobImages.get(oid)?.refusal) return;
+    this.blobImages.set(oid, {
+      images: [],
+      refusal: { reason: "file-too-large", bytes, limit: MAX_MANIFEST_BYTES },
+    });
   }
 
   private learn(oid: string, text: string, path: string): void {
@@ -164,9 +208,14 @@ export class ManifestIndex {
     if (listed.ok) {
       this.blobImages.set(oid, { images: [...listed.images, ...listed.aliases] });
       if (listed.images.length > 0) this.blobTexts.set(oid, text);
+    } else if (listed.refusal?.reason === "file-too-large") {
+      // Never kept: its text is not screened either.
+      this.blobImages.set(oid, { images: [], refusal: listed.refusal });
     } else {
-      // Not YAML (or no known format): kept as text so that a file naming the image is reported, not ignored.
-      this.blobImages.set(oid, { images: [], brokenText: text });
+      // Not YAML (or no known format, or an alias bomb): kept as text so that a file naming the image is
+      // reported (as a skip with its reason), not ignored.
+      const refusal = listed.refusal ? { refusal: listed.refusal } : {};
+      this.blobImages.set(oid, { images: [], brokenText: text, ...refusal });
       this.blobTexts.set(oid, text);
     }
   }

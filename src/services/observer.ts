@@ -7,7 +7,7 @@ import {
 } from "../config/index.js";
 import { listTree } from "../adapters/github/list-tree.js";
 import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
-import { readBlobs } from "../adapters/github/read-blobs.js";
+import { readBlobTexts } from "../adapters/github/read-blobs.js";
 import type { Snapshot } from "../adapters/github/read-snapshot.js";
 import {
   branchKey,
@@ -29,7 +29,7 @@ import { parseState, STATE_PATH, type State } from "../state/state-file.js";
 import type { HeadRead } from "./read-head.js";
 import { readHead } from "./read-head.js";
 import { Lru } from "./lru.js";
-import type { ManifestIndex } from "./manifest-index.js";
+import type { ManifestIndex, RefusedFile } from "./manifest-index.js";
 
 /** How many commits of a tracked branch are read: enough to find the newest build and count how far behind. */
 export const HISTORY_DEPTH = 30;
@@ -41,6 +41,8 @@ export interface Observation {
   readonly rows: readonly Row[];
   /** Branches left unread because the request budget ran out (the next pass reads them first). */
   readonly unread: number;
+  /** Files under the environments' paths the index refused (too large, too many aliases). */
+  readonly refused: readonly RefusedFile[];
 }
 
 type Failed = { readonly kind: "failed"; readonly reason: string; readonly head: HeadRead };
@@ -53,6 +55,8 @@ export interface Deployments {
   readonly config: Config;
   readonly state: State;
   readonly entries: readonly DeployedEntry[];
+  /** Files under the environments' paths the index refused (too large, too many aliases). */
+  readonly refused: readonly RefusedFile[];
 }
 
 /** What one pass may still spend: `left()` GitHub requests. */
@@ -88,10 +92,10 @@ export class Observer {
   ): Promise<ObserveResult> {
     const read = await this.deployments(octokit, repo);
     if (read.kind === "failed") return read;
-    const { snapshot, config, state, entries } = read.deployments;
+    const { snapshot, config, state, entries, refused } = read.deployments;
     const { sources, unread } = await this.sources(octokit, config, entries, budget);
     const rows = observe({ config, state, now, entries, sources, depth: HISTORY_DEPTH });
-    return { kind: "observed", observation: { snapshot, config, state, rows, unread } };
+    return { kind: "observed", observation: { snapshot, config, state, rows, unread, refused } };
   }
 
   /**
@@ -116,7 +120,8 @@ export class Observer {
         head,
       };
     const entries = await this.entries(octokit, repo, snapshot, config);
-    return { kind: "read", deployments: { snapshot, config, state: parsed.state, entries } };
+    const refused = this.index.refused(repoKey(repo), (path) => environmentsForPath(config, path).length > 0);
+    return { kind: "read", deployments: { snapshot, config, state: parsed.state, entries, refused } };
   }
 
   /** Every image a source of the config builds, in every file of every environment, with its tag. */
@@ -128,7 +133,7 @@ export class Observer {
   ): Promise<DeployedEntry[]> {
     const reader = {
       listTree: (treeOid: string) => listTree(octokit, repo, treeOid),
-      readBlobs: (oids: readonly string[]) => readBlobs(octokit, repo, oids),
+      readBlobs: (oids: readonly string[]) => readBlobTexts(octokit, repo, oids),
     };
     const files = await this.index.imagesIn(
       repoKey(repo),
@@ -146,7 +151,8 @@ export class Observer {
         file.images.some((image) => !this.tags.has(`${file.oid}:${image}`)) &&
         this.index.text(file.oid) === undefined,
     );
-    const read = missing.length > 0 ? await reader.readBlobs(missing.map((file) => file.oid)) : new Map();
+    const read =
+      missing.length > 0 ? (await reader.readBlobs(missing.map((file) => file.oid))).texts : new Map();
     const entries: DeployedEntry[] = [];
     for (const file of wanted) {
       const unknown = file.images.filter((image) => !this.tags.has(`${file.oid}:${image}`));

@@ -1,5 +1,6 @@
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
+import { MAX_ALIAS_COUNT } from "../core/rewrite/file-limits.js";
 
 /**
  * Holds and freezes live in git, in one small file next to the config, so they are reviewed like any
@@ -56,7 +57,14 @@ export function parseState(text: string | undefined): StateResult {
       column: error.linePos?.[0].col ?? 1,
       message: `not valid YAML: ${error.message}`,
     };
-  const parsed = stateSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    // The same bound on aliases as the config and manifests files: an alias bomb is a problem, not a crash.
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    return { ok: false, line: 1, column: 1, message: `not valid YAML: ${(error as Error).message}` };
+  }
+  const parsed = stateSchema.safeParse(value);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     const path = (issue?.path ?? []) as (string | number)[];

@@ -326,3 +326,44 @@ describe("check runs", () => {
     ).toEqual(invalidRequest("Only 65535 characters are allowed; 65536 were supplied."));
   });
 });
+
+describe("GraphQL Blob.text holds at most 512,000 bytes, as GitHub's does", () => {
+  const BLOB = `query($owner: String!, $name: String!, $file: String!) {
+    repository(owner: $owner, name: $name) { object(expression: $file) { ... on Blob { byteSize isTruncated text } } }
+  }`;
+  const read = (file: string) =>
+    fx.octokit.graphql<{ repository: { object: { byteSize: number; isTruncated: boolean; text: string } } }>(
+      BLOB,
+      { owner: "acme", name: "manifests", file: `main:${file}` },
+    );
+
+  test("a larger blob is cut on a character boundary, says so, and keeps its whole byteSize", async () => {
+    // 511,999 ASCII bytes, then four-byte characters: the cut falls inside the first of them.
+    const text = `${"a".repeat(511_999)}${EMOJI.repeat(10)}`;
+    const { repo: record } = fx;
+    await fx.twin.store.commitFiles(record, "main", [{ path: "big.yaml", content: text }], "big");
+    const { object } = (await read("big.yaml")).repository;
+    expect(object.byteSize).toBe(512_039);
+    expect(object.isTruncated).toBe(true);
+    expect(object.text).toBe("a".repeat(511_999));
+  });
+
+  test("a blob of exactly 512,000 bytes is whole", async () => {
+    const text = "b".repeat(512_000);
+    await fx.twin.store.commitFiles(fx.repo, "main", [{ path: "edge.yaml", content: text }], "edge");
+    const { object } = (await read("edge.yaml")).repository;
+    expect(object).toEqual({ byteSize: 512_000, isTruncated: false, text });
+  });
+
+  test("the REST tree listing gives every blob's size, read before any text", async () => {
+    const { data: commit } = await fx.octokit.rest.repos.getCommit({ ...repo, ref: "main" });
+    const { data } = await fx.octokit.rest.git.getTree({
+      ...repo,
+      tree_sha: commit.commit.tree.sha,
+      recursive: "1",
+    });
+    const sizes = Object.fromEntries(data.tree.map((entry) => [entry.path, entry.size]));
+    expect(sizes["edge.yaml"]).toBe(512_000);
+    expect(sizes["big.yaml"]).toBe(512_039);
+  });
+});

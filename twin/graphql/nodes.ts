@@ -15,6 +15,7 @@ import { headSha, missingChecks } from "../pull-state.js";
 import { mergeableState } from "../rest/pull-json.js";
 import { notFound } from "./errors.js";
 import { pageOf, type PageArgs } from "./paging.js";
+import { blobText } from "../limits.js";
 
 export interface GraphqlContext {
   readonly twin: TwinCore;
@@ -193,6 +194,7 @@ async function entryObject(ctx: GraphqlContext, repo: RepoRecord, entry: TreeEnt
 export async function blobNode(ctx: GraphqlContext, repo: RepoRecord, sha: string): Promise<Node> {
   const data = (await repo.git.readBlob(sha)) ?? Buffer.alloc(0);
   const binary = data.includes(0);
+  const { text, truncated } = blobText(data);
   return {
     __typename: "Blob",
     id: `B_${sha}`,
@@ -200,8 +202,8 @@ export async function blobNode(ctx: GraphqlContext, repo: RepoRecord, sha: strin
     abbreviatedOid: sha.slice(0, 7),
     byteSize: data.length,
     isBinary: binary,
-    isTruncated: false,
-    text: binary ? null : data.toString("utf8"),
+    isTruncated: !binary && truncated,
+    text: binary ? null : text,
     repository: () => repositoryNode(ctx, repo),
   };
 }

@@ -3,6 +3,8 @@ import type { Octokit, RepoId } from "./octokit.js";
 export interface TreeBlob {
   readonly path: string;
   readonly oid: string;
+  /** Its size in bytes, as the tree listing gives it (read before any text, to refuse large files unread). */
+  readonly size: number | undefined;
 }
 
 /** Every blob of a tree, in one request (`GET /git/trees/{sha}?recursive=1`). */
@@ -20,7 +22,7 @@ export async function listTree(octokit: Octokit, repo: RepoId, treeOid: string):
     );
   return data.tree.flatMap((entry) =>
     entry.type === "blob" && entry.path !== undefined && entry.sha !== undefined
-      ? [{ path: entry.path, oid: entry.sha }]
+      ? [{ path: entry.path, oid: entry.sha, size: entry.size }]
       : [],
   );
 }

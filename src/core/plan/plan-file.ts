@@ -28,7 +28,8 @@ export function planFile(path: string, text: string, accepted: readonly Wanted[]
     })),
   });
   if (!result.ok) {
-    const { line, message } = result.error;
+    const { line, message, refusal } = result.error;
+    if (refusal) return { ok: false, skip: refusal };
     return { ok: false, skip: { reason: "unparsable-file", line, message } };
   }
   const refused = result.skips.flatMap((skip) => {

@@ -1,3 +1,5 @@
+import type { FileRefusal } from "../rewrite/file-limits.js";
+
 /** Why a build did not reach a file or an environment: data, rendered into logs, statuses and PR bodies. */
 export type PlanSkip =
   | { readonly reason: "older-than-deployed"; readonly deployedSha: string }
@@ -7,6 +9,8 @@ export type PlanSkip =
   | { readonly reason: "branch-not-allowed"; readonly branch: string | undefined }
   | { readonly reason: "unparsable-file"; readonly line: number; readonly message: string }
   | { readonly reason: "not-written"; readonly line: number | undefined; readonly message: string }
+  /** The file was refused unread (over the size limit, or aliases that expand too far), with the numbers. */
+  | FileRefusal
   | {
       readonly reason: "frozen";
       readonly by: string;

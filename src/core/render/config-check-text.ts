@@ -68,7 +68,7 @@ export function configCheckOutput(
 }
 
 /** Lines in a fenced block longer than any run of backticks in them, cut to fit GitHub's limit. */
-function codeBlock(lines: readonly string[]): string {
+export function codeBlock(lines: readonly string[]): string {
   const longest = Math.max(
     0,
     ...lines.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))),

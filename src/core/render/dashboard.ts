@@ -2,6 +2,7 @@ import type { Row } from "../reconcile/observe.js";
 import type { State } from "../../state/state-file.js";
 import { freezeOf } from "../../state/state-file.js";
 import { link } from "./command-reply.js";
+import { refusedFileItem, type RefusedFileInfo } from "./refused-files-text.js";
 import { rowsTable, rowsTableWithin } from "./deployment-rows.js";
 import { fitText, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
 import { code, person, plain } from "./markdown.js";
@@ -27,6 +28,8 @@ export interface DashboardInput {
   readonly lastError: { readonly at: string; readonly message: string } | undefined;
   /** Branches the pass could not read within its request budget. */
   readonly unread: number;
+  /** Manifests files under the environments' paths the app refused to read (too large, alias bombs). */
+  readonly refused?: readonly RefusedFileInfo[];
 }
 
 /** A list section of the dashboard: its heading, its items, and what a cut list says of the rest. */
@@ -124,6 +127,7 @@ function listSections(input: DashboardInput): ListSection[] {
       attention.push(
         `${code(row.image)} in ${row.environment} is behind, and ${row.hold ? "held" : "frozen"}: it moves when that is lifted`,
       );
+  for (const file of input.refused ?? []) attention.push(refusedFileItem(file));
   if (input.unread > 0)
     attention.push(
       `The last pass could not finish: ${input.unread} branch(es) were left for the next pass (raise \`reconcile.requestBudget\` to read them at once)`,

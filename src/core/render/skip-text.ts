@@ -1,6 +1,7 @@
 import type { PlanSkip } from "../plan/skip.js";
 import { shortSha } from "./short-sha.js";
 import { MARKDOWN, type TextStyle } from "./markdown.js";
+import { refusalText } from "../rewrite/file-limits.js";
 
 /**
  * One sentence per skip reason: as Markdown for replies and bodies, or `PLAIN_TEXT` for statuses and
@@ -24,6 +25,10 @@ export function skipText(skip: PlanSkip, style: TextStyle = MARKDOWN): string {
       return `pending: the environment is frozen by ${style.person(skip.by)}${skip.until ? ` until ${style.plain(skip.until)}` : ""}${skip.why ? ` (${style.plain(skip.why)})` : ""}`;
     case "held":
       return `pending: held at ${style.code(shortSha(skip.tag))} by ${style.person(skip.by)}${skip.why ? ` (${style.plain(skip.why)})` : ""} until the hold is lifted`;
+    case "file-too-large":
+      return `not deployed: ${refusalText(skip)}`;
+    case "too-many-aliases":
+      return `not deployed: ${refusalText(skip)} (line ${skip.line})`;
     case "not-written":
       return `not deployed: ${style.plain(skip.message)}${skip.line === undefined ? "" : ` (line ${skip.line})`}`;
   }

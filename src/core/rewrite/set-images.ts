@@ -6,6 +6,7 @@ import type { Change, FormatName, Skip } from "./rewrite-types.js";
 import { applyEdits } from "./text-edit.js";
 import { verifyRewrite } from "./verify-rewrite.js";
 import { parseYamlFile, type YamlFile } from "./yaml-file.js";
+import type { FileRefusal } from "./file-limits.js";
 
 export interface SetImagesInput {
   /** The file's path: used to detect the format (kustomization.yaml) and in messages. */
@@ -17,10 +18,12 @@ export interface SetImagesInput {
 }
 
 export interface RewriteError {
-  readonly reason: "invalid-yaml" | "unknown-format" | "conflicting-updates";
+  readonly reason: "invalid-yaml" | "unknown-format" | "conflicting-updates" | FileRefusal["reason"];
   readonly message: string;
   readonly line: number;
   readonly column: number;
+  /** A file refused before it was read (too large, too many aliases), with the numbers. */
+  readonly refusal?: FileRefusal;
 }
 
 export type SetImagesResult =
@@ -78,7 +81,9 @@ function unverifiedSkip(update: ImageUpdate, outcome: Extract<Attempt, { kind: "
 export function setImages(input: SetImagesInput): SetImagesResult {
   const parsed = parseYamlFile(input.path, input.text);
   if (!parsed.ok) {
-    return { ok: false, error: { reason: "invalid-yaml", message: parsed.message, ...parsed.position } };
+    const { message, position, refusal } = parsed;
+    if (refusal) return { ok: false, error: { reason: refusal.reason, message, ...position, refusal } };
+    return { ok: false, error: { reason: "invalid-yaml", message, ...position } };
   }
   const { file } = parsed;
   const format = detectFormat(file, input.format);

@@ -5,6 +5,10 @@ import { needsQuotes } from "./scalar-text.js";
 import { rootRegion } from "./root-region.js";
 import type { TextEdit } from "./text-edit.js";
 import { lineStart, nextLineStart, parseYamlFile, type YamlFile } from "./yaml-file.js";
+import { MAX_ALIAS_COUNT } from "./file-limits.js";
+
+/** The parse refused documents whose aliases expand past this; the comparisons keep to the same bound. */
+const TO_JS = { maxAliasCount: MAX_ALIAS_COUNT };
 
 type Container = Record<string | number, unknown>;
 
@@ -99,7 +103,7 @@ function verifyRegion(
   if (doc === undefined || second !== undefined) return undefined;
   const region = rootRegion(file.text, doc, edits);
   if (region === undefined) return undefined;
-  const old = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const old = (doc.toJS(TO_JS) ?? {}) as Record<string, unknown>;
   // Every change must fall in the region, or be a key the document does not have yet.
   const covered = changes.every((change) => {
     const key = String(change.path[0]);
@@ -119,7 +123,7 @@ function verifyRegion(
   const added = Object.keys(expected as object).filter((key) => !region.keys.includes(key));
   if (added.some((key) => Object.hasOwn(old, key)))
     return { problem: "the edit would add a key the document already has" };
-  if (!sameValue(expected, after.toJS())) {
+  if (!sameValue(expected, after.toJS(TO_JS))) {
     return { problem: "the edit would change more than the planned values in document 1" };
   }
   return { problem: checkWrittenValues([after], changes) };
@@ -163,11 +167,11 @@ export function verifyRewrite(
   for (const [index, doc] of before.entries()) {
     const after = docs[index];
     if (after === undefined) continue;
-    let expected = doc === null ? null : doc.toJS();
+    let expected = doc === null ? null : doc.toJS(TO_JS);
     for (const change of changes) {
       if (change.docIndex === index) expected = setPath(expected, change.path, change.to);
     }
-    if (!sameValue(expected, after.toJS())) {
+    if (!sameValue(expected, after.toJS(TO_JS))) {
       return `the edit would change more than the planned values in document ${index + 1}`;
     }
   }

@@ -1,0 +1,89 @@
+// The manifest index screens each file once: a file over the size limit (by the tree listing's size, or
+// by the blob's byteSize) is never read, an alias bomb never walked; both are listed as refused.
+import { MAX_MANIFEST_BYTES } from "../../src/core/index.js";
+import { ManifestIndex, type IndexReader } from "../../src/services/manifest-index.js";
+import { Lru } from "../../src/services/lru.js";
+
+const OVERLAY = "images:\n- name: ghcr.io/acme/web\n  newTag: v1\n";
+const BOMB = `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nimages:\n- name: ghcr.io/acme/web\n  newTag: v1\n`;
+
+/** A tree of three files; `sizes` says what the listing tells (undefined: no size given). */
+function reader(sizes: { big: number | undefined }) {
+  const asked: string[] = [];
+  const texts = new Map([
+    ["o-overlay", OVERLAY],
+    ["o-bomb", BOMB],
+  ]);
+  const fake: IndexReader = {
+    listTree: async () => [
+      { path: "dev/web/kustomization.yaml", oid: "o-overlay", size: OVERLAY.length },
+      { path: "dev/bomb/kustomization.yaml", oid: "o-bomb", size: BOMB.length },
+      { path: "dev/big/kustomization.yaml", oid: "o-big", size: sizes.big },
+    ],
+    readBlobs: async (oids) => {
+      asked.push(...oids);
+      return {
+        texts: new Map(oids.flatMap((oid) => (texts.has(oid) ? [[oid, texts.get(oid)!] as const] : []))),
+        tooLarge: new Map(oids.includes("o-big") ? [["o-big", 1_200_000]] : []),
+      };
+    },
+  };
+  return { fake, asked };
+}
+
+test.each([
+  ["the tree listing gives the size: the large file is never asked for", 1_200_000, false],
+  ["no size in the listing: the blob's byteSize refuses it, and its text is not kept", undefined, true],
+])("%s", async (_name, size, askedForBig) => {
+  const index = new ManifestIndex();
+  const { fake, asked } = reader({ big: size });
+  const files = await index.filesFor("acme/m", "t1", fake, ["ghcr.io/acme/web"], () => true, new Map());
+  expect(asked.includes("o-big")).toBe(askedForBig);
+  // The bomb names the image in its text: it stays a file of the image, so the build skips it with a reason.
+  expect(
+    files
+      .get("ghcr.io/acme/web")
+      ?.map((file) => file.path)
+      .sort(),
+  ).toEqual(["dev/bomb/kustomization.yaml", "dev/web/kustomization.yaml"]);
+  expect(index.text("o-big")).toBeUndefined();
+  expect(index.refused("acme/m", () => true)).toEqual([
+    {
+      path: "dev/bomb/kustomization.yaml",
+      oid: "o-bomb",
+      refusal: { reason: "too-many-aliases", aliases: 27, limit: 100, line: 2, column: 8 },
+    },
+    {
+      path: "dev/big/kustomization.yaml",
+      oid: "o-big",
+      refusal: { reason: "file-too-large", bytes: 1_200_000, limit: MAX_MANIFEST_BYTES },
+    },
+  ]);
+  expect(index.refused("acme/m", (path) => path.includes("/web/"))).toEqual([]);
+
+  // Screened once: the next batch on the same tree reads nothing.
+  asked.length = 0;
+  await index.filesFor("acme/m", "t1", fake, ["ghcr.io/acme/web"], () => true, new Map());
+  expect(asked).toEqual([]);
+});
+
+describe("Lru with a weight", () => {
+  test("forgets the oldest entries once the total weight is over the bound", () => {
+    const lru = new Lru<string, string>(10, (text) => text.length);
+    lru.set("a", "xxxx");
+    lru.set("b", "xxxx");
+    lru.get("a"); // a is now the most recent
+    lru.set("c", "xxxx");
+    expect([lru.has("a"), lru.has("b"), lru.has("c")]).toEqual([true, false, true]);
+  });
+
+  test("an entry heavier than the whole bound is not kept, and replacing an entry frees its weight", () => {
+    const lru = new Lru<string, string>(10, (text) => text.length);
+    lru.set("big", "x".repeat(11));
+    expect(lru.has("big")).toBe(false);
+    lru.set("a", "x".repeat(9));
+    lru.set("a", "x");
+    lru.set("b", "x".repeat(9));
+    expect([lru.has("a"), lru.has("b")]).toEqual([true, true]);
+  });
+});
