@@ -113,22 +113,25 @@ export function repositoryNode(ctx: GraphqlContext, repo: RepoRecord): Node {
       if (!issue || issue.pull) throw notFound(`an Issue with the number of ${number}`);
       return issueNode(ctx, repo, issue);
     },
-    pullRequests: async (args: {
-      states?: string[];
-      headRefName?: string;
-      baseRefName?: string;
-      first?: number;
-      last?: number;
-    }) => {
-      const list = [];
-      for (const issue of repo.issues.values()) {
-        if (!issue.pull) continue;
-        if (args.headRefName && issue.pull.headRef !== args.headRefName) continue;
-        if (args.baseRefName && issue.pull.baseRef !== args.baseRefName) continue;
-        if (args.states && !args.states.includes(pullState(issue))) continue;
-        list.push(pullRequestNode(ctx, repo, issue));
-      }
-      return connection(list, args);
+    // As on GitHub, `headRefName` matches forks' pull requests from a branch of that name too.
+    pullRequests: (
+      args: PageArgs & { states?: string[]; headRefName?: string; baseRefName?: string },
+      _ctx: unknown,
+      info: GraphQLResolveInfo,
+    ) => {
+      const list = [...repo.issues.values()].filter(
+        (issue) =>
+          issue.pull &&
+          (!args.headRefName || issue.pull.headRef === args.headRefName) &&
+          (!args.baseRefName || issue.pull.baseRef === args.baseRefName) &&
+          (!args.states || args.states.includes(pullState(issue))),
+      );
+      return pageOf(list, args, {
+        field: "pullRequests",
+        info,
+        key: (issue) => issue.number,
+        node: (issue) => pullRequestNode(ctx, repo, issue),
+      });
     },
   };
 }
