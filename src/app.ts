@@ -27,6 +27,7 @@ import { Reconciler, type InstallationPass } from "./services/reconciler.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { Metrics } from "./metrics/metrics.js";
 import { registerMetrics } from "./http/metrics-route.js";
+import { appIdentity, type AppIdentityClient } from "./services/app-identity.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -110,8 +111,10 @@ export function createBot(options: BotOptions = {}): Bot {
       metrics.observeOctokit(octokit);
       return octokit;
     };
+    const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
     const deployer = new Deployer({
       auth,
+      identity,
       index,
       compares: new CompareCache(),
       pacer,
@@ -160,6 +163,7 @@ export function createBot(options: BotOptions = {}): Bot {
     const observer = new Observer(index);
     const reconciler = new Reconciler({
       registry,
+      identity,
       observer,
       auth,
       enqueue,
@@ -193,6 +197,7 @@ export function createBot(options: BotOptions = {}): Bot {
     }
     const commands = new CommandRunner({
       registry,
+      identity,
       pacer,
       log: app.log,
       now,

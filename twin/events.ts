@@ -4,8 +4,12 @@ import { fullName } from "./state.js";
 import { ZERO_SHA } from "./git/git-repo.js";
 import { repoJson, simpleCommitJson, userJson } from "./rest/shapes.js";
 import { pullJson } from "./rest/pull-json.js";
+import { headSha, pullRefOf } from "./pull-state.js";
 
-/** After a branch moved through the API: a `push` event, and `synchronize` for open PRs from that branch. */
+/**
+ * After a branch moved through the API: a `push` event, and `synchronize` for open PRs from that branch
+ * (in this repository, and in its parent when it is a fork: GitHub copies the head to `refs/pull/<n>/head`).
+ */
 export async function branchMoved(
   twin: TwinCore,
   repo: RepoRecord,
@@ -18,31 +22,42 @@ export async function branchMoved(
   await pushEvent(twin, repo, ref, before, after, sender);
   if (!ref.startsWith("refs/heads/") || after === ZERO_SHA) return;
   const branch = ref.slice("refs/heads/".length);
-  for (const issue of repo.issues.values()) {
-    if (issue.pull && issue.state === "open" && issue.pull.headRef === branch) {
-      issue.pull.headSha = after;
-      await pullRequestEvent(twin, repo, issue, "synchronize", sender, { before, after });
+  for (const base of repo.parent ? [repo, repo.parent] : [repo]) {
+    for (const issue of [...base.issues.values()]) {
+      const pull = issue.pull;
+      if (!pull || issue.state !== "open" || pull.headRepo !== repo || pull.headRef !== branch) continue;
+      if (base !== repo) {
+        const pullRef = pullRefOf(base, pull);
+        if (!pullRef || (await base.git.fetchRef(repo.git, ref, pullRef)) !== after) continue;
+      }
+      pull.headSha = after;
+      await pullRequestEvent(twin, base, issue, "synchronize", sender, { before, after });
     }
+    await closeReachedPulls(twin, base, repo, branch, sender);
   }
-  await closeReachedPulls(twin, repo, branch, sender);
 }
 
 /**
  * As on GitHub: an open pull request whose head commit is reachable from its base branch (its head was
  * moved into the base, or the base received its commits) is marked merged and closed, with a `closed`
- * event. Moving a living PR's branch to the base head "for a moment" closes it for good.
+ * event. Moving a living PR's branch to the base head "for a moment" closes it for good. `moved` is the
+ * repository whose `branch` moved (the base repository, or a fork whose pull requests target it).
  */
 async function closeReachedPulls(
   twin: TwinCore,
   repo: RepoRecord,
+  moved: RepoRecord,
   branch: string,
   sender: Account,
 ): Promise<void> {
   for (const issue of [...repo.issues.values()]) {
     const pull = issue.pull;
-    if (!pull || issue.state !== "open" || (pull.headRef !== branch && pull.baseRef !== branch)) continue;
+    if (!pull || issue.state !== "open") continue;
+    const headMoved = pull.headRepo === moved && pull.headRef === branch;
+    const baseMoved = moved === repo && pull.baseRef === branch;
+    if (!headMoved && !baseMoved) continue;
     const base = await repo.git.getRef(`refs/heads/${pull.baseRef}`);
-    const head = (await repo.git.getRef(`refs/heads/${pull.headRef}`)) ?? pull.headSha;
+    const head = await headSha(repo, pull);
     if (!base || !(await repo.git.isAncestor(head, base))) continue;
     const now = twin.store.timestamp();
     pull.merged = true;

@@ -9,6 +9,9 @@ import type { Delivery } from "./webhooks.js";
 import { commentPayload, issuePayload, recordComment, recordIssue } from "./issues.js";
 import { examplePayloadFor, recordWorkflowRunWebhook } from "./workflow-run-webhook.js";
 import { characters, LIMITS } from "./limits.js";
+import { createPull } from "./pulls.js";
+import { branchMoved } from "./events.js";
+import { ZERO_SHA } from "./git/git-repo.js";
 
 export interface HarnessOptions {
   /** The Probot app under test, started in this process as `probot run` starts it. */
@@ -57,6 +60,26 @@ export interface CommentInput extends PersonInput {
   readonly body: string;
 }
 
+export interface PullInput extends PersonInput {
+  /** The base repository. */
+  readonly owner: string;
+  readonly name: string;
+  /** `branch` in the base repository, or `user:branch` in that user's fork of it. */
+  readonly head: string;
+  /** Default: the base repository's default branch. */
+  readonly base?: string;
+  readonly title: string;
+  readonly body?: string;
+}
+
+export interface PushInput extends PersonInput {
+  readonly owner: string;
+  readonly name: string;
+  readonly branch: string;
+  readonly files: ReadonlyArray<{ path: string; content: string | null }>;
+  readonly message?: string;
+}
+
 export interface Harness {
   readonly twin: Twin;
   readonly app: AppRecord;
@@ -77,6 +100,17 @@ export interface Harness {
    * with the comment's id once the app answered the `issue_comment` created webhook sent by that person.
    */
   comment(input: CommentInput): Promise<{ id: number; delivery: Delivery }>;
+  /**
+   * A person opens a pull request as `pulls/create` does (GitHub's refusals included: a head in a
+   * repository that is not a fork of the base is a 422); resolves with its number once the app answered
+   * the `pull_request` opened webhook.
+   */
+  openPull(input: PullInput): Promise<{ number: number }>;
+  /**
+   * A person pushes a commit to a branch (created from the default one when new): `push`, and
+   * `synchronize` for the open pull requests from that branch, in the repository or the one it forks.
+   */
+  push(input: PushInput): Promise<string>;
   /** Gives an account (created when new) a role on a repository, or takes it away (null). */
   setPermission(owner: string, name: string, login: string, permission: Permission | null): void;
   /**
@@ -203,6 +237,35 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const comment = recordComment(twin.store, record, issue, input.body, user);
       const payload = commentPayload(twin.urls, record, issue, comment, "created", user);
       return { id: comment.id, delivery: await send("issue_comment", payload) };
+    },
+    openPull: async (input) => {
+      const record = repo(input.owner, input.name);
+      const issue = await createPull(twin, record, {
+        title: input.title,
+        body: input.body ?? null,
+        head: input.head,
+        base: input.base ?? record.defaultBranch,
+        draft: false,
+        user: twin.store.account(input.login, input.type ?? "User"),
+      });
+      await twin.webhooks.settled();
+      return { number: issue.number };
+    },
+    push: async (input) => {
+      const record = repo(input.owner, input.name);
+      const ref = `refs/heads/${input.branch}`;
+      const before = (await record.git.getRef(ref)) ?? ZERO_SHA;
+      const user = twin.store.account(input.login, input.type ?? "User");
+      const after = await twin.store.commitFiles(
+        record,
+        input.branch,
+        input.files,
+        input.message ?? "a change",
+        { name: user.name, email: user.email },
+      );
+      await branchMoved(twin, record, ref, before, after, user);
+      await twin.webhooks.settled();
+      return after;
     },
     setPermission: (owner, name, login, permission) => {
       twin.store.setPermission(repo(owner, name), login, permission);

@@ -1,10 +1,33 @@
 import type { PullRecord, RepoRecord } from "./state.js";
 
-/** The head SHA of a pull request: its branch's tip while the branch exists, else the last one seen. */
+/** Whether the pull request's head branch lives in a fork of the base repository. */
+export function isCrossRepository(repo: RepoRecord, pull: PullRecord): boolean {
+  return pull.headRepo !== repo;
+}
+
+/** `refs/pull/<n>/head`: where GitHub keeps a pull request's head commit in the base repository. */
+export function pullRefOf(repo: RepoRecord, pull: PullRecord): string | undefined {
+  for (const issue of repo.issues.values()) if (issue.pull === pull) return `refs/pull/${issue.number}/head`;
+  return undefined;
+}
+
+/**
+ * The head SHA of a pull request: its branch's tip while the branch exists, else the last one seen. A
+ * fork's branch that moved is copied into the base repository first (`refs/pull/<n>/head`), as GitHub
+ * does on every push to it, so the base repository's git knows the commit.
+ */
 export async function headSha(repo: RepoRecord, pull: PullRecord): Promise<string> {
   if (pull.merged) return pull.headSha;
-  const live = await repo.git.getRef(`refs/heads/${pull.headRef}`);
-  if (live) pull.headSha = live;
+  const branch = `refs/heads/${pull.headRef}`;
+  const live = await pull.headRepo.git.getRef(branch);
+  if (!live || live === pull.headSha) return pull.headSha;
+  if (isCrossRepository(repo, pull)) {
+    const ref = pullRefOf(repo, pull);
+    const copied = ref ? await repo.git.fetchRef(pull.headRepo.git, branch, ref) : null;
+    if (copied) pull.headSha = copied;
+    return pull.headSha;
+  }
+  pull.headSha = live;
   return pull.headSha;
 }
 

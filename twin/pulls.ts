@@ -25,40 +25,62 @@ export function findPull(
   return issue?.pull ? { issue, pull: issue.pull } : undefined;
 }
 
+/**
+ * The repository and branch of a pull request's `head`: `branch` or `owner:branch` in the base
+ * repository, or `owner:branch` in `owner`'s fork of it. Another repository is GitHub's 422.
+ */
+function headOf(twin: TwinCore, repo: RepoRecord, head: string): { repo: RepoRecord; branch: string } {
+  const colon = head.indexOf(":");
+  if (colon === -1) return { repo, branch: head };
+  const owner = head.slice(0, colon);
+  const branch = head.slice(colon + 1);
+  if (owner.toLowerCase() === repo.owner.login.toLowerCase()) return { repo, branch };
+  const fork = [...twin.store.repos.values()].find(
+    (candidate) => candidate.parent === repo && candidate.owner.login.toLowerCase() === owner.toLowerCase(),
+  );
+  if (!fork) throw new MergeRefused(422, `head: invalid (${head})`);
+  return { repo: fork, branch };
+}
+
+function refuseDuplicate(repo: RepoRecord, headRepo: RepoRecord, head: string, base: string): void {
+  for (const issue of repo.issues.values()) {
+    const pull = issue.pull;
+    if (
+      pull &&
+      issue.state === "open" &&
+      pull.headRepo === headRepo &&
+      pull.headRef === head &&
+      pull.baseRef === base
+    )
+      throw new MergeRefused(422, `A pull request already exists for ${headRepo.owner.login}:${head}.`);
+  }
+}
+
 export async function createPull(
   twin: TwinCore,
   repo: RepoRecord,
   input: { title: string; body: string | null; head: string; base: string; draft: boolean; user: Account },
 ): Promise<IssueRecord> {
-  const head = input.head.includes(":") ? input.head.split(":")[1]! : input.head;
-  const headSha = await repo.git.getRef(`refs/heads/${head}`);
+  const { repo: headRepo, branch: head } = headOf(twin, repo, input.head);
+  const cross = headRepo !== repo;
+  // A fork's commits are copied into the base repository first (to refs/pull/<n>/head once numbered).
+  const incoming = `refs/twin/incoming/${twin.store.nextId()}`;
+  const headSha = cross
+    ? await repo.git.fetchRef(headRepo.git, `refs/heads/${head}`, incoming)
+    : await repo.git.getRef(`refs/heads/${head}`);
   const baseSha = await repo.git.getRef(`refs/heads/${input.base}`);
-  if (!headSha) throw new MergeRefused(422, `head: invalid (${head})`);
-  if (!baseSha) throw new MergeRefused(422, `base: invalid (${input.base})`);
-  for (const issue of repo.issues.values()) {
-    if (
-      issue.pull &&
-      issue.state === "open" &&
-      issue.pull.headRef === head &&
-      issue.pull.baseRef === input.base
-    ) {
-      throw new MergeRefused(422, `A pull request already exists for ${repo.owner.login}:${head}.`);
+  try {
+    if (!headSha) throw new MergeRefused(422, `head: invalid (${head})`);
+    if (!baseSha) throw new MergeRefused(422, `base: invalid (${input.base})`);
+    refuseDuplicate(repo, headRepo, head, input.base);
+    if ((await repo.git.commitsBetween(baseSha, headSha)).length === 0) {
+      throw new MergeRefused(422, `No commits between ${input.base} and ${input.head}`);
     }
-  }
-  if ((await repo.git.commitsBetween(baseSha, headSha)).length === 0) {
-    throw new MergeRefused(422, `No commits between ${input.base} and ${head}`);
+  } finally {
+    if (cross && headSha) await repo.git.deleteRef(incoming, headSha);
   }
   // Checked again after the awaits above: two concurrent requests must not both open a PR.
-  for (const issue of repo.issues.values()) {
-    if (
-      issue.pull &&
-      issue.state === "open" &&
-      issue.pull.headRef === head &&
-      issue.pull.baseRef === input.base
-    ) {
-      throw new MergeRefused(422, `A pull request already exists for ${repo.owner.login}:${head}.`);
-    }
-  }
+  refuseDuplicate(repo, headRepo, head, input.base);
   const id = twin.store.nextId();
   const issue = recordIssue(twin.store, repo, {
     title: input.title,
@@ -67,6 +89,7 @@ export async function createPull(
     pull: {
       id,
       nodeId: twin.store.nodeId("PR", id),
+      headRepo,
       headRef: head,
       headSha,
       baseRef: input.base,
@@ -79,6 +102,8 @@ export async function createPull(
       autoMerge: null,
     },
   });
+  if (cross && !(await repo.git.casRef(`refs/pull/${issue.number}/head`, headSha, ZERO_SHA)))
+    throw new Error(`twin: refs/pull/${issue.number}/head exists already`);
   await pullRequestEvent(twin, repo, issue, "opened", input.user);
   return issue;
 }
@@ -127,7 +152,7 @@ export async function mergePull(
   const committer = { name: "GitHub", email: "noreply@github.com", date: identity.date };
   let sha: string;
   if (input.method === "merge") {
-    const message = `${input.title ?? `Merge pull request #${issue.number} from ${repo.owner.login}/${pull.headRef}`}\n\n${input.message ?? issue.title}\n`;
+    const message = `${input.title ?? `Merge pull request #${issue.number} from ${pull.headRepo.owner.login}/${pull.headRef}`}\n\n${input.message ?? issue.title}\n`;
     sha = await repo.git.writeCommit({ tree, parents: [base, head], message, author: identity, committer });
   } else {
     // squash and rebase both land the PR's changes as new commits on the base; the twin writes one.
@@ -150,7 +175,8 @@ export async function mergePull(
   issue.updatedAt = now;
   await branchMoved(twin, repo, baseRef, base, sha, input.user);
   await pullRequestEvent(twin, repo, issue, "closed", input.user);
-  if (repo.deleteBranchOnMerge) {
+  // A fork's branch is its owner's: GitHub deletes only the base repository's own.
+  if (repo.deleteBranchOnMerge && pull.headRepo === repo) {
     const headRef = `refs/heads/${pull.headRef}`;
     if (await repo.git.deleteRef(headRef, head))
       await branchMoved(twin, repo, headRef, head, ZERO_SHA, input.user);

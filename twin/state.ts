@@ -73,6 +73,8 @@ export interface AutoMergeRecord {
 export interface PullRecord {
   readonly id: number;
   readonly nodeId: string;
+  /** The repository the head branch lives in: the base repository, or a fork of it. */
+  readonly headRepo: RepoRecord;
   headRef: string;
   /** The head SHA when the PR was last seen with its branch (kept after the branch is deleted). */
   headSha: string;

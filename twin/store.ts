@@ -30,7 +30,10 @@ export interface CreateRepoInput {
   readonly collaborators?: Record<string, Permission>;
   /** Status or check names a PR's head needs before it may merge (the base branch's protection). */
   readonly requiredChecks?: readonly string[];
-  /** A fork of this repository (`owner/name`, which must exist): GitHub says `fork: true`. */
+  /**
+   * A fork of this repository (`owner/name`, which must exist): GitHub says `fork: true`; it starts with
+   * the parent's branches (`files` are then a commit on top of its default branch).
+   */
   readonly forkOf?: string;
 }
 
@@ -186,7 +189,7 @@ export class TwinStore {
     const owner = this.findAccount(input.owner) ?? this.account(input.owner, "Organization");
     const parent = input.forkOf === undefined ? undefined : this.requireRepo(...splitFullName(input.forkOf));
     const id = this.nextId();
-    const defaultBranch = input.defaultBranch ?? "main";
+    const defaultBranch = input.defaultBranch ?? parent?.defaultBranch ?? "main";
     const git = await GitRepo.init(join(this.dataDir, `${owner.login}`, `${input.name}.git`), defaultBranch);
     const now = this.timestamp();
     const repo: RepoRecord = {
@@ -217,6 +220,8 @@ export class TwinStore {
     };
     this.repos.set(key, repo);
     this.repoIds.set(id, repo);
+    // A fork starts with its parent's branches and history, as on GitHub.
+    if (parent) await git.copyBranches(parent.git);
     if (input.files && input.files.length > 0) {
       await this.commitFiles(repo, defaultBranch, input.files, "Initial commit");
     }

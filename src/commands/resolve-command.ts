@@ -23,9 +23,10 @@ export interface CommandPorts {
   /**
    * The pull request the comment is on: its head commit, branch, and the repository that branch lives
    * in (`owner/name`; another one for a fork's pull request, "" when the fork was deleted). Undefined: not
-   * a pull request.
+   * a pull request. `byApp`: the app opened it from its own repository (its own pull request, not a
+   * fork's or a person's with a branch of the same name).
    */
-  pullHead(): Promise<{ sha: string; branch: string; repository: string } | undefined>;
+  pullHead(): Promise<{ sha: string; branch: string; repository: string; byApp: boolean } | undefined>;
   /** The full SHA of a commit in the source repository (undefined: GitHub does not know it). */
   commit(repository: SourceRepository, ref: string): Promise<string | undefined>;
   /** Whether the commit is on the source repository's default branch. */
@@ -324,9 +325,10 @@ async function ownPull(
   | undefined
 > {
   const pull = await ports.pullHead();
-  // A fork's branch of the same name is not the app's pull request.
+  // A fork's branch of the same name is not the app's pull request, nor one a person opened by hand.
   if (!pull?.branch.startsWith(PULL_PREFIX)) return undefined;
   if (pull.repository.toLowerCase() !== fullName(context.repository).toLowerCase()) return undefined;
+  if (!pull.byApp) return undefined;
   const environment = pull.branch.slice(PULL_PREFIX.length).split("/")[0];
   if (environment !== command.environment)
     return {

@@ -28,6 +28,7 @@ import type { CommentEvent } from "../handlers/comment-from-payload.js";
 import type { CommandItem, Logger } from "./deployer.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import type { Pacer } from "./pacer.js";
+import { isOwnRestPull, type AppIdentity } from "./app-identity.js";
 import { globMatcher } from "../config/glob-matcher.js";
 import { rowsTableWithin } from "../core/render/deployment-rows.js";
 import { HISTORY_DEPTH as OBSERVED_DEPTH, type Deployments, type Observer } from "./observer.js";
@@ -36,6 +37,8 @@ import type { InstallationPass } from "./reconciler.js";
 
 export interface CommandRunnerDeps {
   readonly registry: ManifestsRegistry;
+  /** Who the app is: `/retag` in the app's own pull request (and only its own) changes that pull request. */
+  readonly identity: () => Promise<AppIdentity>;
   /** Adds a command to the manifests repository's deploy queue (the same queue builds go through). */
   readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => void;
   readonly pacer: (installationId: number) => Pacer;
@@ -429,7 +432,12 @@ export class CommandRunner {
           repo: comment.repository.name,
           pull_number: comment.issueNumber,
         });
-        return { sha: data.head.sha, branch: data.head.ref, repository: data.head.repo?.full_name ?? "" };
+        return {
+          sha: data.head.sha,
+          branch: data.head.ref,
+          repository: data.head.repo?.full_name ?? "",
+          byApp: isOwnRestPull(data, comment.repository, await this.deps.identity()),
+        };
       },
       commit: async (repository, ref) => {
         try {

@@ -7,6 +7,7 @@ import {
 } from "../core/render/dashboard.js";
 import type { Observation } from "./observer.js";
 import type { Pacer } from "./pacer.js";
+import { isOwnRestPull, type AppIdentity } from "./app-identity.js";
 
 /** Branches of the app's pull requests (see `pullRequestBranch`). */
 const PULL_PREFIX = "gitops-image-bot/";
@@ -16,7 +17,10 @@ const PULL_PREFIX = "gitops-image-bot/";
  * edited only when its text changes (two reads a pass; a write only on change).
  */
 export class Dashboard {
-  constructor(private readonly pacer: (installationId: number) => Pacer) {}
+  constructor(
+    private readonly pacer: (installationId: number) => Pacer,
+    private readonly identity: () => Promise<AppIdentity>,
+  ) {}
 
   async update(
     octokit: Octokit,
@@ -32,6 +36,7 @@ export class Dashboard {
     const where = { owner: repo.owner, repo: repo.name };
     const { data: pulls } = await octokit.rest.pulls.list({ ...where, state: "open", per_page: 100 });
     const { observation } = input;
+    const app = await this.identity();
     const body = dashboardBody({
       repository: `${repo.owner}/${repo.name}`,
       branch: observation.snapshot.branch,
@@ -41,7 +46,8 @@ export class Dashboard {
       now: input.now,
       depth: input.depth,
       pulls: pulls
-        .filter((pull) => pull.head.ref.startsWith(PULL_PREFIX))
+        // Only the app's own: a fork's or a person's pull request from a branch of that name is not.
+        .filter((pull) => pull.head.ref.startsWith(PULL_PREFIX) && isOwnRestPull(pull, repo, app))
         .map((pull) => ({ number: pull.number, url: pull.html_url, title: pull.title }))
         .sort((a, b) => a.number - b.number),
       lastError: input.lastError,

@@ -36,6 +36,7 @@ import { retryDelayMs } from "./transient.js";
 import { RefusedFilesReport } from "./report-refused-files.js";
 import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } from "./pull-requests.js";
 import { Lru } from "./lru.js";
+import type { AppIdentity } from "./app-identity.js";
 import { editState, freezeOf, parseState, STATE_PATH, type Freeze } from "../state/state-file.js";
 import type { CommandJob, CommandResult } from "../commands/command-job.js";
 import type { Landing } from "../core/plan/landing.js";
@@ -77,6 +78,8 @@ export interface DeployerDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly now: () => number;
+  /** Who the app is: only its own pull requests are updated or closed. */
+  readonly identity: () => Promise<AppIdentity>;
   /** Called after each landed commit with the builds it carried (for metrics and benchmarks). */
   readonly onCommit?: (event: { repo: RepoId; oid: string; builds: readonly Build[] }) => void;
   /** Called with what became of every build of a batch that was done, and with each pull request touched (metrics). */
@@ -342,11 +345,12 @@ export class Deployer {
     const base = { branch: snapshot.branch, headOid: snapshot.headOid, treeOid: snapshot.treeOid };
     for (const change of plan.pullRequests) {
       const branch = pullRequestBranch(change.environment, change.image);
-      const open = await readOpenPull(
+      const { own: open, takenBy } = await readOpenPull(
         octokit,
         repo,
         branch,
         change.writes.map((write) => write.path),
+        await this.deps.identity(),
       );
       // `--force` (a person's `/retag` in the pull request) replaces even a newer build the pull request carries.
       const newer =
@@ -357,6 +361,25 @@ export class Deployer {
           outcome.environment === change.environment &&
           outcome.wanted === change.wanted,
       );
+      if (takenBy) {
+        // Someone opened a pull request from the app's branch by hand: GitHub allows one per branch.
+        for (const { wanted, environment } of written)
+          reported.push({
+            outcome: {
+              kind: "skipped",
+              wanted,
+              environment,
+              path: undefined,
+              skip: {
+                reason: "not-written",
+                line: undefined,
+                message: `#${takenBy.number} by ${takenBy.login} is open from the app's branch ${branch}; close it so that the app opens its own pull request`,
+              },
+            },
+            landing: undefined,
+          });
+        continue;
+      }
       if (newer) {
         for (const { wanted, environment } of written)
           reported.push({
@@ -400,11 +423,12 @@ export class Deployer {
         });
     }
     for (const settled of plan.settled) {
-      const open = await readOpenPull(
+      const { own: open } = await readOpenPull(
         octokit,
         repo,
         pullRequestBranch(settled.environment, settled.image),
         [],
+        await this.deps.identity(),
       );
       if (open) {
         await closeObsoletePull(

@@ -8,6 +8,7 @@ import { pullRequestBranch, pullRequestText } from "../core/render/pull-request-
 import type { Logger } from "./deployer.js";
 import type { Pacer } from "./pacer.js";
 import { fitText, GITHUB_LIMITS } from "../core/render/fit-github.js";
+import { isOwnGraphqlPull, type AppIdentity, type GraphqlPullOwner } from "./app-identity.js";
 
 export interface OpenPull {
   readonly number: number;
@@ -17,20 +18,52 @@ export interface OpenPull {
   readonly texts: ReadonlyMap<string, string>;
 }
 
+interface PullNode extends GraphqlPullOwner {
+  number: number;
+  id: string;
+  url: string;
+  headRefOid: string;
+}
+
+interface PullPage {
+  nodes: PullNode[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
 interface PullAnswer {
   repository: {
-    pullRequests: { nodes: { number: number; id: string; url: string; headRefOid: string }[] };
+    pullRequests: PullPage;
     ref: { target: Record<string, { object: { text: string | null } | null } | null> } | null;
   } | null;
 }
 
-/** The open pull request on a bot branch, with the texts of `paths` on its head (one GraphQL read). */
+const PULL_FIELDS = `nodes { number id url headRefOid headRepository { nameWithOwner } author { __typename login } }
+  pageInfo { hasNextPage endCursor }`;
+
+/** What is open on one of the app's branches. */
+export interface BranchPulls {
+  /** The app's own pull request (its branch in the repository, opened by the app). */
+  readonly own: OpenPull | undefined;
+  /**
+   * A pull request someone else opened from the app's branch of the repository itself: GitHub keeps one
+   * open pull request per branch, so the app cannot open its own. (Forks' pull requests whose branch
+   * has the same name are neither: they are ignored.)
+   */
+  readonly takenBy: { readonly number: number; readonly login: string } | undefined;
+}
+
+/**
+ * The open pull requests on a bot branch, with the texts of `paths` on the branch's head (one GraphQL
+ * read, more only past 100 pull requests of that branch name). `pullRequests(headRefName:)` matches
+ * forks' pull requests from a branch of the same name too: only the app's own is used.
+ */
 export async function readOpenPull(
   octokit: Octokit,
   repo: RepoId,
   branch: string,
   paths: readonly string[],
-): Promise<OpenPull | undefined> {
+  app: AppIdentity,
+): Promise<BranchPulls> {
   const variables: Record<string, string> = {
     owner: repo.owner,
     name: repo.name,
@@ -45,19 +78,57 @@ export async function readOpenPull(
   });
   const answer = await octokit.graphql<PullAnswer>(
     `query(${declarations.join(", ")}) { repository(owner: $owner, name: $name) {
-      pullRequests(headRefName: $branch, states: OPEN, first: 1) { nodes { number id url headRefOid } }
+      pullRequests(headRefName: $branch, states: OPEN, first: 100) { ${PULL_FIELDS} }
       ref(qualifiedName: $qualified) { target { ... on Commit { oid ${files.join(" ")} } } }
     } }`,
     variables,
   );
-  const pull = answer.repository?.pullRequests.nodes[0];
-  if (!pull) return undefined;
+  const pulls = answer.repository
+    ? await allPulls(octokit, repo, branch, answer.repository.pullRequests)
+    : [];
+  const pull = pulls.find((node) => isOwnGraphqlPull(node, repo, app));
+  const taken = pulls.find(
+    (node) =>
+      node.headRepository?.nameWithOwner.toLowerCase() === `${repo.owner}/${repo.name}`.toLowerCase() &&
+      !isOwnGraphqlPull(node, repo, app),
+  );
+  const takenBy =
+    taken && !pull ? { number: taken.number, login: taken.author?.login ?? "ghost" } : undefined;
+  if (!pull) return { own: undefined, takenBy };
   const texts = new Map<string, string>();
   paths.forEach((path, index) => {
     const text = answer.repository?.ref?.target[`f${index}`]?.object?.text;
     if (typeof text === "string") texts.set(path, text);
   });
-  return { number: pull.number, id: pull.id, url: pull.url, headOid: pull.headRefOid, texts };
+  return {
+    own: { number: pull.number, id: pull.id, url: pull.url, headOid: pull.headRefOid, texts },
+    takenBy: undefined,
+  };
+}
+
+/** The first page, and the next ones while there are more (forks may open any number). */
+async function allPulls(
+  octokit: Octokit,
+  repo: RepoId,
+  branch: string,
+  first: PullPage,
+): Promise<PullNode[]> {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  // At most 1,000 pull requests of one branch name: past that, the app's own is looked for no further.
+  for (let pages = 1; page.hasNextPage && page.endCursor !== null && pages < 10; pages += 1) {
+    const next = await octokit.graphql<{ repository: { pullRequests: PullPage } | null }>(
+      `query($owner: String!, $name: String!, $branch: String!, $after: String!) {
+        repository(owner: $owner, name: $name) {
+          pullRequests(headRefName: $branch, states: OPEN, first: 100, after: $after) { ${PULL_FIELDS} }
+        } }`,
+      { owner: repo.owner, name: repo.name, branch, after: page.endCursor },
+    );
+    if (!next.repository) break;
+    nodes.push(...next.repository.pullRequests.nodes);
+    page = next.repository.pullRequests.pageInfo;
+  }
+  return nodes;
 }
 
 export interface PullLanding {

@@ -6,6 +6,7 @@ import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.j
 import type { CommandResult } from "../commands/command-job.js";
 import type { CommandItem, Logger } from "./deployer.js";
 import { Dashboard } from "./dashboard.js";
+import type { AppIdentity } from "./app-identity.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import { HISTORY_DEPTH, type Observer } from "./observer.js";
 import type { Pacer } from "./pacer.js";
@@ -21,6 +22,8 @@ export interface ReconcilerDeps {
   readonly lastErrors: LastErrors;
   readonly log: Logger;
   readonly now: () => number;
+  /** Who the app is: the dashboard lists only its own pull requests. */
+  readonly identity: () => Promise<AppIdentity>;
   /** Told of every pass that ran (metrics). */
   readonly onPass?: (pass: InstallationPass) => void;
 }
@@ -61,7 +64,7 @@ export class Reconciler {
   private readonly dashboard: Dashboard;
 
   constructor(private readonly deps: ReconcilerDeps) {
-    this.dashboard = new Dashboard(deps.pacer);
+    this.dashboard = new Dashboard(deps.pacer, deps.identity);
   }
 
   /** One pass over the installation's manifests repositories (`only`: just these). */

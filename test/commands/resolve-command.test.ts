@@ -40,7 +40,7 @@ function context(inManifests = false): CommandContext {
 
 function ports(overrides: Partial<CommandPorts> = {}): CommandPorts {
   return {
-    pullHead: async () => ({ sha: B, branch: "feature/x", repository: "acme/web" }),
+    pullHead: async () => ({ sha: B, branch: "feature/x", repository: "acme/web", byApp: false }),
     commit: async (_repo, ref) => [A, B].find((sha) => sha.startsWith(ref)),
     onDefaultBranch: async (_repo, sha) => A.startsWith(sha),
     buildSucceeded: async () => ({ kind: "succeeded" }),
@@ -124,7 +124,7 @@ test.each<[string, Partial<CommandPorts>, string]>([
   ],
   [
     "/retag dev",
-    { pullHead: async () => ({ sha: B, branch: "main", repository: "mallory/api" }) },
+    { pullHead: async () => ({ sha: B, branch: "main", repository: "mallory/api", byApp: false }) },
     "comes from mallory/api",
   ],
   ["/retag dev v1.2.3", {}, "not one this config makes"],
@@ -215,6 +215,7 @@ test("/retag in the app's own pull request changes the tag of that pull request'
       sha: "f".repeat(40),
       branch: "gitops-image-bot/prod/ghcr.io-acme-api",
       repository: "acme/manifests",
+      byApp: true,
     }),
   });
   const resolved = await resolveCommand(command(`/retag prod ${A.slice(0, 8)}`), context(true), own);
@@ -235,4 +236,18 @@ test("/retag in the app's own pull request changes the tag of that pull request'
   expect(other).toMatchObject({ ok: false, problem: "this pull request changes prod, not dev" });
   const bare = await resolveCommand(command("/retag prod"), context(true), own);
   expect(bare).toMatchObject({ ok: false, problem: expect.stringContaining("which build?") });
+});
+
+test("/retag in a pull request from the app's branch that a person opened is not the app's pull request", async () => {
+  const byHand = ports({
+    pullHead: async () => ({
+      sha: "f".repeat(40),
+      branch: "gitops-image-bot/prod/ghcr.io-acme-api",
+      repository: "acme/manifests",
+      byApp: false,
+    }),
+  });
+  const resolved = await resolveCommand(command(`/retag prod ${A.slice(0, 8)}`), context(true), byHand);
+  expect(resolved.ok).toBe(false);
+  expect(!resolved.ok && resolved.fix).toContain("<service>");
 });

@@ -206,6 +206,33 @@ export class GitRepo {
       });
   }
 
+  /** Copies every branch of another repository on disk (with its commits), as forking does. */
+  async copyBranches(from: GitRepo): Promise<void> {
+    await runGit(this.dir, [
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      from.dir,
+      "+refs/heads/*:refs/heads/*",
+    ]);
+  }
+
+  /**
+   * Copies `source` (a ref of another repository on disk, with the commits it needs) to `target` here,
+   * as GitHub copies a fork's pull-request head into the base repository (`refs/pull/<n>/head`). The
+   * new SHA of `target`, or null when `source` does not exist there.
+   */
+  async fetchRef(from: GitRepo, source: string, target: string): Promise<string | null> {
+    if ((await from.getRef(source)) === null || !target.startsWith("refs/")) return null;
+    const run = await runGit(
+      this.dir,
+      ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", from.dir, `+${source}:${target}`],
+      { okCodes: [1, 128] },
+    );
+    return run.code === 0 ? this.getRef(target) : null;
+  }
+
   /** Compare-and-swap: moves `ref` to `sha` only if it still points at `expected` (ZERO_SHA: must not exist). */
   async casRef(ref: string, sha: string, expected: string): Promise<boolean> {
     const run = await runGit(this.dir, ["update-ref", ref, sha, expected], { okCodes: [128, 1] });

@@ -44,17 +44,24 @@ function connection<T>(items: readonly T[], args: { first?: number | null; last?
   };
 }
 
+/**
+ * A user, organization or bot. GitHub's GraphQL names an app's bot without the `[bot]` that REST and
+ * webhooks add (`Bot.login` "gitops-image-bot" is REST's "gitops-image-bot[bot]"), at `/apps/<slug>`.
+ */
 export function actorNode(ctx: GraphqlContext, account: Account): Node {
   const web = ctx.twin.urls.web;
+  const bot = account.type === "Bot";
+  const login = bot ? account.login.replace(/\[bot\]$/, "") : account.login;
+  const path = bot ? `/apps/${login}` : `/${login}`;
   return {
-    __typename: account.type === "Bot" ? "Bot" : account.type === "Organization" ? "Organization" : "User",
+    __typename: bot ? "Bot" : account.type === "Organization" ? "Organization" : "User",
     id: account.nodeId,
     databaseId: account.id,
-    login: account.login,
+    login,
     name: account.name,
-    url: `${web}/${account.login}`,
+    url: `${web}${path}`,
     avatarUrl: `${web}/avatars/u/${account.id}`,
-    resourcePath: `/${account.login}`,
+    resourcePath: path,
   };
 }
 
@@ -70,7 +77,8 @@ export function repositoryNode(ctx: GraphqlContext, repo: RepoRecord): Node {
     url: `${ctx.twin.urls.web}/${fullName(repo)}`,
     isPrivate: repo.private,
     isArchived: false,
-    isFork: false,
+    isFork: repo.parent !== undefined,
+    parent: () => (repo.parent ? repositoryNode(ctx, repo.parent) : null),
     autoMergeAllowed: repo.allowAutoMerge,
     mergeCommitAllowed: repo.allowMergeCommit,
     squashMergeAllowed: repo.allowSquashMerge,
@@ -106,22 +114,25 @@ export function repositoryNode(ctx: GraphqlContext, repo: RepoRecord): Node {
       if (!issue || issue.pull) throw notFound(`an Issue with the number of ${number}`);
       return issueNode(ctx, repo, issue);
     },
-    pullRequests: async (args: {
-      states?: string[];
-      headRefName?: string;
-      baseRefName?: string;
-      first?: number;
-      last?: number;
-    }) => {
-      const list = [];
-      for (const issue of repo.issues.values()) {
-        if (!issue.pull) continue;
-        if (args.headRefName && issue.pull.headRef !== args.headRefName) continue;
-        if (args.baseRefName && issue.pull.baseRef !== args.baseRefName) continue;
-        if (args.states && !args.states.includes(pullState(issue))) continue;
-        list.push(pullRequestNode(ctx, repo, issue));
-      }
-      return connection(list, args);
+    // As on GitHub, `headRefName` matches forks' pull requests from a branch of that name too.
+    pullRequests: (
+      args: PageArgs & { states?: string[]; headRefName?: string; baseRefName?: string },
+      _ctx: unknown,
+      info: GraphQLResolveInfo,
+    ) => {
+      const list = [...repo.issues.values()].filter(
+        (issue) =>
+          issue.pull &&
+          (!args.headRefName || issue.pull.headRef === args.headRefName) &&
+          (!args.baseRefName || issue.pull.baseRef === args.baseRefName) &&
+          (!args.states || args.states.includes(pullState(issue))),
+      );
+      return pageOf(list, args, {
+        field: "pullRequests",
+        info,
+        key: (issue) => issue.number,
+        node: (issue) => pullRequestNode(ctx, repo, issue),
+      });
     },
   };
 }
@@ -149,7 +160,7 @@ export async function refNode(ctx: GraphqlContext, repo: RepoRecord, ref: string
     associatedPullRequests: (args: { states?: string[]; first?: number; last?: number }) => {
       const branch = ref.slice(slash);
       const list = [...repo.issues.values()]
-        .filter((issue) => issue.pull?.headRef === branch)
+        .filter((issue) => issue.pull?.headRepo === repo && issue.pull.headRef === branch)
         .filter((issue) => !args.states || args.states.includes(pullState(issue)))
         .map((issue) => pullRequestNode(ctx, repo, issue));
       return connection(list, args);
@@ -523,13 +534,16 @@ export function pullRequestNode(ctx: GraphqlContext, repo: RepoRecord, issue: Is
     mergedBy: pull.mergedBy ? actorNode(ctx, pull.mergedBy) : null,
     repository: () => repositoryNode(ctx, repo),
     baseRepository: () => repositoryNode(ctx, repo),
-    headRepository: () => repositoryNode(ctx, repo),
+    // A fork's pull request: its head branch lives in the fork (GitHub's `isCrossRepository`).
+    headRepository: () => repositoryNode(ctx, pull.headRepo),
+    headRepositoryOwner: () => actorNode(ctx, pull.headRepo.owner),
+    isCrossRepository: pull.headRepo !== repo,
     headRefOid: async () => headSha(repo, pull),
     baseRefOid: async () => (await repo.git.getRef(`refs/heads/${pull.baseRef}`)) ?? "",
     headRef: async () =>
-      pull.merged && !(await repo.git.getRef(`refs/heads/${pull.headRef}`))
+      pull.merged && !(await pull.headRepo.git.getRef(`refs/heads/${pull.headRef}`))
         ? null
-        : refNode(ctx, repo, `refs/heads/${pull.headRef}`),
+        : refNode(ctx, pull.headRepo, `refs/heads/${pull.headRef}`),
     baseRef: async () => refNode(ctx, repo, `refs/heads/${pull.baseRef}`),
     mergeCommit: async () =>
       pull.mergeCommitSha ? commitNode(ctx, repo, (await repo.git.readCommit(pull.mergeCommitSha))!) : null,

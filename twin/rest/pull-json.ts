@@ -30,12 +30,12 @@ export async function pullJson(urls: Urls, repo: RepoRecord, view: PullView, sim
   const html = `${urls.web}/${fullName(repo)}/pull/${issue.number}`;
   const head = await headSha(repo, pull);
   const base = (await repo.git.getRef(`refs/heads/${pull.baseRef}`)) ?? "";
-  const branch = (ref: string, sha: string): Json => ({
-    label: `${repo.owner.login}:${ref}`,
+  const branch = (where: RepoRecord, ref: string, sha: string): Json => ({
+    label: `${where.owner.login}:${ref}`,
     ref,
     sha,
-    user: userJson(urls, repo.owner),
-    repo: repoJson(urls, repo),
+    user: userJson(urls, where.owner),
+    repo: repoJson(urls, where),
   });
   const json: Json = {
     url: api,
@@ -68,8 +68,8 @@ export async function pullJson(urls: Urls, repo: RepoRecord, view: PullView, sim
     assignees: issue.assignees.map((user) => userJson(urls, user)),
     requested_reviewers: [],
     requested_teams: [],
-    head: branch(pull.headRef, head),
-    base: branch(pull.baseRef, base),
+    head: branch(pull.headRepo, pull.headRef, head),
+    base: branch(repo, pull.baseRef, base),
     _links: {
       self: { href: api },
       html: { href: html },
@@ -116,7 +116,7 @@ export async function pullJson(urls: Urls, repo: RepoRecord, view: PullView, sim
 
 /**
  * Open pull requests whose head is `sha`, in the short form check runs and workflow runs list them
- * (`pull-request-minimal`).
+ * (`pull-request-minimal`); a fork's pull requests are not listed, as on GitHub.
  */
 export async function pullsAtJson(urls: Urls, repo: RepoRecord, sha: string): Promise<Json[]> {
   const api = repoUrl(urls, repo);
@@ -124,7 +124,8 @@ export async function pullsAtJson(urls: Urls, repo: RepoRecord, sha: string): Pr
   const pulls: Json[] = [];
   for (const issue of repo.issues.values()) {
     const pull = issue.pull;
-    if (!pull || issue.state !== "open" || pull.headSha !== sha) continue;
+    // GitHub leaves a fork's pull requests out of these lists.
+    if (!pull || issue.state !== "open" || pull.headSha !== sha || pull.headRepo !== repo) continue;
     const base = (await repo.git.getRef(`refs/heads/${pull.baseRef}`)) ?? "";
     pulls.push({
       id: pull.id,

@@ -66,7 +66,10 @@ export const pullsHandlers: RestHandlers = {
         // GitHub ignores a `head` without `user:` and lists every PR: recorded, since a caller expecting a filter is wrong.
         if (!head || !head.includes(":")) return true;
         const [owner, branch] = head.split(":");
-        return owner?.toLowerCase() === repo.owner.login.toLowerCase() && issue.pull!.headRef === branch;
+        return (
+          owner?.toLowerCase() === issue.pull!.headRepo.owner.login.toLowerCase() &&
+          issue.pull!.headRef === branch
+        );
       })
       .filter((issue) => !base || issue.pull!.baseRef === base)
       .sort((a, b) => b.number - a.number);
