@@ -9,7 +9,7 @@ export interface BodyLimits {
 }
 
 export type BodyRead =
-  | { readonly ok: true; readonly body: Buffer }
+  | { readonly ok: true; readonly chunks: Buffer[]; readonly length: number }
   | { readonly ok: false; readonly status: 400 | 408 | 413 | 503; readonly reason: string };
 
 /** The request's Content-Length as a number, or undefined without one (chunked). */
@@ -23,12 +23,14 @@ export function declaredLength(req: IncomingMessage): number | undefined {
  * Reads the request's body into a Buffer, never more than `limits.maxBytes` and never more than `share`
  * can take from the shared budget: a declared length over the limit or over what the budget has left is
  * refused before any byte is read, and a chunked body as soon as it passes either. After a refusal the
- * rest of the body is discarded as it arrives, never kept.
+ * rest of the body is discarded as it arrives, never kept. The chunks are kept as they came (not joined:
+ * a forged body is never copied) and each is shown to `onChunk` as it arrives.
  */
 export function readBoundedBody(
   req: IncomingMessage,
   share: BodyShare,
   limits: BodyLimits,
+  onChunk: (chunk: Buffer) => void = () => undefined,
 ): Promise<BodyRead> {
   const declared = declaredLength(req);
   if (declared !== undefined && declared > limits.maxBytes)
@@ -52,9 +54,12 @@ export function readBoundedBody(
       received += chunk.length;
       if (received > limits.maxBytes) finish(tooLarge(limits.maxBytes, `passed ${limits.maxBytes} bytes`));
       else if (!share.growTo(received)) finish(busy(share));
-      else chunks.push(chunk);
+      else {
+        chunks.push(chunk);
+        onChunk(chunk);
+      }
     };
-    const onEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, received) });
+    const onEnd = (): void => finish({ ok: true, chunks, length: received });
     const onAbort = (): void => finish({ ok: false, status: 400, reason: "the request was aborted" });
     const onClose = (): void => {
       if (!req.complete) onAbort();

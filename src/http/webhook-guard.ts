@@ -21,8 +21,17 @@ export type WebhookMiddleware = (
 
 type ProbotMiddleware = Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
 
-/** Whether `signature` (`sha256=<hex>`) signs `body` with the app's webhook secret. */
-export type Verify = (body: Buffer, signature: string) => Promise<boolean>;
+/**
+ * One body's signature check: shown the body's chunks as they arrive, then asked whether `signature`
+ * (`sha256=<hex>`) signs the body with the app's webhook secret; `body()` joins the chunks when needed.
+ */
+export interface SignatureCheck {
+  update(chunk: Buffer): void;
+  matches(signature: string, body: () => Buffer): Promise<boolean>;
+}
+
+/** Starts a signature check for one body. */
+export type Verify = () => SignatureCheck;
 
 export interface GuardOptions {
   readonly verify: Verify;
@@ -45,23 +54,30 @@ export function webhookGuard(inner: WebhookMiddleware, options: GuardOptions): W
   return async (req, res, next) => {
     if (!readsBody(req)) return inner(req, res, next);
     const where = { delivery: header(req, "x-github-delivery"), event: header(req, "x-github-event") };
-    if (options.refusal !== undefined) return answer(res, 503, options.refusal);
+    if (options.refusal !== undefined) return answer(req, res, 503, options.refusal);
     const share = new BodyShare(options.budget);
     res.once("close", () => share.release());
-    const read = await readBoundedBody(req, share, options.limits);
+    const check = options.verify();
+    const read = await readBoundedBody(req, share, options.limits, (chunk) => check.update(chunk));
     if (!read.ok) {
       options.log.warn({ ...where, status: read.status }, `webhook refused: ${read.reason}`);
-      return answer(res, read.status, read.reason);
+      return answer(req, res, read.status, read.reason);
     }
-    if (!(await options.verify(read.body, header(req, "x-hub-signature-256") ?? ""))) {
-      options.log.warn(
-        { ...where, bytes: read.body.length },
-        "webhook refused: the signature does not match",
-      );
-      return answer(res, 400, "signature does not match event payload and secret");
+    let joined: Buffer | undefined;
+    const body = (): Buffer => {
+      if (joined === undefined) {
+        joined = Buffer.concat(read.chunks, read.length);
+        read.chunks.length = 0; // the pieces go as soon as they are joined
+      }
+      return joined;
+    };
+    if (!(await check.matches(header(req, "x-hub-signature-256") ?? "", body))) {
+      options.log.warn({ ...where, bytes: read.length }, "webhook refused: the signature does not match");
+      return answer(req, res, 400, "signature does not match event payload and secret");
     }
     // @octokit/webhooks' node middleware takes a string `body` as the payload instead of reading the stream.
-    (req as IncomingMessage & { body?: string }).body = read.body.toString("utf8");
+    (req as IncomingMessage & { body?: string }).body = body().toString("utf8");
+    joined = undefined;
     return inner(req, res, next);
   };
 }
@@ -83,28 +99,67 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /**
- * A JSON error answer. Refusals other than 400 close the connection: the rest of a refused body is
- * discarded, not read on the same connection.
+ * A JSON error answer. A refused body may still be arriving: closing the connection at once would reset
+ * it, and the sender could lose the answer before reading it. So the rest is read and discarded for a
+ * while (a sender that sees the answer stops), and the connection is closed only after LINGER_MS or
+ * LINGER_BYTES more, whichever comes first.
  */
-function answer(res: ServerResponse, status: number, error: string): true {
+function answer(req: IncomingMessage, res: ServerResponse, status: number, error: string): true {
   const body = JSON.stringify({ error });
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
-    ...(status === 400 ? {} : { connection: "close" }),
     ...(status === 503 ? { "retry-after": "10" } : {}),
   });
   res.end(body);
+  if (!req.complete) linger(req);
   return true;
 }
 
-/** Verifies with the secret itself, on the bytes: no text of an unsigned body is ever made. */
-export function hmacVerify(secret: string): Verify {
-  return async (body, signature) => {
-    const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-    const given = Buffer.from(signature);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+const LINGER_MS = 5_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+function linger(req: IncomingMessage): void {
+  let discarded = 0;
+  const close = (): void => {
+    clearTimeout(timer);
+    req.socket.destroy();
   };
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  req.on("error", () => undefined);
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) close();
+  });
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
+}
+
+/**
+ * Verifies with the secret itself, on the bytes as they arrive: an unsigned body is never joined,
+ * decoded or parsed.
+ */
+export function hmacVerify(secret: string): Verify {
+  return () => {
+    const hmac = createHmac("sha256", secret);
+    return {
+      update: (chunk) => void hmac.update(chunk),
+      matches: async (signature) => {
+        const expected = Buffer.from(`sha256=${hmac.digest("hex")}`);
+        const given = Buffer.from(signature);
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      },
+    };
+  };
+}
+
+/** Verifies through Probot's own check, which takes the body's text. */
+function probotVerify(webhooks: Pick<Probot["webhooks"], "verify">): Verify {
+  return () => ({
+    update: () => undefined,
+    matches: (signature, body) => webhooks.verify(body().toString("utf8"), signature).catch(() => false),
+  });
 }
 
 const PROBE = "gitops-image-bot: which secret does Probot verify with?";
@@ -125,14 +180,15 @@ export async function guardVerification(
   const isProbots = (candidate: string): Promise<boolean> =>
     webhooks.verify(PROBE, signature(candidate, PROBE)).catch(() => false);
   if (await isProbots(DEFAULT_SECRET))
-    return { verify: async () => false, refusal: refusal(weakSecretReason(DEFAULT_SECRET)!) };
+    return {
+      verify: probotVerify(webhooks),
+      refusal: refusal(weakSecretReason(DEFAULT_SECRET) ?? "is the default"),
+    };
   if (secret !== undefined && secret !== "" && (await isProbots(secret))) {
     const weak = weakSecretReason(secret);
     return { verify: hmacVerify(secret), ...(weak === undefined ? {} : { refusal: refusal(weak) }) };
   }
-  return {
-    verify: (body, given) => webhooks.verify(body.toString("utf8"), given).catch(() => false),
-  };
+  return { verify: probotVerify(webhooks) };
 }
 
 function refusal(weak: string): string {
