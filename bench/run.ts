@@ -6,6 +6,7 @@ import { cpus, loadavg } from "node:os";
 import { appBenchmarks } from "./app.bench.js";
 import { rewriteBenchmarks } from "./rewrite.bench.js";
 import { reconcileBenchmarks } from "./reconcile.bench.js";
+import { oversizeBenchmarks } from "./oversize.bench.js";
 import { describeTarget, judge, type Target } from "./targets.js";
 
 export interface Measurement {
@@ -23,6 +24,7 @@ const suites: Record<string, () => Measurement[] | Promise<Measurement[]>> = {
   rewrite: rewriteBenchmarks,
   app: appBenchmarks,
   reconcile: reconcileBenchmarks,
+  oversize: oversizeBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const chosen = wanted.length === 0 ? Object.keys(suites) : wanted;

@@ -13,6 +13,7 @@ import { pullRequestFromPayload } from "./handlers/pull-request-from-payload.js"
 import { ConfigCheck } from "./services/config-check.js";
 import { CommandRunner } from "./services/command-runner.js";
 import { registerHealthz } from "./http/healthz.js";
+import { guardWebhooks } from "./http/webhook-guard.js";
 import { appHealthCheck } from "./http/app-health.js";
 import { BatchQueue } from "./queue/batch-queue.js";
 import { CompareCache } from "./services/compare-cache.js";
@@ -99,6 +100,8 @@ export function createBot(options: BotOptions = {}): Bot {
   };
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
+    // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
+    guardWebhooks(app, { secret: process.env["WEBHOOK_SECRET"] });
     if (appOptions) {
       registerHealthz(
         appOptions,

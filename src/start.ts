@@ -3,17 +3,19 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseEnv } from "node:util";
 import { run } from "probot";
+import { weakSecretReason } from "./http/webhook-secret.js";
 
 /** Environment variables by name, as `process.env` or a parsed `.env` file holds them. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const REFUSAL = "gitops-image-bot: refusing to start in production (NODE_ENV=production):";
-
 /**
  * Why the app must not start, one problem per line, or undefined when it may. `env` is the process
  * environment and `dotenv` the values of `./.env`, which Probot's `run()` copies over the environment, so a
- * value from `.env` wins. Only production is checked: elsewhere a missing APP_ID starts Probot's
- * registration flow and a missing secret is tolerable.
+ * value from `.env` wins. The webhook secret is checked whatever NODE_ENV says: with a missing, empty,
+ * default ("development") or short secret anyone could forge webhooks. The one exception is Probot's
+ * registration flow (outside production, neither APP_ID nor a private key): Probot then runs only its
+ * setup pages, never the app, and writes the new app's secret into ./.env. APP_ID and the key are checked
+ * in production only.
  */
 export function startupProblem(env: Env, dotenv: Env = {}): string | undefined {
   const value = (name: string): string | undefined => dotenv[name] ?? env[name];
@@ -21,22 +23,36 @@ export function startupProblem(env: Env, dotenv: Env = {}): string | undefined {
     name in dotenv
       ? ` The value comes from ./.env, whose values override the environment: fix or remove it there.`
       : "";
-  if (value("NODE_ENV") !== "production") return undefined;
+  const nodeEnv = value("NODE_ENV");
+  const production = nodeEnv === "production";
+  const hasKey = Boolean(value("PRIVATE_KEY") || value("PRIVATE_KEY_PATH"));
+  if (!production && !value("APP_ID") && !hasKey) return undefined;
 
   const problems: string[] = [];
-  const secret = value("WEBHOOK_SECRET");
-  if (secret === undefined || secret === "" || secret === "development") {
-    const what =
-      secret === "development"
-        ? `is "development", Probot's publicly known default`
-        : `is not set, so Probot would fall back to its publicly known default "development"`;
+  const weak = weakSecretReason(value("WEBHOOK_SECRET"));
+  if (weak !== undefined) {
     problems.push(
-      `WEBHOOK_SECRET ${what}: anyone could forge webhooks that pass the signature check. ` +
+      `WEBHOOK_SECRET ${weak}: anyone could forge webhooks that pass the signature check. ` +
         `Set WEBHOOK_SECRET to the webhook secret of your GitHub App registration ` +
-        `(e.g. docker run -e WEBHOOK_SECRET=..., or a Kubernetes Secret).` +
+        `(e.g. docker run -e WEBHOOK_SECRET=..., or a Kubernetes Secret; make one with \`openssl rand -hex 32\`).` +
         fromDotenv("WEBHOOK_SECRET"),
     );
   }
+  if (production) problems.push(...credentialProblems(value, fromDotenv, hasKey));
+  if (problems.length === 0) return undefined;
+  const heading = production
+    ? "gitops-image-bot: refusing to start in production (NODE_ENV=production):"
+    : `gitops-image-bot: refusing to serve webhooks (NODE_ENV=${nodeEnv ?? "unset"}):`;
+  return [heading, ...problems.map((problem) => `- ${problem}`)].join("\n");
+}
+
+/** What is wrong with APP_ID and the private key (production needs both). */
+function credentialProblems(
+  value: (name: string) => string | undefined,
+  fromDotenv: (name: string) => string,
+  hasKey: boolean,
+): string[] {
+  const problems: string[] = [];
   const appId = value("APP_ID");
   if (appId === undefined || !/^[1-9][0-9]*$/.test(appId)) {
     const what = appId === undefined || appId === "" ? "is not set" : `is "${appId}", not a number`;
@@ -45,16 +61,14 @@ export function startupProblem(env: Env, dotenv: Env = {}): string | undefined {
         fromDotenv("APP_ID"),
     );
   }
-  if (!value("PRIVATE_KEY") && !value("PRIVATE_KEY_PATH")) {
+  if (!hasKey) {
     problems.push(
       `No private key: set PRIVATE_KEY (the PEM text, or its base64) or PRIVATE_KEY_PATH (the path of the .pem file) ` +
         `to a private key generated on your GitHub App's settings page.` +
         (fromDotenv("PRIVATE_KEY") || fromDotenv("PRIVATE_KEY_PATH")),
     );
   }
-  return problems.length === 0
-    ? undefined
-    : [REFUSAL, ...problems.map((problem) => `- ${problem}`)].join("\n");
+  return problems;
 }
 
 /** The values of `./.env` as Probot's `run()` will read them; empty when there is no such file. */

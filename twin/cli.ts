@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const keys = throwawayKeyPair();
   const keyPath = join(twin.store.dataDir, "app.private-key.pem");
   await writeFile(keyPath, keys.privateKey, { mode: 0o600 });
-  const secret = values["webhook-secret"] ?? `twin-${Math.random().toString(36).slice(2, 12)}`;
+  const secret = values["webhook-secret"] ?? randomBytes(20).toString("hex");
   const app = twin.store.createApp({
     id: Number(values["app-id"]),
     slug: "gitops-image-bot",

@@ -24,7 +24,43 @@ describe("startupProblem", () => {
       undefined,
     ],
     ["development without anything (Probot's registration flow)", {}, {}, undefined],
-    ["test with the default secret", { NODE_ENV: "test", WEBHOOK_SECRET: "development" }, {}, undefined],
+    ["Probot's registration flow (no app id, no key, not production)", { NODE_ENV: "test" }, {}, undefined],
+    [
+      "test with the default secret",
+      { ...GOOD, NODE_ENV: "test", WEBHOOK_SECRET: "development" },
+      {},
+      /refusing to serve webhooks \(NODE_ENV=test\):\n- WEBHOOK_SECRET is "development"/,
+    ],
+    [
+      "NODE_ENV unset with the default secret",
+      { ...GOOD, NODE_ENV: undefined, WEBHOOK_SECRET: "development" },
+      {},
+      /refusing to serve webhooks \(NODE_ENV=unset\):\n- WEBHOOK_SECRET is "development"/,
+    ],
+    [
+      "NODE_ENV unset without a secret",
+      { ...GOOD, NODE_ENV: undefined, WEBHOOK_SECRET: undefined },
+      {},
+      /WEBHOOK_SECRET is not set/,
+    ],
+    [
+      "development with a short secret",
+      { ...GOOD, NODE_ENV: "development", WEBHOOK_SECRET: "hunter2" },
+      {},
+      /WEBHOOK_SECRET is only 7 characters long: use at least 16/,
+    ],
+    [
+      "production with a 15-character secret",
+      { ...GOOD, WEBHOOK_SECRET: "0123456789abcde" },
+      {},
+      /WEBHOOK_SECRET is only 15 characters long/,
+    ],
+    [
+      "NODE_ENV unset with a good secret (no APP_ID check outside production)",
+      { NODE_ENV: undefined, WEBHOOK_SECRET: GOOD["WEBHOOK_SECRET"], PRIVATE_KEY: GOOD["PRIVATE_KEY"] },
+      {},
+      undefined,
+    ],
     [
       "production without WEBHOOK_SECRET",
       { ...GOOD, WEBHOOK_SECRET: undefined },
@@ -77,8 +113,14 @@ describe("startupProblem", () => {
       /WEBHOOK_SECRET is not set/,
     ],
     [
-      "./.env switches production off",
+      "./.env switches production off: the secret is still required",
       { ...GOOD, WEBHOOK_SECRET: undefined },
+      { NODE_ENV: "development" },
+      /refusing to serve webhooks \(NODE_ENV=development\):\n- WEBHOOK_SECRET is not set/,
+    ],
+    [
+      "./.env switches production off: no APP_ID needed",
+      { ...GOOD, APP_ID: undefined },
       { NODE_ENV: "development" },
       undefined,
     ],
@@ -166,6 +208,18 @@ describe("node dist/start.js", () => {
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain(`WEBHOOK_SECRET is "development"`);
     expect(exit.stderr).toContain("./.env, whose values override the environment");
+  });
+
+  test("refuses without NODE_ENV when the secret is Probot's default: exit 1, the reason on stderr", async () => {
+    const { exited } = startProcess(dir, {
+      WEBHOOK_SECRET: "development",
+      APP_ID: GOOD["APP_ID"]!,
+      PRIVATE_KEY: GOOD["PRIVATE_KEY"]!,
+    });
+    const exit = await exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain("refusing to serve webhooks (NODE_ENV=unset)");
+    expect(exit.stderr).toContain(`WEBHOOK_SECRET is "development"`);
   });
 
   test("starts in production with a secret, an app id and a key; /ping answers; SIGTERM stops it with 0", async () => {
