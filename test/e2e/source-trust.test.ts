@@ -74,3 +74,83 @@ test("a package of acme/web named ghcr.io/acme/api never writes api's overlay; w
   expect(await bot.deployed(PROD)).toBe(tag);
   expect(await bot.deployed(API_DEV)).toBe(OLD);
 });
+
+/** A commit on top of acme/web's main that is not on main, pushed as the tag `main`. */
+async function tagNamedMain(): Promise<string> {
+  const web = bot.repo("acme", "web");
+  const sha = await bot.twin.store.commitFiles(
+    web,
+    "side",
+    [{ path: "src/version.txt", content: "unreviewed\n" }],
+    "not on main",
+  );
+  expect(await web.git.casRef("refs/tags/main", sha, "0".repeat(40))).toBe(true);
+  expect(await web.git.deleteRef("refs/heads/side", sha)).toBe(true);
+  return sha;
+}
+
+/** The requests one build costs the app, reports (commit statuses, deployments) left out. */
+async function requestsOf(send: () => Promise<unknown>): Promise<Record<string, number>> {
+  bot.twin.counters.reset();
+  await send();
+  await bot.idle();
+  const { byRoute } = bot.twin.counters.snapshot();
+  return Object.fromEntries(
+    Object.entries(byRoute).filter(([route]) => !/\/(statuses|deployments)\b/.test(route)),
+  );
+}
+
+test("a run on a tag named main (head_branch: main) is no branch's build: neither prod nor dev; the next main build deploys", async () => {
+  await start(CONFIG);
+  const tagged = await tagNamedMain();
+  await bot.send("workflow_run", bot.workflowRun("web", tagged, { head_branch: "main", event: "push" }));
+  await bot.idle();
+  expect(await bot.deployed(PROD)).toBe(OLD);
+  // dev allows "**", every branch: a tag is not a branch, so it does not reach dev either.
+  expect(await bot.deployed(DEV)).toBe(OLD);
+  expect(await bot.appCommits()).toHaveLength(0);
+  const failures = bot
+    .repo("acme", "web")
+    .statuses.filter((status) => status.sha === tagged)
+    .map((status) => [status.context, status.state]);
+  expect(failures).toEqual(
+    expect.arrayContaining([
+      ["gitops-image-bot/prod", expect.not.stringMatching(/^success$/)],
+      ["gitops-image-bot/dev", expect.not.stringMatching(/^success$/)],
+    ]),
+  );
+
+  // The tag did not stick: the real main build after it deploys everywhere.
+  const real = await bot.commitSource("web");
+  await bot.send("workflow_run", bot.workflowRun("web", real));
+  await bot.idle();
+  expect(await bot.deployed(PROD)).toBe(real);
+  expect(await bot.deployed(DEV)).toBe(real);
+});
+
+test("checking the branch costs no request: a main build and a feature build cost what they did before", async () => {
+  await start(CONFIG);
+  // The first build reads what a started app does not know yet (token, repositories, tree).
+  const first = await bot.commitSource("web");
+  await bot.send("workflow_run", bot.workflowRun("web", first));
+  await bot.idle();
+  const main = await bot.commitSource("web");
+  const onMain = await requestsOf(() => bot.send("workflow_run", bot.workflowRun("web", main)));
+  // One GraphQL read of the manifests, one history query (ordering guard and branch), one commit.
+  expect(onMain).toEqual({
+    "graphql mutation createCommitOnBranch": 1,
+    "graphql query repository": 2,
+  });
+  expect(await bot.deployed(PROD)).toBe(main);
+
+  const feature = await bot.commitSource("web", "feature");
+  const onFeature = await requestsOf(() =>
+    bot.send("workflow_run", bot.workflowRun("web", feature, { head_branch: "feature" })),
+  );
+  expect(onFeature).toEqual({
+    "graphql mutation createCommitOnBranch": 1,
+    "graphql query repository": 2,
+  });
+  expect(await bot.deployed(DEV)).toBe(feature);
+  expect(await bot.deployed(PROD)).toBe(main);
+});
