@@ -90,8 +90,15 @@ test("a package whose namespace is not the source repository's owner is refused 
     ok: false,
     refused: expect.stringContaining("package of mallory, not of Acme"),
   });
-  // The owner's own namespace, in any case, passes.
-  expect(buildFromPackage(payload("ghcr.io/acme/web:x", "ACME"), "delivery-3", 0)).toMatchObject({
+  expect(buildFromPackage(payload("ghcr.io/acme/web:x", "mallory/web"), "delivery-3", 0)).toMatchObject({
+    ok: false,
+    refused: expect.stringContaining("package of mallory, not of Acme"),
+  });
+  // The owner's own namespace, in any case and in the older `owner/repository` form, passes.
+  expect(buildFromPackage(payload("ghcr.io/acme/web:x", "ACME"), "delivery-4", 0)).toMatchObject({
+    ok: true,
+  });
+  expect(buildFromPackage(payload("ghcr.io/acme/web:x", "Acme/web"), "delivery-5", 0)).toMatchObject({
     ok: true,
   });
 });
