@@ -154,3 +154,27 @@ test("checking the branch costs no request: a main build and a feature build cos
   expect(await bot.deployed(DEV)).toBe(feature);
   expect(await bot.deployed(PROD)).toBe(main);
 });
+
+test("a package and a /retag of the commit a tag `main` points at do not count as main's (the refs are qualified)", async () => {
+  await start(PACKAGE_CONFIG);
+  const tagged = await tagNamedMain();
+  await bot.send("package", packageEvent("web", tagged, `ghcr.io/acme/web:sha-${tagged.slice(0, 7)}`));
+  await bot.idle();
+  expect(await bot.deployed(PROD)).toBe(OLD);
+
+  bot.setPermission("acme", "manifests", "alice", "write");
+  const issue = await bot.openIssue({ owner: "acme", name: "manifests", login: "alice", title: "ops" });
+  await bot.comment({
+    owner: "acme",
+    name: "manifests",
+    issueNumber: issue.number,
+    login: "alice",
+    body: `/retag prod ${tagged.slice(0, 7)} web`,
+  });
+  await bot.idle();
+  expect(await bot.deployed(PROD)).toBe(OLD);
+  const reply = [...bot.repo("acme", "manifests").comments.values()].find(
+    (comment) => comment.user.login === "gitops-image-bot[bot]",
+  );
+  expect(reply?.body).toContain("may not deploy");
+});
