@@ -13,6 +13,7 @@ let oldest: string;
 let head: string;
 let feature: string;
 let tagged: string;
+const line: string[] = [];
 
 beforeAll(async () => {
   fx = await startTwin();
@@ -29,18 +30,21 @@ beforeAll(async () => {
   expect(await web.git.casRef("refs/tags/main", tagged, "0".repeat(40))).toBe(true);
   expect(await web.git.deleteRef("refs/heads/side", tagged)).toBe(true);
   // The oldest commit falls out of main's recent history.
-  for (let n = 0; n <= ANCESTRY_DEPTH; n++) head = await commit("main", `${n}`);
+  for (let n = 0; n <= ANCESTRY_DEPTH; n++) line.push((head = await commit("main", `${n}`)));
 });
 afterAll(() => closeExpectingNoViolations(fx));
 
 const octokit = (): Octokit => fx.octokit as unknown as Octokit;
 
-test("a branch's head and a feature branch are answered with the guard's pairs by one query", async () => {
+test("builds of a branch's head and of a feature branch are answered in the guard's query of their commits", async () => {
   const cache = new CompareCache();
   fx.twin.counters.reset();
   const verdicts = await cache.fetch(
     octokit(),
-    [{ repo: REPO, base: oldest, head }],
+    [
+      { repo: REPO, base: oldest, head },
+      { repo: REPO, base: oldest, head: feature },
+    ],
     [
       { repo: REPO, branch: "main", sha: head },
       { repo: REPO, branch: "feature", sha: feature },
@@ -81,4 +85,18 @@ test("an old commit of the branch, beyond its recent history, is confirmed by on
   expect(await cache.fetch(octokit(), [], [{ repo: REPO, branch: "main", sha: oldest }])).toEqual([true]);
   expect(fx.twin.counters.count(COMPARE)).toBe(1);
   expect(fx.twin.counters.total).toBe(2);
+});
+
+test("claims add no query to a full batch: 50 builds of main are 1 query, as their pairs alone", async () => {
+  const cache = new CompareCache();
+  const builds = line.slice(-50);
+  fx.twin.counters.reset();
+  const verdicts = await cache.fetch(
+    octokit(),
+    builds.map((sha) => ({ repo: REPO, base: line[50]!, head: sha })),
+    builds.map((sha) => ({ repo: REPO, branch: "main", sha })),
+  );
+  expect(verdicts.every(Boolean)).toBe(true);
+  expect(fx.twin.counters.count("graphql query repository")).toBe(1);
+  expect(fx.twin.counters.count(COMPARE)).toBe(0);
 });

@@ -62,13 +62,24 @@ export async function recentAncestryAndBranches(
   claims.forEach((claim, index) => {
     if (!claimable(claim)) verdicts[index] = false;
   });
-  const units = [
-    ...new Set([...asked.map(({ pair }) => headKey(pair)), ...claimed.map(({ claim }) => branchKey(claim))]),
-  ];
-  for (let start = 0; start < units.length; start += HEADS_PER_QUERY) {
-    const chunk = new Set(units.slice(start, start + HEADS_PER_QUERY));
-    const inChunk = asked.filter(({ pair }) => chunk.has(headKey(pair)));
-    const claimsInChunk = claimed.filter(({ claim }) => chunk.has(branchKey(claim)));
+  // 50 heads per query; a claim rides in the query of its commit's head (a build is both), so checking
+  // branches adds no query in the common case; claims whose commit is no head get queries of their own.
+  const chunkOf = new Map<string, number>();
+  for (const { pair } of asked)
+    if (!chunkOf.has(headKey(pair))) chunkOf.set(headKey(pair), Math.floor(chunkOf.size / HEADS_PER_QUERY));
+  const headChunks = Math.ceil(chunkOf.size / HEADS_PER_QUERY);
+  const loose = new Map<string, number>();
+  const claimChunk = (claim: BranchClaim): number => {
+    const riding = chunkOf.get(`${claim.repo.toLowerCase()}:${claim.sha.toLowerCase()}`);
+    if (riding !== undefined) return riding;
+    if (!loose.has(branchKey(claim))) loose.set(branchKey(claim), loose.size);
+    return headChunks + Math.floor((loose.get(branchKey(claim)) ?? 0) / HEADS_PER_QUERY);
+  };
+  const claimChunks = claimed.map(({ claim }) => claimChunk(claim));
+  const chunks = headChunks + Math.ceil(loose.size / HEADS_PER_QUERY);
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const inChunk = asked.filter(({ pair }) => chunkOf.get(headKey(pair)) === chunk);
+    const claimsInChunk = claimed.filter((_claim, position) => claimChunks[position] === chunk);
     const found = await ask(
       octokit,
       inChunk.map(({ pair }) => pair),
