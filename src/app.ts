@@ -336,7 +336,9 @@ function recordPass(metrics: Metrics, pass: InstallationPass): void {
 async function onBranch(octokit: Octokit, build: Build): Promise<Build> {
   if (build.trigger !== "package" || build.sha === undefined) return build;
   const repo = { owner: build.repository.owner, name: build.repository.name };
-  const status = await compareCommits(octokit, repo, build.sha, build.repository.defaultBranch);
+  // Qualified: a bare `main` would be the tag `main` when there is one.
+  const branch = `refs/heads/${build.repository.defaultBranch}`;
+  const status = await compareCommits(octokit, repo, build.sha, branch);
   return status === "ahead" || status === "identical" ? build : { ...build, branch: undefined };
 }
 

@@ -15,6 +15,14 @@ export function examplePayloadFor(
   const payload = examplePayload(event, action);
   payload["repository"] = repoJson(twin.urls, repo);
   if ("organization" in payload) payload["organization"] = orgJson(twin.urls, repo.owner);
+  // A package of the repository is its owner's: GitHub sends a container's namespace as the owner's
+  // login, lower-cased (the example's `Codertocat/hello-world-npm` is an npm package's).
+  const pkg = payload["package"];
+  if (event === "package" && typeof pkg === "object" && pkg !== null) {
+    const record = pkg as Record<string, unknown>;
+    record["namespace"] = repo.owner.login.toLowerCase();
+    record["owner"] = userJson(twin.urls, repo.owner);
+  }
   return payload;
 }
 

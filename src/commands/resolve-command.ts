@@ -1,4 +1,5 @@
 import {
+  branchAllowed,
   matchSource,
   renderImageName,
   renderTag,
@@ -280,19 +281,8 @@ async function retag(
     const full = sha === undefined ? undefined : await ports.commit(repo, sha);
     if (full === undefined)
       return problem(`${fullName(repo)} has no commit ${sha ?? ""}`, "check the SHA (7 to 40 hex digits)");
-    const built = source.triggers.includes("workflow_run")
-      ? await ports.buildSucceeded(repo, full, source.workflows)
-      : ({ kind: "succeeded" } as const);
-    if (built.kind === "fork")
-      return problem(
-        `the only successful build of ${full.slice(0, 7)} in ${fullName(repo)} built ${built.repository}'s code (a fork): another repository's code never deploys`,
-        `merge the change into ${fullName(repo)} and deploy the build of the merged commit`,
-      );
-    if (built.kind === "none")
-      return problem(
-        `no build of ${full.slice(0, 7)} in ${fullName(repo)} succeeded`,
-        "wait for its build to pass (or re-run it), then try again",
-      );
+    const unbuilt = await buildProblem(source, repo, full, ports);
+    if (unbuilt) return unbuilt;
     const branch =
       pull && full === pull.sha
         ? pull.branch
@@ -308,6 +298,32 @@ async function retag(
     wanted.push({ ...resolution.wanted, explicit: explicit(context, command.environment, command.force) });
   }
   return job([], wanted);
+}
+
+/**
+ * Why a commit may not deploy by name (undefined: it may): no build of it succeeded, or only a build of
+ * another repository's code (a fork's) did. A source deployed by packages has no runs to look at.
+ */
+async function buildProblem(
+  source: SourceConfig,
+  repo: SourceRepository,
+  full: string,
+  ports: CommandPorts,
+): Promise<Resolved | undefined> {
+  const built = source.triggers.includes("workflow_run")
+    ? await ports.buildSucceeded(repo, full, source.workflows)
+    : ({ kind: "succeeded" } as const);
+  if (built.kind === "fork")
+    return problem(
+      `the only successful build of ${full.slice(0, 7)} in ${fullName(repo)} built ${built.repository}'s code (a fork): another repository's code never deploys`,
+      `merge the change into ${fullName(repo)} and deploy the build of the merged commit`,
+    );
+  if (built.kind === "none")
+    return problem(
+      `no build of ${full.slice(0, 7)} in ${fullName(repo)} succeeded`,
+      "wait for its build to pass (or re-run it), then try again",
+    );
+  return undefined;
 }
 
 /**
@@ -392,21 +408,24 @@ async function rollback(
   const edits: StateEdit[] = [];
   const wanted: Wanted[] = [];
   for (const { source, repo, image } of named.sources) {
-    let tag: string;
-    if (command.ref?.kind === "sha") tag = renderTag(source.tag, command.ref.sha);
-    else if (command.ref?.kind === "tag") tag = command.ref.tag;
-    else {
-      const steps = command.ref?.kind === "steps" ? command.ref.steps : 1;
-      const history = await ports.tagHistory(command.environment, image);
-      const previous = history[steps];
-      if (previous === undefined)
+    const back = await rollbackTarget(command, source, repo, image, ports);
+    if (!back.ok) return back.resolved;
+    const { tag, sha, ranBefore } = back;
+    // A tag the environment ran before may go back on any branch; any other build passes /retag's
+    // checks and the branch rule first.
+    let branch: string | undefined;
+    if (!back.ranBefore) {
+      const unbuilt = await buildProblem(source, repo, back.sha, ports);
+      if (unbuilt) return unbuilt;
+      branch = (await ports.onDefaultBranch(repo, back.sha)) ? repo.defaultBranch : undefined;
+      // Refused here, not in the plan: the hold would otherwise pin a tag that was never written.
+      const env = context.config.environments[command.environment];
+      if (env && !(branch !== undefined && branchAllowed(env, branch, repo.defaultBranch)))
         return problem(
-          `${image} had ${Math.max(0, history.length - 1)} earlier tag(s) in ${command.environment}, not ${steps}`,
-          "name the build to go back to: `/rollback <env> <sha>`",
+          `${tag} never ran in ${command.environment}, and ${back.sha.slice(0, 7)} is not on a branch that may deploy there`,
+          `go back to a build ${command.environment} ran before (\`/rollback ${command.environment} <n>\`), or \`/retag\` a build of an allowed branch`,
         );
-      tag = previous;
     }
-    const sha = shaFromTag(source.tag, tag);
     wanted.push(
       tagWanted(
         context,
@@ -415,8 +434,8 @@ async function rollback(
         image,
         tag,
         sha,
-        undefined,
-        explicit(context, command.environment, true, true),
+        branch,
+        explicit(context, command.environment, true, ranBefore),
       ),
     );
     edits.push({
@@ -427,6 +446,66 @@ async function rollback(
     });
   }
   return job(edits, wanted);
+}
+
+/**
+ * The tag `/rollback` goes back to, its commit, and whether the environment ran that tag before (in
+ * its files' history): a count of builds back always names such a tag; a SHA is resolved to the full
+ * commit first (an unknown one is refused) and its tag looked up in that history.
+ */
+async function rollbackTarget(
+  command: Extract<Command, { kind: "rollback" }>,
+  source: SourceConfig,
+  repo: SourceRepository,
+  image: string,
+  ports: CommandPorts,
+): Promise<
+  | { ok: true; tag: string; sha: string | undefined; ranBefore: true }
+  | { ok: true; tag: string; sha: string; ranBefore: false }
+  | { ok: false; resolved: Resolved }
+> {
+  const history = () => ports.tagHistory(command.environment, image);
+  if (command.ref === undefined || command.ref.kind === "steps") {
+    const tags = await history();
+    const steps = command.ref?.steps ?? 1;
+    const previous = tags[steps];
+    if (previous === undefined)
+      return {
+        ok: false,
+        resolved: problem(
+          `${image} had ${Math.max(0, tags.length - 1)} earlier tag(s) in ${command.environment}, not ${steps}`,
+          "name the build to go back to: `/rollback <env> <sha>`",
+        ),
+      };
+    return { ok: true, tag: previous, sha: shaFromTag(source.tag, previous), ranBefore: true };
+  }
+  if (command.ref.kind === "tag") {
+    const { tag } = command.ref;
+    if ((await history()).includes(tag))
+      return { ok: true, tag, sha: shaFromTag(source.tag, tag), ranBefore: true };
+    const short = shaFromTag(source.tag, tag);
+    if (short === undefined)
+      return {
+        ok: false,
+        resolved: problem(
+          `${tag} never ran in ${command.environment}, and it is not a tag this config makes (\`${source.tag}\`)`,
+          "name the build to go back to by its commit SHA, or by how many builds back (`/rollback <env> 2`)",
+        ),
+      };
+    const full = await ports.commit(repo, short);
+    return full === undefined ? unknownCommit(repo, short) : { ok: true, tag, sha: full, ranBefore: false };
+  }
+  const full = await ports.commit(repo, command.ref.sha);
+  if (full === undefined) return unknownCommit(repo, command.ref.sha);
+  const tag = renderTag(source.tag, full);
+  return { ok: true, tag, sha: full, ranBefore: (await history()).includes(tag) };
+}
+
+function unknownCommit(repo: SourceRepository, sha: string): { ok: false; resolved: Resolved } {
+  return {
+    ok: false,
+    resolved: problem(`${fullName(repo)} has no commit ${sha}`, "check the SHA (7 to 40 hex digits)"),
+  };
 }
 
 async function promote(

@@ -21,6 +21,14 @@ export function buildFromPackage(payload: unknown, id: string, receivedAt: numbe
   if (!parsed.success) return { ok: false, invalid: firstIssue(parsed.error) };
   const { action, repository, package: pkg } = parsed.data;
   if (action !== "published") return { ok: false, ignored: `action ${action}` };
+  // Only the source repository's owner publishes its images: another owner's package never deploys.
+  // A container's namespace is the owner (`acme`); older registries' were `owner/repository`.
+  const namespaceOwner = pkg.namespace.split("/")[0] ?? "";
+  if (namespaceOwner.toLowerCase() !== repository.owner.login.toLowerCase())
+    return {
+      ok: false,
+      refused: `package of ${namespaceOwner}, not of ${repository.owner.login} (the owner of ${repository.owner.login}/${repository.name}): another owner's image never deploys`,
+    };
   const metadata = pkg.package_version?.container_metadata;
   if (!metadata) return { ok: false, ignored: `package type ${pkg.package_type}: not a container image` };
   const tag = metadata.tag?.name ?? "";

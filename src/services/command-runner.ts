@@ -449,7 +449,9 @@ export class CommandRunner {
         }
       },
       onDefaultBranch: async (repository, sha) => {
-        const status = await compareCommits(octokit, repoOf(repository), sha, repository.defaultBranch);
+        // Qualified: a bare `main` would be the tag `main` when there is one.
+        const branch = `refs/heads/${repository.defaultBranch}`;
+        const status = await compareCommits(octokit, repoOf(repository), sha, branch);
         return status === "ahead" || status === "identical";
       },
       buildSucceeded: async (repository, sha, workflows) => {

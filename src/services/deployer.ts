@@ -16,12 +16,14 @@ import {
   comparisonsForBatch,
   planBatch,
   type BatchFile,
+  type BatchInput,
   type BatchPlan,
   type PullRequestChange,
 } from "../core/plan/plan-batch.js";
 import { pullRequestBranch } from "../core/render/pull-request-text.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
 import { onePerBuild } from "../core/plan/one-per-build.js";
+import { branchClaims, withoutBranches } from "../core/plan/branch-claims.js";
 import type { Wanted } from "../core/plan/wanted.js";
 import { commitMessage } from "../core/render/commit-message.js";
 import { skipText } from "../core/render/skip-text.js";
@@ -290,8 +292,8 @@ export class Deployer {
     const files = wanted.length > 0 ? await this.batchFiles(octokit, repo, snapshot, config, wanted) : [];
     if (wanted.length > 0) this.reportRefused(octokit, installationId, repo, snapshot.headOid, config);
     const readAt = Date.now();
-    const input = { config, wanted, files, stops: { state: stops.state, now: this.deps.now() } };
-    await this.deps.compares.fetch(octokit, comparisonsForBatch(input));
+    const asked = { config, wanted, files, stops: { state: stops.state, now: this.deps.now() } };
+    const input = await this.branchesChecked(octokit, key, asked);
     const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
     const plannedAt = Date.now();
@@ -445,11 +447,32 @@ export class Deployer {
       if (outcome.kind === "skipped") reported.push({ outcome, landing: undefined });
     const frozen = new Map(
       Object.keys(config.environments).flatMap((environment) => {
-        const freeze = freezeOf(stops.state, environment, input.stops.now);
+        const freeze = freezeOf(stops.state, environment, asked.stops.now);
         return freeze ? [[environment, freeze] as const] : [];
       }),
     );
     return { kind: "done", reported, config, stateLanding, frozen };
+  }
+
+  /**
+   * Fetches the ordering guard's answers and, in the same queries, whether each workflow run's commit is
+   * on the branch it names: a run on a tag `main` says `head_branch: main` too. A build whose commit is
+   * not on its branch counts as no branch's (it reaches no environment's branch rule).
+   */
+  private async branchesChecked(octokit: Octokit, key: string, input: BatchInput): Promise<BatchInput> {
+    const claims = branchClaims(input.config, input.wanted);
+    const verdicts = await this.deps.compares.fetch(octokit, comparisonsForBatch(input), claims);
+    const refused = claims.filter((_claim, index) => !verdicts[index]);
+    if (refused.length === 0) return input;
+    for (const claim of refused)
+      this.deps.log.info(
+        { repo: key, source: claim.repo, sha: claim.sha, branch: claim.branch },
+        `${claim.sha.slice(0, 7)} is not on refs/heads/${claim.branch}: a tag or another ref named ${claim.branch} ran the build; it counts as no branch's`,
+      );
+    const checked = { ...input, wanted: withoutBranches(input.wanted, refused) };
+    // Fewer candidates: the pairs are those already fetched, or fewer (no request in the common case).
+    await this.deps.compares.fetch(octokit, comparisonsForBatch(checked));
+    return checked;
   }
 
   /**

@@ -251,3 +251,63 @@ test("/retag in a pull request from the app's branch that a person opened is not
   expect(resolved.ok).toBe(false);
   expect(!resolved.ok && resolved.fix).toContain("<service>");
 });
+
+test("/rollback to a SHA whose tag the environment ran before goes back on any branch, by the full SHA", async () => {
+  // sha-aaaaaaaa is in prod's history; the abbreviated SHA is resolved first (it used to throw).
+  const resolved = await resolveCommand(command("/rollback prod aaaaaaa"), context(), ports());
+  expect(resolved).toMatchObject({
+    ok: true,
+    job: {
+      wanted: [
+        {
+          tag: "sha-aaaaaaaa",
+          build: { sha: A },
+          explicit: { environments: ["prod"], force: true, anyBranch: true },
+        },
+      ],
+      edits: [{ kind: "hold", environment: "prod", hold: { tag: "sha-aaaaaaaa", reason: "rollback" } }],
+    },
+  });
+});
+
+test("/rollback to a SHA that never ran there passes /retag's checks and keeps the branch rule", async () => {
+  const history = { tagHistory: async () => ["sha-cccccccc"] };
+  // On the default branch, built: allowed, but only where the default branch may go.
+  const onMain = await resolveCommand(command("/rollback prod aaaaaaa"), context(), ports(history));
+  expect(onMain).toMatchObject({
+    ok: true,
+    job: {
+      wanted: [
+        {
+          tag: "sha-aaaaaaaa",
+          build: { sha: A, branch: "main" },
+          explicit: { force: true, anyBranch: false },
+        },
+      ],
+    },
+  });
+  // Another branch's commit may not reach prod (default branch only): refused before any hold is set.
+  const feature = await resolveCommand(command(`/rollback prod ${B}`), context(), ports(history));
+  expect(feature).toMatchObject({
+    ok: false,
+    problem: "sha-bbbbbbbb never ran in prod, and bbbbbbb is not on a branch that may deploy there",
+  });
+});
+
+test.each<[string, Partial<CommandPorts>, string]>([
+  ["/rollback prod 1234567", {}, "acme/web has no commit 1234567"],
+  [`/rollback prod ${"f".repeat(40)}`, {}, `acme/web has no commit ${"f".repeat(40)}`],
+  [
+    "/rollback prod bbbbbbb",
+    { buildSucceeded: async () => ({ kind: "fork", repository: "mallory/web" }) },
+    "built mallory/web's code (a fork)",
+  ],
+  ["/rollback prod bbbbbbb", { buildSucceeded: async () => ({ kind: "none" }) }, "no build of bbbbbbb"],
+])("%s is refused when the SHA never ran there and fails /retag's checks", async (text, overrides, why) => {
+  const resolved = await resolveCommand(
+    command(text),
+    context(),
+    ports({ tagHistory: async () => ["sha-aaaaaaaa"], ...overrides }),
+  );
+  expect(resolved).toMatchObject({ ok: false, problem: expect.stringContaining(why) });
+});

@@ -288,3 +288,23 @@ test("/status answers anyone with what runs where; /reconcile repairs a lost bui
   expect(await bot.deployed(PROD)).toBe(lost);
   expect((await say("/status unknown")).reply).toContain("has no environment `unknown`");
 });
+
+test("/rollback to a SHA: back to a build prod ran (7 hex digits), never to an unknown commit or a feature build", async () => {
+  const first = await build();
+  const second = await build();
+  const feature = await build("feature");
+  expect(await bot.deployed(DEV)).toBe(feature);
+  expect(await bot.deployed(PROD)).toBe(second);
+
+  const unknown = await say("/rollback prod 1234567 web");
+  expect(unknown.reply).toContain("acme/web has no commit 1234567");
+  const other = await say(`/rollback prod ${feature} web`);
+  expect(other.reply).toContain(`is not on a branch that may deploy there`);
+  expect(await bot.deployed(PROD)).toBe(second);
+  expect((await state()).holds).toEqual({});
+
+  const back = await say(`/rollback prod ${first.slice(0, 7)} web`);
+  expect(back.reactions).toEqual(["eyes", "rocket"]);
+  expect(await bot.deployed(PROD)).toBe(first);
+  expect((await state()).holds["prod"]?.["ghcr.io/acme/web"]).toMatchObject({ tag: first, by: "alice" });
+});

@@ -1,10 +1,14 @@
+import type { BranchClaim } from "../../core/plan/branch-claims.js";
 import type { Comparison } from "../../core/plan/verdict.js";
 import { queryAllowingNotFound } from "./graphql-errors.js";
 import type { Octokit } from "./octokit.js";
 
 /** How many of a head's ancestors one query lists (newest first): deployed builds are recent. */
 export const ANCESTRY_DEPTH = 100;
-/** Heads per query: 50 × 100 history nodes stays far below GitHub's 500,000-node limit and 10 s timeout. */
+/**
+ * Heads (and branches) per query: 50 × 100 history nodes stays far below GitHub's 500,000-node limit
+ * and 10 s timeout.
+ */
 const HEADS_PER_QUERY = 50;
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 const SHORT_SHA = /^[0-9a-f]{7,40}$/i;
@@ -21,6 +25,8 @@ export interface CommitPair {
 
 interface HeadAnswer {
   history?: { nodes: Array<{ oid: string }> } | null;
+  /** A branch: `ref(qualifiedName:)` answers with its target commit. */
+  target?: HeadAnswer | null;
 }
 type RepositoryAnswer = Record<string, (HeadAnswer & { oid?: string }) | null> | null;
 
@@ -34,15 +40,50 @@ export async function recentAncestry(
   octokit: Octokit,
   pairs: readonly CommitPair[],
 ): Promise<Array<Comparison | undefined>> {
+  return (await recentAncestryAndBranches(octokit, pairs, [])).pairs;
+}
+
+/**
+ * The same, and in the same queries whether each claimed commit is on its branch (`refs/heads/<branch>`,
+ * qualified: a tag of the same name is not the branch): true when it is among the branch head's last
+ * 100 commits, false when the branch does not exist, undefined when only a compare can tell (an older
+ * commit, or one GitHub does not have).
+ */
+export async function recentAncestryAndBranches(
+  octokit: Octokit,
+  pairs: readonly CommitPair[],
+  claims: readonly BranchClaim[],
+): Promise<{ pairs: Array<Comparison | undefined>; claims: Array<boolean | undefined> }> {
   const answers: Array<Comparison | undefined> = pairs.map(() => undefined);
+  const verdicts: Array<boolean | undefined> = claims.map(() => undefined);
   const asked = pairs.flatMap((pair, index) => (askable(pair) ? [{ pair, index }] : []));
-  const heads = [...new Set(asked.map(({ pair }) => headKey(pair)))];
-  for (let start = 0; start < heads.length; start += HEADS_PER_QUERY) {
-    const chunk = new Set(heads.slice(start, start + HEADS_PER_QUERY));
-    const inChunk = asked.filter(({ pair }) => chunk.has(headKey(pair)));
+  const claimed = claims.flatMap((claim, index) => (claimable(claim) ? [{ claim, index }] : []));
+  // A claim whose repository or commit cannot be named is not on any branch.
+  claims.forEach((claim, index) => {
+    if (!claimable(claim)) verdicts[index] = false;
+  });
+  // 50 heads per query; a claim rides in the query of its commit's head (a build is both), so checking
+  // branches adds no query in the common case; claims whose commit is no head get queries of their own.
+  const chunkOf = new Map<string, number>();
+  for (const { pair } of asked)
+    if (!chunkOf.has(headKey(pair))) chunkOf.set(headKey(pair), Math.floor(chunkOf.size / HEADS_PER_QUERY));
+  const headChunks = Math.ceil(chunkOf.size / HEADS_PER_QUERY);
+  const loose = new Map<string, number>();
+  const claimChunk = (claim: BranchClaim): number => {
+    const riding = chunkOf.get(`${claim.repo.toLowerCase()}:${claim.sha.toLowerCase()}`);
+    if (riding !== undefined) return riding;
+    if (!loose.has(branchKey(claim))) loose.set(branchKey(claim), loose.size);
+    return headChunks + Math.floor((loose.get(branchKey(claim)) ?? 0) / HEADS_PER_QUERY);
+  };
+  const claimChunks = claimed.map(({ claim }) => claimChunk(claim));
+  const chunks = headChunks + Math.ceil(loose.size / HEADS_PER_QUERY);
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const inChunk = asked.filter(({ pair }) => chunkOf.get(headKey(pair)) === chunk);
+    const claimsInChunk = claimed.filter((_claim, position) => claimChunks[position] === chunk);
     const found = await ask(
       octokit,
       inChunk.map(({ pair }) => pair),
+      claimsInChunk.map(({ claim }) => claim),
     );
     for (const { pair, index } of inChunk) {
       const ancestors = found.ancestors.get(headKey(pair));
@@ -52,8 +93,13 @@ export async function recentAncestry(
       else if (ancestors[0] === base) answers[index] = "identical";
       else if (ancestors.includes(base)) answers[index] = "ahead";
     }
+    for (const { claim, index } of claimsInChunk) {
+      const history = found.branches.get(branchKey(claim));
+      if (history === null) verdicts[index] = false;
+      else if (history?.includes(claim.sha.toLowerCase())) verdicts[index] = true;
+    }
   }
-  return answers;
+  return { pairs: answers, claims: verdicts };
 }
 
 function askable(pair: CommitPair): boolean {
@@ -67,32 +113,71 @@ function askable(pair: CommitPair): boolean {
   );
 }
 
+function claimable(claim: BranchClaim): boolean {
+  const [owner = "", name = "", ...rest] = claim.repo.split("/");
+  return (
+    rest.length === 0 &&
+    REPO_PART.test(owner) &&
+    REPO_PART.test(name) &&
+    FULL_SHA.test(claim.sha) &&
+    claim.branch.length > 0
+  );
+}
+
+function branchKey(claim: BranchClaim): string {
+  return `${claim.repo.toLowerCase()}:refs/heads/${claim.branch}`;
+}
+
 function headKey(pair: CommitPair): string {
   return `${pair.repo.toLowerCase()}:${pair.head.toLowerCase()}`;
 }
 
+interface RepoQuestions {
+  owner: string;
+  name: string;
+  heads: Set<string>;
+  bases: Set<string>;
+  branches: Set<string>;
+}
+
 /**
- * One query: per repository, each head's recent history and each base's full oid (abbreviations
- * resolved). In the maps, `null` means GitHub has no such commit.
+ * One query: per repository, each head's recent history, each base's full oid (abbreviations
+ * resolved) and each claimed branch's recent history. In the maps, `null` means GitHub has no such
+ * commit (or branch).
  */
 async function ask(
   octokit: Octokit,
   pairs: readonly CommitPair[],
-): Promise<{ ancestors: Map<string, string[] | null>; bases: Map<string, string | null> }> {
-  const byRepo = new Map<string, { owner: string; name: string; heads: Set<string>; bases: Set<string> }>();
+  claims: readonly BranchClaim[],
+): Promise<{
+  ancestors: Map<string, string[] | null>;
+  bases: Map<string, string | null>;
+  branches: Map<string, string[] | null>;
+}> {
+  const byRepo = new Map<string, RepoQuestions>();
+  const entryOf = (repo: string): RepoQuestions => {
+    const key = repo.toLowerCase();
+    const [owner = "", name = ""] = repo.split("/");
+    const entry = byRepo.get(key) ?? { owner, name, heads: new Set(), bases: new Set(), branches: new Set() };
+    byRepo.set(key, entry);
+    return entry;
+  };
   for (const pair of pairs) {
-    const key = pair.repo.toLowerCase();
-    const [owner = "", name = ""] = pair.repo.split("/");
-    const entry = byRepo.get(key) ?? { owner, name, heads: new Set(), bases: new Set() };
+    const entry = entryOf(pair.repo);
     entry.heads.add(pair.head.toLowerCase());
     entry.bases.add(pair.base.toLowerCase());
-    byRepo.set(key, entry);
   }
+  for (const claim of claims) entryOf(claim.repo).branches.add(claim.branch);
   const variables: Record<string, string> = {};
   const declarations: string[] = [];
   const fields: string[] = [];
-  const lookups: Array<{ repo: string; alias: string; sha: string; kind: "head" | "base"; field: string }> =
-    [];
+  const lookups: Array<{
+    repo: string;
+    alias: string;
+    sha: string;
+    kind: "head" | "base" | "branch";
+    field: string;
+  }> = [];
   [...byRepo].forEach(([repo, entry], r) => {
     variables[`o${r}`] = entry.owner;
     variables[`n${r}`] = entry.name;
@@ -114,6 +199,14 @@ async function ask(
       objects.push(`b${b}: object(${full ? "oid" : "expression"}: $b${r}_${b}) { ... on Commit { oid } }`);
       lookups.push({ repo, alias: `r${r}`, sha, kind: "base", field: `b${b}` });
     });
+    [...entry.branches].forEach((branch, c) => {
+      variables[`c${r}_${c}`] = `refs/heads/${branch}`;
+      declarations.push(`$c${r}_${c}: String!`);
+      objects.push(
+        `c${c}: ref(qualifiedName: $c${r}_${c}) { target { ... on Commit { history(first: ${ANCESTRY_DEPTH}) { nodes { oid } } } } }`,
+      );
+      lookups.push({ repo, alias: `r${r}`, sha: `refs/heads/${branch}`, kind: "branch", field: `c${c}` });
+    });
     fields.push(`r${r}: repository(owner: $o${r}, name: $n${r}) { ${objects.join(" ")} }`);
   });
   const answer = await queryAllowingNotFound<Record<string, RepositoryAnswer>>(
@@ -123,12 +216,16 @@ async function ask(
   );
   const ancestors = new Map<string, string[] | null>();
   const bases = new Map<string, string | null>();
+  const branches = new Map<string, string[] | null>();
   for (const { repo, alias, sha, kind, field } of lookups) {
     const object = answer[alias]?.[field] ?? null;
-    if (kind === "head") {
+    if (kind === "branch") {
+      const nodes = object?.target?.history?.nodes;
+      branches.set(`${repo}:${sha}`, nodes ? nodes.map((node) => node.oid.toLowerCase()) : null);
+    } else if (kind === "head") {
       const nodes = object?.history?.nodes;
       ancestors.set(`${repo}:${sha}`, nodes ? nodes.map((node) => node.oid.toLowerCase()) : null);
     } else bases.set(`${repo}:${sha}`, typeof object?.oid === "string" ? object.oid.toLowerCase() : null);
   }
-  return { ancestors, bases };
+  return { ancestors, bases, branches };
 }

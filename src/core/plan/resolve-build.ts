@@ -1,6 +1,6 @@
 import { matchSource, renderImageName, renderTag, shaFromTag, type Config } from "../../config/index.js";
 import { globMatcher } from "../../config/glob-matcher.js";
-import { parseImageRef } from "../image-ref/index.js";
+import { normalizeImageName, parseImageRef } from "../image-ref/index.js";
 import { fullName, type Build } from "./build.js";
 import type { Wanted } from "./wanted.js";
 
@@ -13,6 +13,11 @@ export type Ignored =
   | { readonly reason: "no-source-commit" }
   /** Another tag of the same image (`latest`, `v1.2`): only the tag the source's template makes moves. */
   | { readonly reason: "tag-not-from-template"; readonly tag: string; readonly template: string }
+  /**
+   * A package of another image than the one the source's config names (a package of acme/web called
+   * `ghcr.io/acme/api`): a source only ever writes its own image.
+   */
+  | { readonly reason: "image-not-from-source"; readonly image: string; readonly expected: string }
   | { readonly reason: "invalid-image"; readonly message: string };
 
 export type Resolution =
@@ -39,8 +44,10 @@ export function resolveBuild(config: Config, build: Build): Resolution {
     if (!(build.event && source.events.includes(build.event)))
       return { ok: false, ignored: { reason: "event-not-configured", event: build.event } };
   }
-  const image =
-    build.image?.name ?? renderImageName(source.image, build.repository.owner, build.repository.name);
+  const expected = renderImageName(source.image, build.repository.owner, build.repository.name);
+  if (build.image && comparableImage(build.image.name) !== comparableImage(expected))
+    return { ok: false, ignored: { reason: "image-not-from-source", image: build.image.name, expected } };
+  const image = build.image?.name ?? expected;
   const tag = build.image?.tag ?? renderTag(source.tag, build.sha);
   if (build.image && !build.sha.startsWith(shaFromTag(source.tag, tag) ?? "-"))
     return { ok: false, ignored: { reason: "tag-not-from-template", tag, template: source.tag } };
@@ -48,4 +55,14 @@ export function resolveBuild(config: Config, build: Build): Resolution {
   const parsed = parseImageRef(`${image}:${tag}${digest ? `@${digest}` : ""}`);
   if (!parsed.ok) return { ok: false, ignored: { reason: "invalid-image", message: parsed.error.message } };
   return { ok: true, wanted: { build, image, tag, digest, tagTemplate: source.tag } };
+}
+
+/** `GHCR.io/Acme/Web`, `https://ghcr.io/acme/web` and `ghcr.io/acme/web` are one image; so are `nginx` and `docker.io/library/nginx`. */
+function comparableImage(name: string): string {
+  return normalizeImageName(
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/^[a-z]+:\/\//, ""),
+  );
 }

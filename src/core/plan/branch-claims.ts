@@ -1,0 +1,55 @@
+import { branchAllowed, type Config } from "../../config/index.js";
+import { fullName } from "./build.js";
+import type { Wanted } from "./wanted.js";
+
+/**
+ * A workflow run's word that its commit is on a branch. `workflow_run.head_branch` is the name of the
+ * ref that ran: for a run on a tag it is the tag's name, so a tag `main` on any commit claims `main`.
+ */
+export interface BranchClaim {
+  /** `owner/name` of the source repository, lower-cased. */
+  readonly repo: string;
+  readonly branch: string;
+  /** The build's commit (full SHA). */
+  readonly sha: string;
+}
+
+/**
+ * The claims of a batch worth checking: workflow runs' branches that some environment would let
+ * deploy (a branch no environment allows is refused anyway, and costs nothing to check). Commands and
+ * reconciliation passes name their branch themselves; packages are checked as they arrive.
+ */
+export function branchClaims(config: Config, wanted: readonly Wanted[]): BranchClaim[] {
+  const claims = new Map<string, BranchClaim>();
+  const environments = Object.values(config.environments);
+  for (const { build, explicit } of wanted) {
+    if (build.trigger !== "workflow_run" || explicit || build.branch === undefined) continue;
+    if (build.sha === undefined) continue;
+    const { branch, sha } = build;
+    const defaultBranch = build.repository.defaultBranch;
+    if (!environments.some((env) => branchAllowed(env, branch, defaultBranch))) continue;
+    const claim = { repo: fullName(build.repository).toLowerCase(), branch, sha: sha.toLowerCase() };
+    claims.set(claimKey(claim), claim);
+  }
+  return [...claims.values()];
+}
+
+export function claimKey(claim: BranchClaim): string {
+  return `${claim.repo}:${claim.sha}@${claim.branch}`;
+}
+
+/** The wanted builds with the branch of every refused claim taken away: they count as no branch's. */
+export function withoutBranches(wanted: readonly Wanted[], refused: readonly BranchClaim[]): Wanted[] {
+  const keys = new Set(refused.map(claimKey));
+  return wanted.map((entry) => {
+    const { build } = entry;
+    if (build.trigger !== "workflow_run" || build.branch === undefined || build.sha === undefined)
+      return entry;
+    const key = claimKey({
+      repo: fullName(build.repository).toLowerCase(),
+      branch: build.branch,
+      sha: build.sha.toLowerCase(),
+    });
+    return keys.has(key) ? { ...entry, build: { ...build, branch: undefined } } : entry;
+  });
+}
