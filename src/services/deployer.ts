@@ -16,6 +16,7 @@ import {
   comparisonsForBatch,
   planBatch,
   type BatchFile,
+  type BatchInput,
   type BatchPlan,
   type PullRequestChange,
 } from "../core/plan/plan-batch.js";
@@ -85,6 +86,11 @@ export interface DeployerDeps {
 
 const MAX_STALE_RETRIES = 6;
 const MAX_TRANSIENT_RETRIES = 5;
+/**
+ * Rounds of ordering questions per batch: each round asks what the scan for the newest build needs
+ * given the answers so far (usually one round: the builds' histories answer the rest from memory).
+ */
+const MAX_COMPARE_ROUNDS = 6;
 
 type Attempt =
   | {
@@ -285,7 +291,7 @@ export class Deployer {
     const files = wanted.length > 0 ? await this.batchFiles(octokit, repo, snapshot, config, wanted) : [];
     const readAt = Date.now();
     const input = { config, wanted, files, stops: { state: stops.state, now: this.deps.now() } };
-    await this.deps.compares.fetch(octokit, comparisonsForBatch(input));
+    await this.fetchComparisons(octokit, key, input);
     const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
     const plannedAt = Date.now();
@@ -328,11 +334,9 @@ export class Deployer {
         oid: result.oid,
         builds: [...new Set(plan.commit.updates.map((update) => update.wanted.build))],
       });
+      const inCommit = new Set(plan.commit.updates);
       for (const outcome of plan.outcomes)
-        if (
-          outcome.kind === "written" &&
-          outcome.updates.some((update) => plan.commit.updates.includes(update))
-        )
+        if (outcome.kind === "written" && outcome.updates.some((update) => inCommit.has(update)))
           reported.push({ outcome, landing });
     }
     const pacer = this.deps.pacer(installationId);
@@ -423,6 +427,23 @@ export class Deployer {
       }),
     );
     return { kind: "done", reported, config, stateLanding, frozen };
+  }
+
+  /** Fetches what the plan will ask about, round by round, until nothing new is needed (bounded). */
+  private async fetchComparisons(octokit: Octokit, key: string, input: BatchInput): Promise<void> {
+    const asked = new Set<string>();
+    for (let round = 1; round <= MAX_COMPARE_ROUNDS; round++) {
+      const pairs = comparisonsForBatch(input, this.deps.compares.known).filter(
+        (pair) => !asked.has(`${pair.repo} ${pair.base} ${pair.head}`),
+      );
+      if (pairs.length === 0) return;
+      for (const pair of pairs) asked.add(`${pair.repo} ${pair.base} ${pair.head}`);
+      await this.deps.compares.fetch(octokit, pairs);
+    }
+    this.deps.log.warn(
+      { repo: key, rounds: MAX_COMPARE_ROUNDS },
+      "builds still unordered after the last round of compares: the later arrival wins among them",
+    );
   }
 
   /**

@@ -24,36 +24,62 @@ interface HeadAnswer {
 }
 type RepositoryAnswer = Record<string, (HeadAnswer & { oid?: string }) | null> | null;
 
+export interface AncestryAnswers {
+  /** Per pair, in order: the answer, or undefined when only a compare can tell. */
+  readonly answers: Array<Comparison | undefined>;
+  /** Each commit's last ancestors (itself first), keyed `owner/name:sha` in lower case. */
+  readonly histories: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * Answers many compare questions with one GraphQL query per 50 heads instead of one compare request
- * per pair: `ahead` (or `identical`) when the base is among the head's last 100 ancestors, `unknown`
- * when GitHub does not have the base or the head. `undefined` means only a compare can tell (the base
- * exists but is older, newer or on another line): the caller asks the compare API for those.
+ * Answers many compare questions with one GraphQL query per 50 commits instead of one compare request
+ * per pair: `ahead` (or `identical`) when the base is among the head's last 100 ancestors, `behind` when
+ * the head is among a full-SHA base's, `unknown` when GitHub does not have the base or the head.
+ * `undefined` means only a compare can tell (further apart, or on another line): the caller asks the
+ * compare API for those. The histories come back too, to answer later pairs among the same commits.
  */
 export async function recentAncestry(
   octokit: Octokit,
   pairs: readonly CommitPair[],
-): Promise<Array<Comparison | undefined>> {
+): Promise<AncestryAnswers> {
   const answers: Array<Comparison | undefined> = pairs.map(() => undefined);
   const asked = pairs.flatMap((pair, index) => (askable(pair) ? [{ pair, index }] : []));
-  const heads = [...new Set(asked.map(({ pair }) => headKey(pair)))];
-  for (let start = 0; start < heads.length; start += HEADS_PER_QUERY) {
-    const chunk = new Set(heads.slice(start, start + HEADS_PER_QUERY));
-    const inChunk = asked.filter(({ pair }) => chunk.has(headKey(pair)));
-    const found = await ask(
-      octokit,
-      inChunk.map(({ pair }) => pair),
-    );
-    for (const { pair, index } of inChunk) {
-      const ancestors = found.ancestors.get(headKey(pair));
-      const base = found.bases.get(`${pair.repo.toLowerCase()}:${pair.base.toLowerCase()}`);
-      if (ancestors === null || base === null) answers[index] = "unknown";
-      else if (ancestors === undefined || base === undefined) answers[index] = undefined;
-      else if (ancestors[0] === base) answers[index] = "identical";
-      else if (ancestors.includes(base)) answers[index] = "ahead";
-    }
+  // Heads, and full-SHA bases (another build of the batch, or a full deployed SHA): their histories.
+  const commitsOf = (pair: CommitPair) => [
+    headKey(pair),
+    ...(FULL_SHA.test(pair.base) ? [`${pair.repo.toLowerCase()}:${pair.base.toLowerCase()}`] : []),
+  ];
+  const heads = [...new Set(asked.flatMap(({ pair }) => commitsOf(pair)))];
+  const chunkOf = new Map(heads.map((head, index) => [head, Math.floor(index / HEADS_PER_QUERY)]));
+  const chunks: CommitPair[][] = [];
+  for (const { pair } of asked) {
+    // A pair is asked with its head's chunk; a full-SHA base's history with the base's own chunk.
+    const chunk = chunkOf.get(headKey(pair)) ?? 0;
+    (chunks[chunk] ??= []).push(pair);
+    for (const commit of commitsOf(pair).slice(1))
+      (chunks[chunkOf.get(commit) ?? 0] ??= []).push({ repo: pair.repo, base: pair.base, head: pair.base });
   }
-  return answers;
+  const ancestors = new Map<string, string[] | null>();
+  const bases = new Map<string, string | null>();
+  for (const chunk of chunks) {
+    if (chunk === undefined || chunk.length === 0) continue;
+    const found = await ask(octokit, chunk);
+    for (const [key, value] of found.ancestors) ancestors.set(key, value);
+    for (const [key, value] of found.bases) bases.set(key, value);
+  }
+  for (const { pair, index } of asked) {
+    const headAncestors = ancestors.get(headKey(pair));
+    const repo = pair.repo.toLowerCase();
+    const base = bases.get(`${repo}:${pair.base.toLowerCase()}`);
+    if (headAncestors === null || base === null) answers[index] = "unknown";
+    else if (headAncestors === undefined || base === undefined) answers[index] = undefined;
+    else if (headAncestors[0] === base) answers[index] = "identical";
+    else if (headAncestors.includes(base)) answers[index] = "ahead";
+    else if (ancestors.get(`${repo}:${base}`)?.includes(headAncestors[0] ?? "")) answers[index] = "behind";
+  }
+  const histories = new Map<string, readonly string[]>();
+  for (const [key, value] of ancestors) if (value !== null) histories.set(key, value);
+  return { answers, histories };
 }
 
 function askable(pair: CommitPair): boolean {
