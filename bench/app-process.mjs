@@ -47,6 +47,8 @@ const env = Object.fromEntries(Object.entries(process.env).filter((entry) => ent
 await run(bot.appFn, { env });
 process.on("message", (message) => {
   if (message.type === "idle") void bot.idle().then(() => send({ type: "idle", id: message.id }));
+  else if (message.type === "metrics")
+    void bot.metrics.text().then((text) => send({ type: "metrics", id: message.id, text }));
   else if (message.type === "content-requests")
     send({ type: "content-requests", id: message.id, requests: contentRequests });
   else send({ type: "peak-rss", id: message.id, bytes: Math.max(peakRss, process.memoryUsage().rss) });

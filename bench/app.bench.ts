@@ -1,7 +1,7 @@
 // The whole app (createBot behind the real Probot server, with Probot's own Octokit: throttling and
 // retries on, as in production) in its own process, against the GitHub twin at 100 ms per request.
-// BENCH_BURST_RUNS (default 3) sets how often the 300-service part runs; BENCH_APP_PARTS=size or =burst
-// runs one part only, BENCH_TWIN_CONTENT_PER_MINUTE lowers the twin's secondary limit (while working on
+// BENCH_BURST_RUNS (default 3) sets how often the 300-service part runs; BENCH_APP_PARTS=size, =burst or
+// =burst2000 (bench/burst2000.bench.ts) runs one part only, BENCH_TWIN_CONTENT_PER_MINUTE lowers the twin's secondary limit (while working on
 // the benchmark: to see refusals counted and the targets missed).
 import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -12,6 +12,7 @@ import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-rep
 import { peakInWindow } from "../twin/faults.js";
 import type { Measurement } from "./run.js";
 import { median, type Target } from "./targets.js";
+import { burst2000 } from "./burst2000.bench.js";
 
 /** The manifests repository's config of both app benchmarks: 3 environments, commits, statuses on. */
 export const CONFIG = `sources:
@@ -46,7 +47,7 @@ const percentile = (values: number[], p: number) => {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const log = (text: string) => console.log(`  [app] ${text}`);
 
-interface Rig {
+export interface Rig {
   readonly harness: Harness;
   /** When the app's commit carrying each build (by delivery id) landed. */
   readonly committedAt: Map<string, number>;
@@ -57,6 +58,10 @@ interface Rig {
   appPeakRss(): Promise<number>;
   /** The content-creating requests the app process sent (each attempt), with when and GitHub's answer. */
   appContentRequests(): Promise<ContentRequest[]>;
+  /** The app's Prometheus metrics text (its outcome counters), read over IPC. */
+  appMetrics(): Promise<string>;
+  /** Where the app's server listens (127.0.0.1). */
+  appUrl(): string;
   /** Stops the app process and starts a new one with the same settings: nothing cached, no token. */
   restartApp(): Promise<void>;
 }
@@ -82,12 +87,13 @@ function productionNodeOptions(): string {
 }
 
 /** Messages to and from bench/app-process.mjs. */
-type ToApp = { type: "idle" | "peak-rss" | "content-requests"; id: number };
+type ToApp = { type: "idle" | "peak-rss" | "content-requests" | "metrics"; id: number };
 type FromApp =
   | { type: "ready" }
   | { type: "commit"; repo: string; at: number; builds: string[] }
   | { type: "idle"; id: number }
   | { type: "peak-rss"; id: number; bytes: number }
+  | { type: "metrics"; id: number; text: string }
   | { type: "content-requests"; id: number; requests: ContentRequest[] };
 
 /** The app in its own process (bench/app-process.mjs, the built app), talking to this one over IPC. */
@@ -137,6 +143,11 @@ async function forkApp(
       const answer = await ask("peak-rss");
       return answer.type === "peak-rss" ? answer.bytes : Number.NaN;
     },
+    metricsText: async () => {
+      const answer = await ask("metrics");
+      if (answer.type !== "metrics") throw new Error("the app process answered out of turn");
+      return answer.text;
+    },
     contentRequests: async () => {
       const answer = await ask("content-requests");
       if (answer.type !== "content-requests") throw new Error("the app process answered out of turn");
@@ -150,7 +161,11 @@ async function forkApp(
   };
 }
 
-async function startRig(services: number, sources: readonly string[], latencyMs: number): Promise<Rig> {
+export async function startRig(
+  services: number,
+  sources: readonly string[],
+  latencyMs: number,
+): Promise<Rig> {
   const committedAt = new Map<string, number>();
   const rig = { commits: 0, committedAt };
   let app: Awaited<ReturnType<typeof forkApp>> | undefined;
@@ -181,6 +196,8 @@ async function startRig(services: number, sources: readonly string[], latencyMs:
     harness,
     appPeakRss: () => app!.peakRss(),
     appContentRequests: () => app!.contentRequests(),
+    appMetrics: () => app!.metricsText(),
+    appUrl: () => `http://127.0.0.1:${appEnv["PORT"] ?? ""}`,
     restartApp: async () => {
       await app!.stop();
       app = await forkApp(appEnv, rig);
@@ -266,7 +283,7 @@ async function updateTimes(
 
 const ratio = (big: number, small: number) => Math.round((big / small) * 100) / 100;
 
-type Add = (
+export type Add = (
   key: string,
   label: string,
   value: number,
@@ -525,9 +542,10 @@ export async function appBenchmarks(): Promise<Measurement[]> {
   const out: Measurement[] = [];
   const add: Add = (key, label, value, unit, target, runs) =>
     out.push({ key, label, value, unit, ...(target ? { target } : {}), ...(runs ? { runs } : {}) });
-  const parts = process.env["BENCH_APP_PARTS"] ?? "size,burst";
+  const parts = process.env["BENCH_APP_PARTS"] ?? "size,burst,burst2000";
+  if (parts.includes("burst2000")) await burst2000(add);
   if (parts.includes("size")) await sizeBenchmarks(add);
-  if (!parts.includes("burst")) return out;
+  if (!/\bburst\b/.test(parts)) return out;
 
   const runs: RunFigures[] = [];
   for (let run = 1; run <= BURST_RUNS; run++) runs.push(await burstRun(run));

@@ -155,6 +155,14 @@ export function createBot(options: BotOptions = {}): Bot {
           "a batch failed; its builds will be retried by the next build or reconciliation",
         );
       },
+      {
+        // Too much waiting for one repository: refused, said so; the next reconciliation pass repairs it.
+        onRefused: (key, item) => {
+          const message = `too many builds waiting for ${key}: refused; the next reconciliation pass deploys it`;
+          if (item.kind === "command") item.settle({ kind: "failed", message });
+          else app.log.warn({ key, build: item.build.id, sha: item.build.sha }, message);
+        },
+      },
     );
     const deployQueue = queue;
     metrics.setQueueDepth(() => deployQueue.depth);

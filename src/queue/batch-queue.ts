@@ -7,29 +7,59 @@ interface Lane<T> {
   running: Promise<void> | undefined;
 }
 
+export interface BatchLimits<T> {
+  /** Items per batch at most: the rest waits for the key's next batch, which starts as soon as this one ends. */
+  readonly maxBatch: number;
+  /** Items waiting per key at most: beyond it an item is refused (`onRefused`), so memory stays bounded. */
+  readonly maxWaiting: number;
+  readonly onRefused: (key: string, item: T) => void;
+}
+
+/** A mass rebuild (all 300+ services at once, several builds each) fits; a batch stays quick to plan. */
+export const DEFAULT_MAX_BATCH = 200;
+/** About 1 KB an item: 10,000 waiting builds are ~10 MB, far below the production heap. */
+export const DEFAULT_MAX_WAITING = 10_000;
+
 /**
  * Coalesces work per key (a manifests repository and branch): the first item opens a window, every
- * item arriving within it joins the same batch, and one batch per key runs at a time. Different keys
- * run in parallel. `idle()` resolves when nothing is queued or running.
+ * item arriving within it joins the same batch, and one batch per key runs at a time. A batch takes at
+ * most `maxBatch` items in arrival order; a key with more waiting runs its next batch right after,
+ * without a new window. Different keys run in parallel. `idle()` resolves when nothing is queued or running.
  */
 export class BatchQueue<T> {
   private readonly lanes = new Map<string, Lane<T>>();
   private waiters: (() => void)[] = [];
+  private readonly limits: BatchLimits<T>;
 
   constructor(
     private readonly run: BatchRunner<T>,
     private readonly windowMs: (key: string) => number,
     private readonly onError: (key: string, error: unknown) => void,
-  ) {}
+    limits: Partial<BatchLimits<T>> = {},
+  ) {
+    this.limits = {
+      maxBatch: limits.maxBatch ?? DEFAULT_MAX_BATCH,
+      maxWaiting: limits.maxWaiting ?? DEFAULT_MAX_WAITING,
+      onRefused: limits.onRefused ?? (() => undefined),
+    };
+    if (!(this.limits.maxBatch >= 1 && this.limits.maxWaiting >= this.limits.maxBatch))
+      throw new Error("BatchQueue: maxBatch must be at least 1 and maxWaiting at least maxBatch");
+  }
 
-  add(key: string, item: T): void {
+  /** Queues an item; false (and `onRefused`) when its key already has `maxWaiting` items waiting. */
+  add(key: string, item: T): boolean {
     let lane = this.lanes.get(key);
     if (!lane) {
       lane = { items: [], timer: undefined, running: undefined };
       this.lanes.set(key, lane);
     }
+    if (lane.items.length >= this.limits.maxWaiting) {
+      this.limits.onRefused(key, item);
+      return false;
+    }
     lane.items.push(item);
-    if (!lane.timer && !lane.running) this.schedule(key, lane);
+    if (!lane.timer && !lane.running) this.schedule(key, lane, this.windowMs(key));
+    return true;
   }
 
   get depth(): number {
@@ -43,19 +73,21 @@ export class BatchQueue<T> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  private schedule(key: string, lane: Lane<T>): void {
+  private schedule(key: string, lane: Lane<T>, delayMs: number): void {
     lane.timer = setTimeout(() => {
       lane.timer = undefined;
-      const items = lane.items;
-      lane.items = [];
+      const items = lane.items.slice(0, this.limits.maxBatch);
+      lane.items = lane.items.slice(items.length);
       lane.running = this.run(key, items)
         .catch((error: unknown) => this.onError(key, error))
         .finally(() => {
           lane.running = undefined;
-          if (lane.items.length > 0) this.schedule(key, lane);
+          // A full batch's worth already waiting: no reason to wait a window for more.
+          if (lane.items.length >= this.limits.maxBatch) this.schedule(key, lane, 0);
+          else if (lane.items.length > 0) this.schedule(key, lane, this.windowMs(key));
           else this.retire(key, lane);
         });
-    }, this.windowMs(key));
+    }, delayMs);
   }
 
   private retire(key: string, lane: Lane<T>): void {

@@ -91,6 +91,11 @@ export interface DeployerDeps {
 
 const MAX_STALE_RETRIES = 6;
 const MAX_TRANSIENT_RETRIES = 5;
+/**
+ * Rounds of ordering questions per batch: each round asks what the scan for the newest build needs
+ * given the answers so far (usually one round: the builds' histories answer the rest from memory).
+ */
+const MAX_COMPARE_ROUNDS = 6;
 
 type Attempt =
   | {
@@ -294,6 +299,7 @@ export class Deployer {
     const readAt = Date.now();
     const asked = { config, wanted, files, stops: { state: stops.state, now: this.deps.now() } };
     const input = await this.branchesChecked(octokit, key, asked);
+    await this.fetchComparisons(octokit, key, input);
     const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
     const plannedAt = Date.now();
@@ -336,11 +342,9 @@ export class Deployer {
         oid: result.oid,
         builds: [...new Set(plan.commit.updates.map((update) => update.wanted.build))],
       });
+      const inCommit = new Set(plan.commit.updates);
       for (const outcome of plan.outcomes)
-        if (
-          outcome.kind === "written" &&
-          outcome.updates.some((update) => plan.commit.updates.includes(update))
-        )
+        if (outcome.kind === "written" && outcome.updates.some((update) => inCommit.has(update)))
           reported.push({ outcome, landing });
     }
     const pacer = this.deps.pacer(installationId);
@@ -454,6 +458,23 @@ export class Deployer {
     return { kind: "done", reported, config, stateLanding, frozen };
   }
 
+  /** Fetches what the plan will ask about, round by round, until nothing new is needed (bounded). */
+  private async fetchComparisons(octokit: Octokit, key: string, input: BatchInput): Promise<void> {
+    const asked = new Set<string>();
+    for (let round = 1; round <= MAX_COMPARE_ROUNDS; round++) {
+      const pairs = comparisonsForBatch(input, this.deps.compares.known).filter(
+        (pair) => !asked.has(`${pair.repo} ${pair.base} ${pair.head}`),
+      );
+      if (pairs.length === 0) return;
+      for (const pair of pairs) asked.add(`${pair.repo} ${pair.base} ${pair.head}`);
+      await this.deps.compares.fetch(octokit, pairs);
+    }
+    this.deps.log.warn(
+      { repo: key, rounds: MAX_COMPARE_ROUNDS },
+      "builds still unordered after the last round of compares: the later arrival wins among them",
+    );
+  }
+
   /**
    * Fetches the ordering guard's answers and, in the same queries, whether each workflow run's commit is
    * on the branch it names: a run on a tag `main` says `head_branch: main` too. A build whose commit is
@@ -461,7 +482,12 @@ export class Deployer {
    */
   private async branchesChecked(octokit: Octokit, key: string, input: BatchInput): Promise<BatchInput> {
     const claims = branchClaims(input.config, input.wanted);
-    const verdicts = await this.deps.compares.fetch(octokit, comparisonsForBatch(input), claims);
+    // The first round of the ordering guard's pairs carries the claims: no query of their own.
+    const verdicts = await this.deps.compares.fetch(
+      octokit,
+      comparisonsForBatch(input, this.deps.compares.known),
+      claims,
+    );
     const refused = claims.filter((_claim, index) => !verdicts[index]);
     if (refused.length === 0) return input;
     for (const claim of refused)
@@ -469,10 +495,7 @@ export class Deployer {
         { repo: key, source: claim.repo, sha: claim.sha, branch: claim.branch },
         `${claim.sha.slice(0, 7)} is not on refs/heads/${claim.branch}: a tag or another ref named ${claim.branch} ran the build; it counts as no branch's`,
       );
-    const checked = { ...input, wanted: withoutBranches(input.wanted, refused) };
-    // Fewer candidates: the pairs are those already fetched, or fewer (no request in the common case).
-    await this.deps.compares.fetch(octokit, comparisonsForBatch(checked));
-    return checked;
+    return { ...input, wanted: withoutBranches(input.wanted, refused) };
   }
 
   /**

@@ -71,7 +71,7 @@ test("two builds of one service in a batch are ordered by one query, both ways",
   expect(fx.twin.counters.total).toBe(1);
 });
 
-test("an older build, another line and an ancestor beyond the history's depth are asked by compare", async () => {
+test("an older build is answered by its base's history; another line and a deep ancestor by compare", async () => {
   const cache = new CompareCache();
   fx.twin.counters.reset();
   await cache.fetch(fx.octokit as unknown as Octokit, [
@@ -82,10 +82,31 @@ test("an older build, another line and an ancestor beyond the history's depth ar
   expect(cache.lookup(REPO, line[4]!, line[1]!)).toBe("behind");
   expect(cache.lookup(REPO, line[4]!, side)).toBe("diverged");
   expect(cache.lookup("acme/deep", deep.base, deep.head)).toBe("ahead");
-  expect(fx.twin.counters.count(COMPARE)).toBe(3);
+  expect(fx.twin.counters.count(COMPARE)).toBe(2);
 
   // Answers are remembered: asking again costs nothing.
   fx.twin.counters.reset();
   await cache.fetch(fx.octokit as unknown as Octokit, [{ repo: REPO, base: line[4]!, head: side }]);
   expect(fx.twin.counters.total).toBe(0);
+});
+
+test("once a batch's commits' histories are read, other pairs among them are known without a request", async () => {
+  const cache = new CompareCache();
+  fx.twin.counters.reset();
+  // The first round of ordering a batch: each build against the one that arrived before it.
+  await cache.fetch(fx.octokit as unknown as Octokit, [
+    { repo: REPO, base: line[1]!, head: line[3]! },
+    { repo: REPO, base: line[3]!, head: line[0]! },
+    { repo: REPO, base: line[0]!, head: line[4]! },
+  ]);
+  const requests = fx.twin.counters.total;
+  expect(requests).toBe(1);
+  // The scan's next questions (line[3] stayed the newest): answered from the histories already read.
+  expect(cache.known(REPO, line[3]!, line[4]!)).toBe("ahead");
+  expect(cache.known(REPO, line[4]!, line[1]!)).toBe("behind");
+  expect(cache.known(REPO, line[0]!, line[0]!)).toBe("identical");
+  await cache.fetch(fx.octokit as unknown as Octokit, [{ repo: REPO, base: line[3]!, head: line[4]! }]);
+  expect(fx.twin.counters.total).toBe(requests);
+  // A commit of another line is not in those histories: that still takes a question.
+  expect(cache.known(REPO, line[4]!, side)).toBeUndefined();
 });

@@ -30,30 +30,34 @@ interface HeadAnswer {
 }
 type RepositoryAnswer = Record<string, (HeadAnswer & { oid?: string }) | null> | null;
 
+export interface AncestryAnswers {
+  /** Per pair, in order: the answer, or undefined when only a compare can tell. */
+  readonly answers: Array<Comparison | undefined>;
+  /** Each commit's last ancestors (itself first), keyed `owner/name:sha` in lower case. */
+  readonly histories: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Per branch claim, in order: true when the commit is among its branch head's last 100 commits,
+   * false when the branch does not exist (or the claim cannot be named), undefined when only a compare
+   * can tell (an older commit, or one GitHub does not have).
+   */
+  readonly claims: Array<boolean | undefined>;
+}
+
 /**
- * Answers many compare questions with one GraphQL query per 50 heads instead of one compare request
- * per pair: `ahead` (or `identical`) when the base is among the head's last 100 ancestors, `unknown`
- * when GitHub does not have the base or the head. `undefined` means only a compare can tell (the base
- * exists but is older, newer or on another line): the caller asks the compare API for those.
+ * Answers many compare questions with one GraphQL query per 50 commits instead of one compare request
+ * per pair: `ahead` (or `identical`) when the base is among the head's last 100 ancestors, `behind` when
+ * the head is among a full-SHA base's, `unknown` when GitHub does not have the base or the head.
+ * `undefined` means only a compare can tell (further apart, or on another line): the caller asks the
+ * compare API for those. The histories come back too, to answer later pairs among the same commits.
+ * In the same queries, whether each claimed commit is on its branch (`refs/heads/<branch>`, qualified:
+ * a tag of the same name is not the branch): a claim rides in the query of its commit, so checking
+ * branches adds no query in the common case; claims whose commit is asked about nowhere get their own.
  */
 export async function recentAncestry(
   octokit: Octokit,
   pairs: readonly CommitPair[],
-): Promise<Array<Comparison | undefined>> {
-  return (await recentAncestryAndBranches(octokit, pairs, [])).pairs;
-}
-
-/**
- * The same, and in the same queries whether each claimed commit is on its branch (`refs/heads/<branch>`,
- * qualified: a tag of the same name is not the branch): true when it is among the branch head's last
- * 100 commits, false when the branch does not exist, undefined when only a compare can tell (an older
- * commit, or one GitHub does not have).
- */
-export async function recentAncestryAndBranches(
-  octokit: Octokit,
-  pairs: readonly CommitPair[],
-  claims: readonly BranchClaim[],
-): Promise<{ pairs: Array<Comparison | undefined>; claims: Array<boolean | undefined> }> {
+  claims: readonly BranchClaim[] = [],
+): Promise<AncestryAnswers> {
   const answers: Array<Comparison | undefined> = pairs.map(() => undefined);
   const verdicts: Array<boolean | undefined> = claims.map(() => undefined);
   const asked = pairs.flatMap((pair, index) => (askable(pair) ? [{ pair, index }] : []));
@@ -62,44 +66,60 @@ export async function recentAncestryAndBranches(
   claims.forEach((claim, index) => {
     if (!claimable(claim)) verdicts[index] = false;
   });
-  // 50 heads per query; a claim rides in the query of its commit's head (a build is both), so checking
-  // branches adds no query in the common case; claims whose commit is no head get queries of their own.
-  const chunkOf = new Map<string, number>();
-  for (const { pair } of asked)
-    if (!chunkOf.has(headKey(pair))) chunkOf.set(headKey(pair), Math.floor(chunkOf.size / HEADS_PER_QUERY));
-  const headChunks = Math.ceil(chunkOf.size / HEADS_PER_QUERY);
-  const loose = new Map<string, number>();
-  const claimChunk = (claim: BranchClaim): number => {
-    const riding = chunkOf.get(`${claim.repo.toLowerCase()}:${claim.sha.toLowerCase()}`);
-    if (riding !== undefined) return riding;
-    if (!loose.has(branchKey(claim))) loose.set(branchKey(claim), loose.size);
-    return headChunks + Math.floor((loose.get(branchKey(claim)) ?? 0) / HEADS_PER_QUERY);
-  };
-  const claimChunks = claimed.map(({ claim }) => claimChunk(claim));
-  const chunks = headChunks + Math.ceil(loose.size / HEADS_PER_QUERY);
-  for (let chunk = 0; chunk < chunks; chunk++) {
-    const inChunk = asked.filter(({ pair }) => chunkOf.get(headKey(pair)) === chunk);
-    const claimsInChunk = claimed.filter((_claim, position) => claimChunks[position] === chunk);
-    const found = await ask(
-      octokit,
-      inChunk.map(({ pair }) => pair),
-      claimsInChunk.map(({ claim }) => claim),
-    );
-    for (const { pair, index } of inChunk) {
-      const ancestors = found.ancestors.get(headKey(pair));
-      const base = found.bases.get(`${pair.repo.toLowerCase()}:${pair.base.toLowerCase()}`);
-      if (ancestors === null || base === null) answers[index] = "unknown";
-      else if (ancestors === undefined || base === undefined) answers[index] = undefined;
-      else if (ancestors[0] === base) answers[index] = "identical";
-      else if (ancestors.includes(base)) answers[index] = "ahead";
-    }
-    for (const { claim, index } of claimsInChunk) {
-      const history = found.branches.get(branchKey(claim));
-      if (history === null) verdicts[index] = false;
-      else if (history?.includes(claim.sha.toLowerCase())) verdicts[index] = true;
-    }
+  // Heads, and full-SHA bases (another build of the batch, or a full deployed SHA): their histories.
+  const commitsOf = (pair: CommitPair) => [
+    headKey(pair),
+    ...(FULL_SHA.test(pair.base) ? [`${pair.repo.toLowerCase()}:${pair.base.toLowerCase()}`] : []),
+  ];
+  const heads = [...new Set(asked.flatMap(({ pair }) => commitsOf(pair)))];
+  const chunkOf = new Map(heads.map((head, index) => [head, Math.floor(index / HEADS_PER_QUERY)]));
+  const chunks: { pairs: CommitPair[]; claims: BranchClaim[] }[] = [];
+  const chunkAt = (index: number) => (chunks[index] ??= { pairs: [], claims: [] });
+  for (const { pair } of asked) {
+    // A pair is asked with its head's chunk; a full-SHA base's history with the base's own chunk.
+    chunkAt(chunkOf.get(headKey(pair)) ?? 0).pairs.push(pair);
+    for (const commit of commitsOf(pair).slice(1))
+      chunkAt(chunkOf.get(commit) ?? 0).pairs.push({ repo: pair.repo, base: pair.base, head: pair.base });
   }
-  return { pairs: answers, claims: verdicts };
+  const headChunks = Math.ceil(heads.length / HEADS_PER_QUERY);
+  const loose = new Map<string, number>();
+  for (const { claim } of claimed) {
+    const riding = chunkOf.get(`${claim.repo.toLowerCase()}:${claim.sha.toLowerCase()}`);
+    if (riding !== undefined) {
+      chunkAt(riding).claims.push(claim);
+      continue;
+    }
+    if (!loose.has(branchKey(claim))) loose.set(branchKey(claim), loose.size);
+    chunkAt(headChunks + Math.floor((loose.get(branchKey(claim)) ?? 0) / HEADS_PER_QUERY)).claims.push(claim);
+  }
+  const ancestors = new Map<string, string[] | null>();
+  const bases = new Map<string, string | null>();
+  const branches = new Map<string, string[] | null>();
+  for (const chunk of chunks) {
+    if (chunk === undefined || (chunk.pairs.length === 0 && chunk.claims.length === 0)) continue;
+    const found = await ask(octokit, chunk.pairs, chunk.claims);
+    for (const [key, value] of found.ancestors) ancestors.set(key, value);
+    for (const [key, value] of found.bases) bases.set(key, value);
+    for (const [key, value] of found.branches) branches.set(key, value);
+  }
+  for (const { pair, index } of asked) {
+    const headAncestors = ancestors.get(headKey(pair));
+    const repo = pair.repo.toLowerCase();
+    const base = bases.get(`${repo}:${pair.base.toLowerCase()}`);
+    if (headAncestors === null || base === null) answers[index] = "unknown";
+    else if (headAncestors === undefined || base === undefined) answers[index] = undefined;
+    else if (headAncestors[0] === base) answers[index] = "identical";
+    else if (headAncestors.includes(base)) answers[index] = "ahead";
+    else if (ancestors.get(`${repo}:${base}`)?.includes(headAncestors[0] ?? "")) answers[index] = "behind";
+  }
+  for (const { claim, index } of claimed) {
+    const history = branches.get(branchKey(claim));
+    if (history === null) verdicts[index] = false;
+    else if (history?.includes(claim.sha.toLowerCase())) verdicts[index] = true;
+  }
+  const histories = new Map<string, readonly string[]>();
+  for (const [key, value] of ancestors) if (value !== null) histories.set(key, value);
+  return { answers, histories, claims: verdicts };
 }
 
 function askable(pair: CommitPair): boolean {

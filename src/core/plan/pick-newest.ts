@@ -39,19 +39,26 @@ export function pickNewest(candidates: readonly Wanted[], compare: CompareLookup
   return { newest, superseded };
 }
 
-/** The pairs `pickNewest` may ask about, to fetch before calling it. */
+/** What is known already of `base...head` (a cache), or undefined when it has yet to be asked. */
+export type KnownLookup = (repo: string, base: string, head: string) => Comparison | undefined;
+
+/**
+ * The pairs `pickNewest` will ask about that `known` cannot answer yet, to fetch before calling it. The
+ * scan compares each candidate with the newest so far only: at most one question per candidate, never
+ * every pair. An unanswered question counts as "unknown" (the later build wins) for the rest of the
+ * scan; once answered, the scan may take another path: ask again until no pair is left.
+ */
 export function comparisonsNeeded(
   candidates: readonly Wanted[],
+  known: KnownLookup,
 ): { repo: string; base: string; head: string }[] {
   const pairs: { repo: string; base: string; head: string }[] = [];
-  candidates.forEach((a, i) =>
-    candidates.slice(i + 1).forEach((b) => {
-      const shas = comparable(a, b);
-      if (!shas) return;
-      pairs.push({ repo: repoOf(a), base: shas[0], head: shas[1] });
-      pairs.push({ repo: repoOf(a), base: shas[1], head: shas[0] });
-    }),
-  );
+  if (candidates.length < 2) return pairs;
+  pickNewest(candidates, (repo, base, head) => {
+    const answer = known(repo, base, head);
+    if (answer === undefined) pairs.push({ repo, base, head });
+    return answer ?? "unknown";
+  });
   return pairs;
 }
 

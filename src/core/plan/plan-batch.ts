@@ -8,7 +8,7 @@ import {
 import { fullName } from "./build.js";
 import { deployedImages, type Deployed } from "./deployed.js";
 import type { FileUpdate, Outcome } from "./outcome.js";
-import { comparisonsNeeded, pickNewest, type CompareLookup } from "./pick-newest.js";
+import { comparisonsNeeded, pickNewest, type CompareLookup, type KnownLookup } from "./pick-newest.js";
 import { planFile } from "./plan-file.js";
 import { freezeOf, holdOf, type State } from "../../state/state-file.js";
 import type { PlanSkip } from "./skip.js";
@@ -70,42 +70,84 @@ interface Target {
   readonly candidates: readonly Wanted[];
 }
 
-/** Groups work per (environment, image): the unit the ordering guard, branches and pull requests use. */
+interface Group {
+  readonly environment: string;
+  readonly image: string;
+  readonly files: BatchFile[];
+  readonly candidates: Wanted[];
+  /** The builds already sorted into this group (candidates or skipped), and the files it holds. */
+  readonly seen: Set<Wanted>;
+  readonly fileSet: Set<BatchFile>;
+}
+
+/**
+ * Groups work per (environment, image): the unit the ordering guard, branches and pull requests use.
+ * Linear in files times their images plus builds: each file meets only the builds of its own images.
+ */
 function targetsOf(input: BatchInput): { targets: Target[]; outcomes: Outcome[] } {
   const outcomes: Outcome[] = [];
-  const groups = new Map<
-    string,
-    { environment: string; image: string; files: BatchFile[]; candidates: Wanted[] }
-  >();
+  const byImage = new Map<string, Wanted[]>();
+  for (const wanted of input.wanted) {
+    const list = byImage.get(wanted.image);
+    if (list) list.push(wanted);
+    else byImage.set(wanted.image, [wanted]);
+  }
+  const groups = new Map<string, Group>();
+  /** Builds skipped in an environment already (a build is skipped once per environment, not per file). */
+  const skipped = new Map<string, Set<Wanted>>();
   for (const file of input.files) {
     const environment = environmentOf(input.config, file.path);
     if (environment === undefined) continue;
     const env = input.config.environments[environment];
     if (env === undefined) continue;
-    for (const wanted of input.wanted) {
-      if (!refersTo(file, wanted.image)) continue;
-      if (wanted.explicit && !wanted.explicit.environments.includes(environment)) continue;
-      if (wanted.only && !wanted.only.includes(environment)) continue;
-      const key = `${environment}\u0000${wanted.image}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { environment, image: wanted.image, files: [], candidates: [] };
-        groups.set(key, group);
-      }
-      if (!group.files.includes(file)) group.files.push(file);
-      if (group.candidates.includes(wanted)) continue;
-      const branch = wanted.build.branch;
-      const skip: PlanSkip | undefined =
-        !wanted.explicit?.anyBranch &&
-        (branch === undefined || !branchAllowed(env, branch, wanted.build.repository.defaultBranch))
-          ? { reason: "branch-not-allowed", branch }
-          : stoppedByPerson(input, environment, wanted);
-      if (skip === undefined) group.candidates.push(wanted);
-      else if (!outcomes.some((o) => o.wanted === wanted && o.environment === environment))
+    for (const image of new Set(file.images)) {
+      for (const wanted of byImage.get(image) ?? []) {
+        if (wanted.explicit && !wanted.explicit.environments.includes(environment)) continue;
+        if (wanted.only && !wanted.only.includes(environment)) continue;
+        const key = `${environment}\u0000${wanted.image}`;
+        let group = groups.get(key);
+        if (!group) {
+          group = {
+            environment,
+            image: wanted.image,
+            files: [],
+            candidates: [],
+            seen: new Set(),
+            fileSet: new Set(),
+          };
+          groups.set(key, group);
+        }
+        if (!group.fileSet.has(file)) {
+          group.fileSet.add(file);
+          group.files.push(file);
+        }
+        if (group.seen.has(wanted)) continue;
+        group.seen.add(wanted);
+        const branch = wanted.build.branch;
+        const skip: PlanSkip | undefined =
+          !wanted.explicit?.anyBranch &&
+          (branch === undefined || !branchAllowed(env, branch, wanted.build.repository.defaultBranch))
+            ? { reason: "branch-not-allowed", branch }
+            : stoppedByPerson(input, environment, wanted);
+        if (skip === undefined) {
+          group.candidates.push(wanted);
+          continue;
+        }
+        const inEnvironment = skipped.get(environment) ?? new Set<Wanted>();
+        skipped.set(environment, inEnvironment);
+        if (inEnvironment.has(wanted)) continue;
+        inEnvironment.add(wanted);
         outcomes.push({ kind: "skipped", wanted, environment, path: undefined, skip });
+      }
     }
   }
-  return { targets: [...groups.values()], outcomes };
+  const targets = [...groups.values()].map(({ environment, image, files, candidates }) => ({
+    environment,
+    image,
+    files,
+    candidates,
+  }));
+  return { targets, outcomes };
 }
 
 /** A freeze on the environment, or a hold on the image there, stops automatic changes (not a person's). */
@@ -121,10 +163,6 @@ function stoppedByPerson(input: BatchInput, environment: string, wanted: Wanted)
 
 /** What each file deploys now, per image, read once per batch. */
 const fileImages = new WeakMap<BatchFile, Map<string, Deployed>>();
-
-function refersTo(file: BatchFile, image: string): boolean {
-  return file.images.includes(image);
-}
 
 function deployedOf(file: BatchFile, images: readonly string[]): Map<string, Deployed> {
   let known = fileImages.get(file);
@@ -143,27 +181,36 @@ function deployedOf(file: BatchFile, images: readonly string[]): Map<string, Dep
   );
 }
 
-/** The commits `planBatch` will ask `compare` about, to fetch from GitHub first. */
-export function comparisonsForBatch(input: BatchInput): { repo: string; base: string; head: string }[] {
+/**
+ * The commits `planBatch` will ask `compare` about that `known` cannot answer yet, to fetch from GitHub
+ * first: per (environment, image) the questions of the scan for the newest build (one per candidate at
+ * most), and the newest against what each file deploys. Linear in builds and files. Ask again after the
+ * answers arrived: the newest may change with them; an empty list means the plan has all it needs.
+ */
+export function comparisonsForBatch(
+  input: BatchInput,
+  known: KnownLookup = () => undefined,
+): { repo: string; base: string; head: string }[] {
   const { targets } = targetsOf(input);
   const pairs: { repo: string; base: string; head: string }[] = [];
   for (const target of targets) {
-    pairs.push(...comparisonsNeeded(target.candidates));
+    if (target.candidates.length === 0) continue;
+    for (const pair of comparisonsNeeded(target.candidates, known)) pairs.push(pair);
+    const { newest } = pickNewest(
+      target.candidates,
+      (repo, base, head) => known(repo, base, head) ?? "unknown",
+    );
+    if (newest.explicit?.force || newest.build.sha === undefined) continue;
+    const repo = fullName(newest.build.repository).toLowerCase();
     for (const file of target.files) {
       const deployed = deployedOf(file, [target.image]).get(target.image);
-      for (const candidate of target.candidates) {
-        const deployedSha =
-          deployed?.tag === undefined ? undefined : shaFromTag(candidate.tagTemplate, deployed.tag);
-        if (deployedSha !== undefined && candidate.build.sha !== undefined)
-          pairs.push({
-            repo: fullName(candidate.build.repository).toLowerCase(),
-            base: deployedSha,
-            head: candidate.build.sha,
-          });
-      }
+      const deployedSha =
+        deployed?.tag === undefined ? undefined : shaFromTag(newest.tagTemplate, deployed.tag);
+      if (deployedSha === undefined || known(repo, deployedSha, newest.build.sha) !== undefined) continue;
+      pairs.push({ repo, base: deployedSha, head: newest.build.sha });
     }
   }
-  return pairs;
+  return [...new Map(pairs.map((pair) => [`${pair.repo} ${pair.base} ${pair.head}`, pair])).values()];
 }
 
 /**
@@ -315,7 +362,9 @@ function writtenOutcomes(change: ChangeSet): Outcome[] {
   const byTarget = new Map<string, FileUpdate[]>();
   for (const update of change.updates) {
     const key = `${update.environment}\u0000${update.wanted.build.id}\u0000${update.wanted.image}`;
-    byTarget.set(key, [...(byTarget.get(key) ?? []), update]);
+    const list = byTarget.get(key);
+    if (list) list.push(update);
+    else byTarget.set(key, [update]);
   }
   return [...byTarget.values()].flatMap(([first, ...rest]) =>
     first === undefined
