@@ -44,6 +44,37 @@ test("reports use two thirds of the budget, keeping the rest for writes", async 
   expect(sent).toEqual(["report 0", "report 1", "write", "report 2"]);
 });
 
+test("replies and reactions use a sixth of the window and wait behind writes and reports", async () => {
+  const pacer = new Pacer(12, 100, Date.now);
+  const sent: string[] = [];
+  const replies = Array.from({ length: 3 }, (_, i) =>
+    pacer.take("reply").then(() => sent.push(`reply ${i}`)),
+  );
+  await jest.advanceTimersByTimeAsync(0);
+  expect(sent).toEqual(["reply 0", "reply 1"]); // 12 / 6
+  // The window is far from full: writes and reports still go at once, ahead of the waiting reply.
+  const writes = Array.from({ length: 8 }, (_, i) => pacer.take(true).then(() => sent.push(`write ${i}`)));
+  const report = pacer.take().then(() => sent.push("report"));
+  await jest.advanceTimersByTimeAsync(0);
+  await Promise.all(writes);
+  expect(sent).toEqual(["reply 0", "reply 1", ...Array.from({ length: 8 }, (_, i) => `write ${i}`)]);
+  await jest.advanceTimersByTimeAsync(60_000);
+  await Promise.all([...replies, report]);
+  expect(sent.slice(10)).toEqual(["report", "reply 2"]);
+});
+
+test("a closed pacer sends nothing more and leaves no timer", async () => {
+  const pacer = new Pacer(1, 100, Date.now);
+  await pacer.take(true);
+  let sent = false;
+  void pacer.take(true).then(() => (sent = true));
+  pacer.close();
+  void pacer.take(true).then(() => (sent = true));
+  expect(jest.getTimerCount()).toBe(0);
+  await jest.advanceTimersByTimeAsync(120_000);
+  expect(sent).toBe(false);
+});
+
 test("the hourly budget holds even when the minute allows more", async () => {
   const pacer = new Pacer(10, 4, Date.now);
   const sent: number[] = [];
