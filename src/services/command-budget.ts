@@ -8,6 +8,8 @@ export type BudgetAnswer =
 
 /** How many commands a person may run in an installation: the port the command runner asks. */
 export interface CommandBudget {
+  /** The most commands a person may run in a window, for the reply to someone over it. */
+  readonly limit: number;
   /** Takes `count` commands of `login` in `installationId` at `now`, or says they are over the limit. */
   take(installationId: number, login: string, count: number, now: number): BudgetAnswer;
 }
@@ -27,7 +29,7 @@ export class MemoryCommandBudget implements CommandBudget {
   private readonly counters: Lru<string, Counter>;
 
   constructor(
-    private readonly limit = 20,
+    readonly limit = 20,
     private readonly windowMs = 60_000,
     people = 10_000,
   ) {
