@@ -72,7 +72,7 @@ test("300 /status lines are answered as one, with one table, at the cost of one"
   const { harness, ops } = await start();
   const where = { name: "manifests", issueNumber: ops };
   const one = harness.twin.counters.total;
-  await say(harness, where, "bob", "/status");
+  await say(harness, where, "alice", "/status"); // (bob's budget stays whole)
   const costOfOne = harness.twin.counters.total - one;
 
   const before = harness.twin.counters.total;
