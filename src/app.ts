@@ -19,6 +19,7 @@ import { BatchQueue } from "./queue/batch-queue.js";
 import { CompareCache } from "./services/compare-cache.js";
 import { Deployer, type DeployItem } from "./services/deployer.js";
 import { Lru } from "./services/lru.js";
+import { MemoryCommandBudget } from "./services/command-budget.js";
 import { ManifestIndex } from "./services/manifest-index.js";
 import { ManifestsRegistry, type ManifestsRepo } from "./services/manifests-registry.js";
 import { Pacer } from "./services/pacer.js";
@@ -60,7 +61,10 @@ export interface Bot {
    * undefined), as the scheduler runs it: for `gitops-image-bot reconcile` and tests.
    */
   reconcile(installationId?: number): Promise<InstallationPass[]>;
-  /** Stops the reconciliation scheduler (the server is Probot's to stop). */
+  /**
+   * Stops the reconciliation scheduler and the pacers: content-creating requests still waiting for a
+   * slot are not sent (the server is Probot's to stop).
+   */
   stop(): void;
   readonly metrics: Metrics;
 }
@@ -83,6 +87,8 @@ export function createBot(options: BotOptions = {}): Bot {
   };
   const windows = new Map<string, number>();
   const seenDeliveries = new Lru<string, true>(10_000);
+  /** Comments whose commands ran: a delivery replayed under a new id does not run them again. */
+  const seenComments = new Lru<number, true>(10_000);
   let queue: BatchQueue<DeployItem> | undefined;
   let deployerRef: Deployer | undefined;
   let reconcilerRef: Reconciler | undefined;
@@ -216,6 +222,7 @@ export function createBot(options: BotOptions = {}): Bot {
       observer,
       onCommand: (kind, result) => metrics.command(kind, result),
       reconcile: (installationId, repos) => reconciler.installation(installationId, repos),
+      budget: new MemoryCommandBudget(),
     });
     app.onAny(async (event) => metrics.webhookReceived(event.name));
 
@@ -287,8 +294,12 @@ export function createBot(options: BotOptions = {}): Bot {
         context.log.debug({ event: context.name, delivery: context.id }, `comment ignored: ${why}`);
         return;
       }
-      if (seenDeliveries.has(context.id)) return;
+      if (seenDeliveries.has(context.id) || seenComments.has(parse.comment.commentId)) {
+        context.log.info({ delivery: context.id }, "comment seen before: its commands are not run again");
+        return;
+      }
       seenDeliveries.set(context.id, true);
+      seenComments.set(parse.comment.commentId, true);
       metrics.observeOctokit(context.octokit);
       inBackground(context.log, commands.handle(context.octokit as Octokit, installationId, parse.comment));
     });
@@ -311,7 +322,10 @@ export function createBot(options: BotOptions = {}): Bot {
   return {
     appFn,
     metrics,
-    stop: () => scheduler?.stop(),
+    stop: () => {
+      scheduler?.stop();
+      for (const found of pacers.values()) found.close();
+    },
     reconcile: async (installationId) => {
       const reconciler = reconcilerRef;
       if (!reconciler || !installationsRef) throw new Error("the app is not loaded: load appFn first");

@@ -240,9 +240,20 @@ function badName(kind: CommandKind, what: string, word: string): { problem: stri
   };
 }
 
+/** The most services one command may name (each costs several requests to check). */
+export const MAX_SERVICES = 20;
+
+/** Service names, each once (repository names are case-insensitive), at most MAX_SERVICES of them. */
 function names(kind: CommandKind, words: readonly string[]): string[] | { problem: string; fix: string } {
   const bad = words.find((word) => !NAME.test(word));
-  return bad === undefined ? [...words] : badName(kind, "service", bad);
+  if (bad !== undefined) return badName(kind, "service", bad);
+  const unique = [...new Map(words.map((word) => [word.toLowerCase(), word])).values()];
+  return unique.length <= MAX_SERVICES
+    ? unique
+    : {
+        problem: `${unique.length} services in one command; at most ${MAX_SERVICES}`,
+        fix: "name fewer, or none for every service of the environment",
+      };
 }
 
 function extra(kind: CommandKind, words: readonly string[]): { problem: string; fix: string } {

@@ -117,7 +117,7 @@ export const environmentSchema = z
       })
       .default({ permission: "write" })
       .describe(
-        "Who may change this environment from a comment. `/status` and `/help` are open to everyone who can comment.",
+        "Who may change this environment from a comment. `/help` is open to everyone who can comment, `/status` to everyone who can read the manifests repository.",
       ),
   })
   .describe("A deployment target: the files that belong to it and how changes reach them.");

@@ -1,5 +1,9 @@
 import { matchSource, type CommandRules, type Config } from "../config/index.js";
 import { compareCommits, statusOf } from "../adapters/github/compare-commits.js";
+import { limitCommands } from "../commands/limit-commands.js";
+import { repeatedText, slowDownText } from "../core/render/command-limits.js";
+import { accessOf, RANK, type Access } from "./command-access.js";
+import type { CommandBudget } from "./command-budget.js";
 import { fileHistory } from "../adapters/github/file-history.js";
 import { repoKey, type Octokit, type RepoId } from "../adapters/github/octokit.js";
 import type { CommandJob, CommandResult } from "../commands/command-job.js";
@@ -50,10 +54,9 @@ export interface CommandRunnerDeps {
   readonly onCommand?: (kind: CommandKind, result: "done" | "failed" | "denied" | "invalid") => void;
   /** Runs a reconciliation pass over these manifests repositories, for `/reconcile`. */
   readonly reconcile: (installationId: number, repos: readonly RepoId[]) => Promise<InstallationPass>;
+  /** How many commands each person may run a minute. */
+  readonly budget: CommandBudget;
 }
-
-/** GitHub's repository roles, weakest first; a custom role counts as the base permission GitHub reports. */
-const RANK: Record<string, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 
 /** The commands of one comment that are run; the rest are named in the reply as not run. */
 export const MAX_COMMANDS_PER_COMMENT = 20;
@@ -70,6 +73,8 @@ interface Target {
 }
 
 type Planned = { line: ParsedLine; command: Command; target: Target; job: CommandJob };
+/** A comment's commands, the manifests repositories they concern, and what the person may do there. */
+type Asked = { lines: readonly ParsedLine[]; targets: readonly Target[]; access: Access };
 /** A command answered by running something other than a deploy job (`/reconcile`). */
 type Deferred = { line: ParsedLine; run: () => Promise<ReplyEntry> };
 
@@ -82,16 +87,37 @@ export class CommandRunner {
   constructor(private readonly deps: CommandRunnerDeps) {}
 
   async handle(octokit: Octokit, installationId: number, comment: CommentEvent): Promise<void> {
-    const all = parseCommands(comment.body);
-    if (all.length === 0) return;
-    const lines = all.slice(0, MAX_COMMANDS_PER_COMMENT);
-    const notRun =
-      all.length > lines.length ? notRunText(all.length - lines.length, MAX_COMMANDS_PER_COMMENT) : "";
+    const limited = limitCommands(parseCommands(comment.body), MAX_COMMANDS_PER_COMMENT);
+    const { lines } = limited;
+    if (lines.length === 0) return;
+    const notRun = [
+      limited.notRun > 0 ? notRunText(limited.notRun, MAX_COMMANDS_PER_COMMENT) : "",
+      limited.repeated > 0 ? repeatedText(limited.repeated) : "",
+    ]
+      .filter((part) => part !== "")
+      .join(" ");
     const here = { owner: comment.repository.owner, name: comment.repository.name };
-    const say = new Voice(octokit, this.deps.pacer(installationId), here, comment);
-    await say.react("eyes");
+    const pacer = this.deps.pacer(installationId);
+    // Until the person is known to have access to a manifests repository: no reactions, one reply at most.
+    let say = new Voice(octokit, pacer, here, comment, "outsider");
+    const budget = this.deps.budget.take(installationId, comment.login, lines.length, this.deps.now());
+    if (budget.kind === "over") {
+      this.deps.log.info({ comment: comment.url, login: comment.login }, "commands over the person's budget");
+      for (const line of lines) this.deps.onCommand?.(line.ok ? line.command.kind : line.kind, "denied");
+      if (budget.tell) await say.reply(slowDownText(comment.login, this.deps.budget.limit));
+      return;
+    }
     try {
-      await this.run(octokit, installationId, comment, lines, say, notRun);
+      const targets = await this.targets(octokit, installationId, comment.repository);
+      const access = await accessOf(
+        octokit,
+        targets.map((target) => target.repo),
+        comment.login,
+        here,
+      );
+      if (access.member) say = new Voice(octokit, pacer, here, comment, "member");
+      await say.react("eyes");
+      await this.run(octokit, installationId, comment, { lines, targets, access }, say, notRun);
     } catch (error) {
       // The person saw 👀: say that it failed rather than leave them waiting.
       this.deps.log.error({ err: error, comment: comment.url }, "a command failed");
@@ -106,11 +132,12 @@ export class CommandRunner {
     octokit: Octokit,
     installationId: number,
     comment: CommentEvent,
-    lines: readonly ParsedLine[],
+    asked: Asked,
     say: Voice,
     notRun: string,
   ): Promise<void> {
-    const entries = await this.plan(octokit, installationId, comment, lines);
+    const { lines } = asked;
+    const entries = await this.plan(octokit, installationId, comment, asked);
     const tail = (text: string) => [notRun, text].filter((part) => part !== "").join("\n\n");
     if (entries.kind === "refused") {
       const denied = entries.entries.some((entry) => entry.lines.some((text) => text.includes(" may not ")));
@@ -166,7 +193,7 @@ export class CommandRunner {
     octokit: Octokit,
     installationId: number,
     comment: CommentEvent,
-    lines: readonly ParsedLine[],
+    { lines, targets, access }: Asked,
   ): Promise<
     | { kind: "refused"; entries: ReplyEntry[] }
     | {
@@ -187,23 +214,23 @@ export class CommandRunner {
         });
     if (refused.length > 0) return { kind: "refused", entries: refused };
 
-    const targets = await this.targets(octokit, installationId, comment.repository);
+    // `/status` and the environments `/help` lists are only for those who may read the manifests.
+    const readable = targets.filter((target) => access.canRead(target.repo));
     // Every `/status` table of the reply gets an equal share of what a comment holds.
     const tables = lines.filter((line) => line.ok && line.command.kind === "status").length;
     const statusBudget = Math.floor(
-      (GITHUB_LIMITS.comment - REPLY_RESERVE) / Math.max(1, tables * targets.length),
+      (GITHUB_LIMITS.comment - REPLY_RESERVE) / Math.max(1, tables * readable.length),
     );
     const answered: { line: ParsedLine; entry: ReplyEntry }[] = [];
     const planned: Planned[] = [];
     const deferred: Deferred[] = [];
     let tail = "";
-    const roles = new Map<string, number>();
     for (const line of lines) {
       if (!line.ok) continue;
       const { command } = line;
       if (command.kind === "help") {
         tail = helpText(
-          Object.entries(targets[0]?.config.environments ?? {}).map(([name, env]) => ({
+          Object.entries(readable[0]?.config.environments ?? {}).map(([name, env]) => ({
             name,
             who: whoMay(env.commands),
           })),
@@ -225,8 +252,19 @@ export class CommandRunner {
         });
         continue;
       }
+      if (command.kind === "status" && readable.length === 0) {
+        refused.push({
+          text: line.text,
+          ok: false,
+          lines: [
+            `@${comment.login} may not see what the manifests repository holds: \`/status\` answers only those who can read it`,
+            "fix: ask someone with read access to the manifests repository",
+          ],
+        });
+        continue;
+      }
       if (command.kind === "status") {
-        const unknown = targets.flatMap((target) => {
+        const unknown = readable.flatMap((target) => {
           const known = Object.keys(target.config.environments);
           return command.environment === undefined || known.includes(command.environment)
             ? []
@@ -240,7 +278,7 @@ export class CommandRunner {
           continue;
         }
         const tables = await Promise.all(
-          targets.map((target) => this.status(octokit, comment, target, command.environment, statusBudget)),
+          readable.map((target) => this.status(octokit, comment, target, command.environment, statusBudget)),
         );
         tail = [tail, ...tables].filter((text) => text !== "").join("\n\n");
         answered.push({ line, entry: { text: line.text, ok: true, lines: ["what runs where is below"] } });
@@ -249,7 +287,7 @@ export class CommandRunner {
       if (command.kind === "reconcile") {
         const problems: string[] = [];
         for (const target of targets) {
-          const problem = await this.allowed(octokit, target, command, comment.login, roles);
+          const problem = this.allowed(target, command, comment.login, access);
           if (problem) problems.push(...problem);
         }
         if (problems.length > 0) {
@@ -270,7 +308,7 @@ export class CommandRunner {
         continue;
       }
       for (const target of targets) {
-        const problem = await this.allowed(octokit, target, command, comment.login, roles);
+        const problem = this.allowed(target, command, comment.login, access);
         if (problem) {
           refused.push({ text: line.text, ok: false, lines: problem });
           continue;
@@ -343,13 +381,13 @@ export class CommandRunner {
   }
 
   /** Why the person may not run the command there (undefined: they may). */
-  private async allowed(
-    octokit: Octokit,
-    target: Target,
-    command: Command,
-    login: string,
-    roles: Map<string, number>,
-  ): Promise<string[] | undefined> {
+  private allowed(target: Target, command: Command, login: string, access: Access): string[] | undefined {
+    // Someone who may not read the manifests learns nothing of them, not even their environments.
+    if (!access.canRead(target.repo))
+      return [
+        `@${login} may not run \`/${command.kind}\` here: that takes permission on the manifests repository`,
+        "fix: ask someone who may",
+      ];
     const environments = environmentsOf(command);
     const known = Object.keys(target.config.environments);
     for (const environment of environments)
@@ -358,12 +396,7 @@ export class CommandRunner {
           `${fullName(target.repo)} has no environment \`${environment}\``,
           `fix: use one of ${known.map((name) => code(name)).join(", ")}`,
         ];
-    const key = repoKey(target.repo);
-    let rank = roles.get(key);
-    if (rank === undefined) {
-      rank = await permissionRank(octokit, target.repo, login);
-      roles.set(key, rank);
-    }
+    const rank = access.rank(target.repo);
     if (command.kind === "reconcile" && rank < (RANK["write"] ?? Infinity))
       return [
         `@${login} may not run \`/reconcile\` in ${fullName(target.repo)}: that takes write permission on the manifests repository`,
@@ -511,20 +544,6 @@ function whoMay(rules: CommandRules): string {
   return `${rules.permission} permission on the manifests repository${users}`;
 }
 
-async function permissionRank(octokit: Octokit, repo: RepoId, login: string): Promise<number> {
-  try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
-      ...ownerRepo(repo),
-      username: login,
-    });
-    const role = (data as { role_name?: string }).role_name ?? "none";
-    return Math.max(RANK[role] ?? 0, RANK[data.permission] ?? 0);
-  } catch (error) {
-    if (statusOf(error) === 404) return 0;
-    throw error;
-  }
-}
-
 /** `/reconcile`'s reply: what each manifests repository's pass found and did. */
 function passEntry(text: string, pass: InstallationPass): ReplyEntry {
   if (pass.kind === "busy")
@@ -570,17 +589,25 @@ function resultEntry(planned: Planned, result: CommandResult): { line: ParsedLin
   return { line: planned.line, entry: { text, ok, lines: lines.length > 0 ? lines : ["done"] } };
 }
 
-/** Reactions and replies on the comment, paced as the content-creating requests they are. */
+/**
+ * Reactions and replies on the comment, paced as the content-creating requests they are, in the
+ * pacer's lane for replies (never in the slots deploys need). An outsider gets no reactions and at most
+ * one reply.
+ */
 class Voice {
+  private replies = 0;
+
   constructor(
     private readonly octokit: Octokit,
     private readonly pacer: Pacer,
     private readonly repo: RepoId,
     private readonly comment: CommentEvent,
+    private readonly to: "member" | "outsider",
   ) {}
 
   async react(content: "eyes" | "rocket" | "confused"): Promise<void> {
-    await this.pacer.take(true);
+    if (this.to === "outsider") return;
+    await this.pacer.take("reply");
     await this.octokit.rest.reactions.createForIssueComment({
       ...ownerRepo(this.repo),
       comment_id: this.comment.commentId,
@@ -589,7 +616,9 @@ class Voice {
   }
 
   async reply(body: string): Promise<void> {
-    await this.pacer.take(true);
+    if (this.to === "outsider" && this.replies > 0) return;
+    this.replies += 1;
+    await this.pacer.take("reply");
     await this.octokit.rest.issues.createComment({
       ...ownerRepo(this.repo),
       issue_number: this.comment.issueNumber,

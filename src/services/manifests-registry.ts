@@ -5,6 +5,8 @@ import { loadConfigFiles } from "./load-config.js";
 /** A repository of the installation with `.github/gitops-image-bot.yml` (or `.yaml`): builds may deploy into it. */
 export interface ManifestsRepo extends RepoId {
   readonly config: ConfigResult;
+  /** Whether only those with access may read it (unknown counts as private). */
+  readonly private?: boolean;
 }
 
 interface ConfigAnswer {
@@ -45,7 +47,7 @@ export class ManifestsRegistry {
     });
     const candidates = listed
       .filter((repo) => !repo.archived)
-      .map((repo) => ({ owner: repo.owner.login, name: repo.name }));
+      .map((repo) => ({ owner: repo.owner.login, name: repo.name, private: repo.private }));
     const found: ManifestsRepo[] = [];
     for (let start = 0; start < candidates.length; start += PER_QUERY) {
       const chunk = candidates.slice(start, start + PER_QUERY);

@@ -44,6 +44,39 @@ test("reports use two thirds of the budget, keeping the rest for writes", async 
   expect(sent).toEqual(["report 0", "report 1", "write", "report 2"]);
 });
 
+test("replies and reactions use a third of the window for themselves, behind writes and reports", async () => {
+  const pacer = new Pacer(12, 100, Date.now);
+  const sent: string[] = [];
+  const replies = Array.from({ length: 5 }, (_, i) =>
+    pacer.take("reply").then(() => sent.push(`reply ${i}`)),
+  );
+  await jest.advanceTimersByTimeAsync(0);
+  expect(sent).toEqual(["reply 0", "reply 1", "reply 2", "reply 3"]); // 12 / 3
+  // Writes still go at once, ahead of the waiting replies; a report goes while the window is not
+  // two thirds used (8 of 12), and then neither reports nor replies go.
+  const report = pacer.take().then(() => sent.push("report 0"));
+  const writes = Array.from({ length: 4 }, (_, i) => pacer.take(true).then(() => sent.push(`write ${i}`)));
+  const late = pacer.take().then(() => sent.push("report 1"));
+  await jest.advanceTimersByTimeAsync(0);
+  await Promise.all([report, ...writes]);
+  expect(sent.slice(4)).toEqual(["report 0", "write 0", "write 1", "write 2", "write 3"]);
+  await jest.advanceTimersByTimeAsync(60_000);
+  await Promise.all([...replies, late]);
+  expect(sent.slice(9)).toEqual(["report 1", "reply 4"]);
+});
+
+test("a closed pacer sends nothing more and leaves no timer", async () => {
+  const pacer = new Pacer(1, 100, Date.now);
+  await pacer.take(true);
+  let sent = false;
+  void pacer.take(true).then(() => (sent = true));
+  pacer.close();
+  void pacer.take(true).then(() => (sent = true));
+  expect(jest.getTimerCount()).toBe(0);
+  await jest.advanceTimersByTimeAsync(120_000);
+  expect(sent).toBe(false);
+});
+
 test("the hourly budget holds even when the minute allows more", async () => {
   const pacer = new Pacer(10, 4, Date.now);
   const sent: number[] = [];

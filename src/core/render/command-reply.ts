@@ -83,7 +83,7 @@ export function helpText(environments: readonly { name: string; who: string }[])
     "| --- | --- |",
     ...rows,
     "",
-    "`/status` and `/help` are open to everyone who can comment. Changing commands, per environment:",
+    "`/help` is open to everyone who can comment, `/status` to everyone who can read the manifests repository. Changing commands, per environment:",
     ...who,
     "",
     "One command per line; a quoted (`>`) or fenced command is not run, and an edited comment is not run again.",
