@@ -298,8 +298,8 @@ export class Deployer {
     if (wanted.length > 0) this.reportRefused(octokit, installationId, repo, snapshot.headOid, config);
     const readAt = Date.now();
     const asked = { config, wanted, files, stops: { state: stops.state, now: this.deps.now() } };
-    const input = await this.branchesChecked(octokit, key, asked);
-    await this.fetchComparisons(octokit, key, input);
+    const { input, fetched } = await this.branchesChecked(octokit, key, asked);
+    await this.fetchComparisons(octokit, key, input, fetched);
     const comparedAt = Date.now();
     const plan = planBatch(input, this.deps.compares.lookup);
     const plannedAt = Date.now();
@@ -459,14 +459,18 @@ export class Deployer {
   }
 
   /** Fetches what the plan will ask about, round by round, until nothing new is needed (bounded). */
-  private async fetchComparisons(octokit: Octokit, key: string, input: BatchInput): Promise<void> {
-    const asked = new Set<string>();
+  private async fetchComparisons(
+    octokit: Octokit,
+    key: string,
+    input: BatchInput,
+    asked: Set<string>,
+  ): Promise<void> {
     for (let round = 1; round <= MAX_COMPARE_ROUNDS; round++) {
       const pairs = comparisonsForBatch(input, this.deps.compares.known).filter(
-        (pair) => !asked.has(`${pair.repo} ${pair.base} ${pair.head}`),
+        (pair) => !asked.has(pairKey(pair)),
       );
       if (pairs.length === 0) return;
-      for (const pair of pairs) asked.add(`${pair.repo} ${pair.base} ${pair.head}`);
+      for (const pair of pairs) asked.add(pairKey(pair));
       await this.deps.compares.fetch(octokit, pairs);
     }
     this.deps.log.warn(
@@ -480,22 +484,25 @@ export class Deployer {
    * on the branch it names: a run on a tag `main` says `head_branch: main` too. A build whose commit is
    * not on its branch counts as no branch's (it reaches no environment's branch rule).
    */
-  private async branchesChecked(octokit: Octokit, key: string, input: BatchInput): Promise<BatchInput> {
+  private async branchesChecked(
+    octokit: Octokit,
+    key: string,
+    input: BatchInput,
+  ): Promise<{ input: BatchInput; fetched: Set<string> }> {
     const claims = branchClaims(input.config, input.wanted);
-    // The first round of the ordering guard's pairs carries the claims: no query of their own.
-    const verdicts = await this.deps.compares.fetch(
-      octokit,
-      comparisonsForBatch(input, this.deps.compares.known),
-      claims,
-    );
+    // The first round of the ordering guard's pairs carries the claims: no query of their own. Its
+    // pairs are not asked again (an unknown commit's answer is not kept, so it would be).
+    const pairs = comparisonsForBatch(input, this.deps.compares.known);
+    const verdicts = await this.deps.compares.fetch(octokit, pairs, claims);
+    const fetched = new Set(pairs.map(pairKey));
     const refused = claims.filter((_claim, index) => !verdicts[index]);
-    if (refused.length === 0) return input;
+    if (refused.length === 0) return { input, fetched };
     for (const claim of refused)
       this.deps.log.info(
         { repo: key, source: claim.repo, sha: claim.sha, branch: claim.branch },
         `${claim.sha.slice(0, 7)} is not on refs/heads/${claim.branch}: a tag or another ref named ${claim.branch} ran the build; it counts as no branch's`,
       );
-    return { ...input, wanted: withoutBranches(input.wanted, refused) };
+    return { input: { ...input, wanted: withoutBranches(input.wanted, refused) }, fetched };
   }
 
   /**
@@ -619,4 +626,8 @@ export class Deployer {
           skipText(outcome.skip),
         );
   }
+}
+
+function pairKey(pair: { repo: string; base: string; head: string }): string {
+  return `${pair.repo} ${pair.base} ${pair.head}`;
 }

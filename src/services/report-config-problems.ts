@@ -1,3 +1,4 @@
+import { postCompletedCheckRun } from "../adapters/github/completed-check-run.js";
 import type { ConfigProblem } from "../config/index.js";
 import { configCheckOutput } from "../core/render/config-check-text.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
@@ -34,24 +35,5 @@ export async function reportConfigProblems(
   texts: ConfigCheckTexts = ON_DEFAULT_BRANCH,
 ): Promise<void> {
   const output = configCheckOutput(problems, texts);
-  const [first = [], ...rest] = output.annotations;
-  await pacer.take(true);
-  const { data: run } = await octokit.rest.checks.create({
-    owner: repo.owner,
-    repo: repo.name,
-    name: CONFIG_CHECK_NAME,
-    head_sha: headSha,
-    status: "completed",
-    conclusion: output.conclusion,
-    output: { title: output.title, summary: output.summary, annotations: first },
-  });
-  for (const annotations of rest) {
-    await pacer.take(true);
-    await octokit.rest.checks.update({
-      owner: repo.owner,
-      repo: repo.name,
-      check_run_id: run.id,
-      output: { title: output.title, summary: output.summary, annotations },
-    });
-  }
+  await postCompletedCheckRun(octokit, repo, headSha, CONFIG_CHECK_NAME, output, () => pacer.take(true));
 }

@@ -1,3 +1,4 @@
+import { postCompletedCheckRun } from "../adapters/github/completed-check-run.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import { repoKey } from "../adapters/github/octokit.js";
 import { refusedFileLine, refusedFilesCheckOutput } from "../core/render/refused-files-text.js";
@@ -36,25 +37,8 @@ export class RefusedFilesReport {
       "manifests files refused: builds are not written to them",
     );
     const output = refusedFilesCheckOutput(files);
-    const [first = [], ...rest] = output.annotations;
-    await pacer.take(false);
-    const { data: run } = await octokit.rest.checks.create({
-      owner: repo.owner,
-      repo: repo.name,
-      name: REFUSED_FILES_CHECK_NAME,
-      head_sha: headSha,
-      status: "completed",
-      conclusion: output.conclusion,
-      output: { title: output.title, summary: output.summary, annotations: first },
-    });
-    for (const annotations of rest) {
-      await pacer.take(false);
-      await octokit.rest.checks.update({
-        owner: repo.owner,
-        repo: repo.name,
-        check_run_id: run.id,
-        output: { title: output.title, summary: output.summary, annotations },
-      });
-    }
+    await postCompletedCheckRun(octokit, repo, headSha, REFUSED_FILES_CHECK_NAME, output, () =>
+      pacer.take(false),
+    );
   }
 }

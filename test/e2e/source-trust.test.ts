@@ -153,6 +153,16 @@ test("checking the branch costs no request: a main build and a feature build cos
   });
   expect(await bot.deployed(DEV)).toBe(feature);
   expect(await bot.deployed(PROD)).toBe(main);
+
+  // A service's first build over a tag whose commit GitHub does not know (api's dev runs OLD): the
+  // unknown answer is not kept, and the ordering guard must not ask the same question a second time.
+  const api = await bot.commitSource("api");
+  const onApi = await requestsOf(() => bot.send("workflow_run", bot.workflowRun("api", api)));
+  expect(onApi).toEqual({
+    "graphql mutation createCommitOnBranch": 1,
+    "graphql query repository": 2,
+  });
+  expect(await bot.file("acme", "manifests", API_DEV)).toContain(api);
 });
 
 test("a package and a /retag of the commit a tag `main` points at do not count as main's (the refs are qualified)", async () => {
