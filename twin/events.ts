@@ -4,7 +4,7 @@ import { fullName } from "./state.js";
 import { ZERO_SHA } from "./git/git-repo.js";
 import { repoJson, simpleCommitJson, userJson } from "./rest/shapes.js";
 import { pullJson } from "./rest/pull-json.js";
-import { headSha, pullRefOf } from "./pull-state.js";
+import { headSha, markMerged, pullRefOf } from "./pull-state.js";
 
 /**
  * After a branch moved through the API: a `push` event, and `synchronize` for open PRs from that branch
@@ -59,16 +59,7 @@ async function closeReachedPulls(
     const base = await repo.git.getRef(`refs/heads/${pull.baseRef}`);
     const head = await headSha(repo, pull);
     if (!base || !(await repo.git.isAncestor(head, base))) continue;
-    const now = twin.store.timestamp();
-    pull.merged = true;
-    pull.mergedAt = now;
-    pull.mergedBy = sender;
-    pull.mergeCommitSha = head;
-    pull.headSha = head;
-    pull.autoMerge = null;
-    issue.state = "closed";
-    issue.closedAt = now;
-    issue.updatedAt = now;
+    markMerged(issue, pull, { by: sender, commitSha: head, head, now: twin.store.timestamp() });
     await pullRequestEvent(twin, repo, issue, "closed", sender);
   }
 }

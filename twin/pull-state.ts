@@ -1,4 +1,4 @@
-import type { PullRecord, RepoRecord } from "./state.js";
+import type { Account, IssueRecord, PullRecord, RepoRecord } from "./state.js";
 
 /** Whether the pull request's head branch lives in a fork of the base repository. */
 export function isCrossRepository(repo: RepoRecord, pull: PullRecord): boolean {
@@ -38,4 +38,21 @@ export function missingChecks(repo: RepoRecord, sha: string): string[] {
     const run = [...repo.checkRuns.values()].filter((r) => r.headSha === sha && r.name === name).at(-1);
     return status?.state !== "success" && run?.conclusion !== "success";
   });
+}
+
+/** Records a pull request as merged and closed at `now` (by a merge, or because its head reached its base). */
+export function markMerged(
+  issue: IssueRecord,
+  pull: PullRecord,
+  merge: { readonly by: Account; readonly commitSha: string; readonly head: string; readonly now: string },
+): void {
+  pull.merged = true;
+  pull.mergedAt = merge.now;
+  pull.mergedBy = merge.by;
+  pull.mergeCommitSha = merge.commitSha;
+  pull.headSha = merge.head;
+  pull.autoMerge = null;
+  issue.state = "closed";
+  issue.closedAt = merge.now;
+  issue.updatedAt = merge.now;
 }

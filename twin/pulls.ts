@@ -2,7 +2,7 @@ import type { TwinCore } from "./twin-core.js";
 import type { Account, IssueRecord, PullRecord, RepoRecord } from "./state.js";
 import { ZERO_SHA } from "./git/git-repo.js";
 import { branchMoved, pullRequestEvent } from "./events.js";
-import { headSha, missingChecks } from "./pull-state.js";
+import { headSha, markMerged, missingChecks } from "./pull-state.js";
 import { recordIssue } from "./issues.js";
 
 export type MergeMethod = "merge" | "squash" | "rebase";
@@ -163,16 +163,7 @@ export async function mergePull(
   if (!(await repo.git.casRef(baseRef, sha, base))) {
     throw new MergeRefused(405, "Base branch was modified. Review and try the merge again.");
   }
-  const now = twin.store.timestamp();
-  pull.merged = true;
-  pull.mergedAt = now;
-  pull.mergedBy = input.user;
-  pull.mergeCommitSha = sha;
-  pull.headSha = head;
-  pull.autoMerge = null;
-  issue.state = "closed";
-  issue.closedAt = now;
-  issue.updatedAt = now;
+  markMerged(issue, pull, { by: input.user, commitSha: sha, head, now: twin.store.timestamp() });
   await branchMoved(twin, repo, baseRef, base, sha, input.user);
   await pullRequestEvent(twin, repo, issue, "closed", input.user);
   // A fork's branch is its owner's: GitHub deletes only the base repository's own.

@@ -23,6 +23,7 @@ import {
 import { pullRequestBranch } from "../core/render/pull-request-text.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
 import { onePerBuild } from "../core/plan/one-per-build.js";
+import type { PlanSkip } from "../core/plan/skip.js";
 import { branchClaims, withoutBranches } from "../core/plan/branch-claims.js";
 import type { Wanted } from "../core/plan/wanted.js";
 import { commitMessage } from "../core/render/commit-message.js";
@@ -367,35 +368,21 @@ export class Deployer {
           outcome.environment === change.environment &&
           outcome.wanted === change.wanted,
       );
-      if (takenBy) {
-        // Someone opened a pull request from the app's branch by hand: GitHub allows one per branch.
+      // Someone opened a pull request from the app's branch by hand (GitHub allows one per branch), or
+      // the pull request already carries a newer build: nothing is written, and each build says why.
+      const kept: PlanSkip | undefined = takenBy
+        ? {
+            reason: "not-written",
+            line: undefined,
+            message: `#${takenBy.number} by ${takenBy.login} is open from the app's branch ${branch}; close it so that the app opens its own pull request`,
+          }
+        : newer
+          ? { reason: "superseded", by: newer }
+          : undefined;
+      if (kept) {
         for (const { wanted, environment } of written)
           reported.push({
-            outcome: {
-              kind: "skipped",
-              wanted,
-              environment,
-              path: undefined,
-              skip: {
-                reason: "not-written",
-                line: undefined,
-                message: `#${takenBy.number} by ${takenBy.login} is open from the app's branch ${branch}; close it so that the app opens its own pull request`,
-              },
-            },
-            landing: undefined,
-          });
-        continue;
-      }
-      if (newer) {
-        for (const { wanted, environment } of written)
-          reported.push({
-            outcome: {
-              kind: "skipped",
-              wanted,
-              environment,
-              path: undefined,
-              skip: { reason: "superseded", by: newer },
-            },
+            outcome: { kind: "skipped", wanted, environment, path: undefined, skip: kept },
             landing: undefined,
           });
         continue;
