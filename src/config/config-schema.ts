@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMAND_PERMISSIONS, MERGE_METHODS, MODES, TRIGGERS, type Trigger } from "./config.js";
+import { COMMAND_PERMISSIONS, MERGE_METHODS, MODES, ON_DEGRADED, TRIGGERS, type Trigger } from "./config.js";
 import type { Finding } from "./finding.js";
 import {
   checkBranchGlob,
@@ -8,6 +8,7 @@ import {
   checkRepositoryGlob,
   checkWorkflowGlob,
 } from "./glob-checks.js";
+import { checkDuration } from "./duration.js";
 import { checkImageTemplate } from "./image-template.js";
 import { isMapping } from "./is-mapping.js";
 import { parseTagTemplate } from "./tag-template.js";
@@ -119,8 +120,76 @@ export const environmentSchema = z
       .describe(
         "Who may change this environment from a comment. `/help` is open to everyone who can comment, `/status` to everyone who can read the manifests repository.",
       ),
+    argocd: z
+      .strictObject({
+        applications: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            "Globs over the names of the Argo CD applications that deploy this environment, e.g. `*-prod`; `!glob` excludes.",
+          ),
+        selector: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "An Argo CD label selector for this environment's applications, e.g. `env=prod,team=payments`.",
+          ),
+      })
+      .optional()
+      .describe(
+        "Which Argo CD applications deploy this environment, when their source paths do not tell (by default: an application whose source is this repository and whose path lies under `paths`).",
+      ),
+    after: z
+      .strictObject({
+        environment: z
+          .string()
+          .min(1)
+          .describe("The environment the same build must run in first, e.g. `qa`."),
+        healthyFor: checkedString(checkDuration)
+          .default("0s")
+          .describe("How long the build must have been Synced and Healthy there: `30m`, `1h`, `0s`."),
+      })
+      .optional()
+      .describe(
+        "A gate: pull requests for this environment carry the check run `gitops-image-bot/gate`, which passes once the same build has been Synced and Healthy in `environment` for `healthyFor`; the app merges nothing before.",
+      ),
+    onDegraded: z
+      .enum(ON_DEGRADED)
+      .default("report")
+      .describe(
+        "What happens when Argo CD reports a build Degraded (or its sync failed) here: `report` (the deployment fails), `hold` (also hold the image at its tag, as `/rollback` does, so no newer build comes in), `rollback` (put back the last tag that was Healthy here and hold it).",
+      ),
   })
   .describe("A deployment target: the files that belong to it and how changes reach them.");
+
+export const alertFreezeSchema = z
+  .strictObject({
+    match: z
+      .record(z.string().min(1), z.string())
+      .refine((labels) => Object.keys(labels).length > 0, "name at least one label")
+      .describe(
+        "Labels the alert must carry, with these exact values, e.g. `{ severity: page, slo: checkout }`.",
+      ),
+    environments: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        "The environments the alert freezes while it fires. Absent: the environments named (comma-separated) by the alert's `gitops_image_bot_freeze` label.",
+      ),
+  })
+  .describe("Alerts that freeze environments while they fire.");
+
+export const freezeSchema = z.strictObject({
+  alerts: z
+    .array(alertFreezeSchema)
+    .default(() => [])
+    .describe(
+      "Alertmanager alerts (sent to `POST /api/alertmanager`) that freeze environments while they fire, first match wins: a firing alert writes a freeze with its summary and link to the state file; its `resolved` notification lifts only the freezes that alert made.",
+    ),
+});
 
 export const reportSchema = z.strictObject({
   statuses: z.boolean().default(true).describe("Set a commit status on the source commit."),
@@ -203,6 +272,40 @@ export const configSchema = z
     reconcile: reconcileSchema
       .default({ intervalMinutes: 10, requestBudget: 100, dashboard: true })
       .describe("The scheduled reconciliation pass and the dashboard issue."),
+    freeze: freezeSchema
+      .default({ alerts: [] })
+      .describe("Freezes the app places by itself, while an error budget burns."),
+  })
+  .superRefine((config, ctx) => {
+    // Names that refer to an environment must name one of this file's.
+    const known = new Set(Object.keys(config.environments));
+    const fix = `use one of: ${[...known].join(", ")}`;
+    for (const [name, environment] of Object.entries(config.environments)) {
+      const after = environment.after?.environment;
+      if (after === undefined) continue;
+      if (after === name)
+        ctx.addIssue({
+          ...customIssue(after, {
+            message: "an environment cannot wait for itself",
+            fix: "name the environment before it, e.g. `qa`",
+          }),
+          path: ["environments", name, "after", "environment"],
+        });
+      else if (!known.has(after))
+        ctx.addIssue({
+          ...customIssue(after, { message: `no environment is named ${after}`, fix }),
+          path: ["environments", name, "after", "environment"],
+        });
+    }
+    config.freeze.alerts.forEach((rule, index) =>
+      (rule.environments ?? []).forEach((name, at) => {
+        if (!known.has(name))
+          ctx.addIssue({
+            ...customIssue(name, { message: `no environment is named ${name}`, fix }),
+            path: ["freeze", "alerts", index, "environments", at],
+          });
+      }),
+    );
   })
   .meta({
     title: "gitops-image-bot configuration",

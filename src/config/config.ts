@@ -7,6 +7,11 @@ export type MergeMethod = "merge" | "squash" | "rebase";
 
 export const MERGE_METHODS = ["merge", "squash", "rebase"] as const satisfies readonly MergeMethod[];
 
+/** What happens when Argo CD reports a build Degraded in an environment. */
+export type OnDegraded = "report" | "hold" | "rollback";
+
+export const ON_DEGRADED = ["report", "hold", "rollback"] as const satisfies readonly OnDegraded[];
+
 /** The events that start a deployment: a finished build workflow, or a published package. */
 export type Trigger = "workflow_run" | "package";
 
@@ -51,6 +56,19 @@ export interface EnvironmentConfig {
   branches: string[] | undefined;
   mergeMethod: MergeMethod;
   commands: CommandRules;
+  /** Which Argo CD applications deploy it, when their source paths do not tell. */
+  argocd: { applications: string[] | undefined; selector: string | undefined } | undefined;
+  /** The gate: the same build Synced and Healthy in `environment` for `healthyForSeconds` first. */
+  after: { environment: string; healthyForSeconds: number } | undefined;
+  onDegraded: OnDegraded;
+}
+
+/** An alert that freezes environments while it fires. */
+export interface AlertFreezeRule {
+  /** Labels the alert must carry, with these values. */
+  match: Record<string, string>;
+  /** Undefined: the environments named by the alert's `gitops_image_bot_freeze` label. */
+  environments: string[] | undefined;
 }
 
 /** The validated `.github/gitops-image-bot.yml` of a manifests repository, defaults applied. */
@@ -63,6 +81,7 @@ export interface Config {
   batchWindowSeconds: number;
   report: { statuses: boolean; deployments: boolean };
   reconcile: ReconcileConfig;
+  freeze: { alerts: AlertFreezeRule[] };
 }
 
 /** The scheduled reconciliation pass and the dashboard issue. */

@@ -320,7 +320,12 @@ export class Deployer {
         writes,
       );
       if (!result.ok) return { kind: "stale" };
-      const landing = { kind: "commit" as const, url: result.url, label: result.oid.slice(0, 7) };
+      const landing = {
+        kind: "commit" as const,
+        url: result.url,
+        label: result.oid.slice(0, 7),
+        oid: result.oid,
+      };
       if (stateWrite) stateLanding = landing;
       this.deps.index.committed(key, snapshot.treeOid, result.treeOid, writes);
       this.deps.log.info(
@@ -412,6 +417,8 @@ export class Deployer {
             label: `#${landing.number}`,
             merged: landing.merged,
             awaiting: change.mode === "auto-merge" ? "checks" : "review",
+            oid: landing.headOid,
+            number: landing.number,
           },
         });
     }

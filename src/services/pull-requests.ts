@@ -138,6 +138,8 @@ export interface PullLanding {
   readonly action: "opened" | "updated" | "unchanged";
   /** True when the app merged it now: the change is on the base branch. */
   readonly merged: boolean;
+  /** The pull request's head commit after this call. */
+  readonly headOid: string;
 }
 
 /**
@@ -201,6 +203,7 @@ export async function upsertPullRequest(
     number: pull.number,
     action: open ? (upToDate ? "unchanged" : "updated") : "opened",
     merged,
+    headOid,
   };
 }
 

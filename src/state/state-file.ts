@@ -20,7 +20,14 @@ const who = {
   reason: z.string().optional(),
 };
 
-const freezeSchema = z.strictObject({ ...who, until: z.iso.datetime({ offset: true }).optional() });
+const freezeSchema = z.strictObject({
+  ...who,
+  until: z.iso.datetime({ offset: true }).optional(),
+  /** Placed by an Alertmanager alert (its fingerprint): only that alert's `resolved` lifts it. */
+  alert: z.string().min(1).optional(),
+  /** A link for people: the alert's source or runbook. */
+  url: z.url().optional(),
+});
 const holdSchema = z.strictObject({ ...who, tag: z.string().min(1) });
 
 const stateSchema = z.strictObject({

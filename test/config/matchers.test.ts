@@ -72,6 +72,9 @@ describe("branchAllowed", () => {
     branches,
     mergeMethod: "squash",
     commands: { permission: "write", users: undefined },
+    argocd: undefined,
+    after: undefined,
+    onDegraded: "report",
   });
 
   test.each<[string[] | undefined, string, string, boolean]>([

@@ -56,6 +56,9 @@ report:
         branches: undefined,
         mergeMethod: "squash",
         commands: { permission: "write", users: undefined },
+        argocd: undefined,
+        after: undefined,
+        onDegraded: "report",
       },
       dev: {
         paths: ["apps/*/overlays/dev/**"],
@@ -63,6 +66,9 @@ report:
         branches: undefined,
         mergeMethod: "squash",
         commands: { permission: "write", users: undefined },
+        argocd: undefined,
+        after: undefined,
+        onDegraded: "report",
       },
     });
     expect(config.report).toEqual({ statuses: false, deployments: false });

@@ -36,12 +36,16 @@ describe("parseConfig: defaults", () => {
             branches: undefined,
             mergeMethod: "squash",
             commands: { permission: "write", users: undefined },
+            argocd: undefined,
+            after: undefined,
+            onDegraded: "report",
           },
         },
         branch: undefined,
         batchWindowSeconds: 2,
         report: { statuses: true, deployments: true },
         reconcile: { intervalMinutes: 10, requestBudget: 100, dashboard: true },
+        freeze: { alerts: [] },
       } satisfies Config,
     });
   });
@@ -89,6 +93,9 @@ report: { statuses: false }
             branches: undefined,
             mergeMethod: "rebase",
             commands: { permission: "write", users: undefined },
+            argocd: undefined,
+            after: undefined,
+            onDegraded: "report",
           },
           dev: {
             paths: ["dev/**"],
@@ -96,12 +103,16 @@ report: { statuses: false }
             branches: ["**"],
             mergeMethod: "squash",
             commands: { permission: "write", users: undefined },
+            argocd: undefined,
+            after: undefined,
+            onDegraded: "report",
           },
         },
         branch: "deploy",
         batchWindowSeconds: 0,
         report: { statuses: false, deployments: true },
         reconcile: { intervalMinutes: 10, requestBudget: 100, dashboard: true },
+        freeze: { alerts: [] },
       },
     });
     if (result.ok) expect(Object.keys(result.config.environments)).toEqual(["qa", "dev"]);
@@ -132,6 +143,9 @@ environments:
       branches: undefined,
       mergeMethod: "squash",
       commands: { permission: "write", users: undefined },
+      argocd: undefined,
+      after: undefined,
+      onDegraded: "report",
     });
   });
 });
@@ -194,7 +208,7 @@ const ERRORS: ErrorCase[] = [
     line: 3,
     column: 1,
     message: "unknown key `enviroments` at the top level",
-    fix: "did you mean `environments`? (the keys at the top level are _extends, sources, environments, branch, batchWindowSeconds, report, reconcile)",
+    fix: "did you mean `environments`? (the keys at the top level are _extends, sources, environments, branch, batchWindowSeconds, report, reconcile, freeze)",
   },
   {
     kind: "unknown key: one that belongs elsewhere",
@@ -588,7 +602,7 @@ sources:
         line: 1,
         column: 1,
         message: "unknown key `enviroments` at the top level",
-        fix: "did you mean `environments`? (the keys at the top level are _extends, sources, environments, branch, batchWindowSeconds, report, reconcile)",
+        fix: "did you mean `environments`? (the keys at the top level are _extends, sources, environments, branch, batchWindowSeconds, report, reconcile, freeze)",
       },
     ]);
   });

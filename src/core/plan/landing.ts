@@ -7,6 +7,10 @@ export interface Landing {
   readonly merged?: boolean;
   /** What an open pull request waits for: a person's review, or the checks before it merges itself. */
   readonly awaiting?: "review" | "checks";
+  /** The commit on the branch (a commit landing), or the pull request's head commit. */
+  readonly oid?: string;
+  /** The pull request's number (a pull-request landing). */
+  readonly number?: number;
 }
 
 /** Whether the change is on the deployed branch now (a commit, or a pull request merged at once). */
