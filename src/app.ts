@@ -30,6 +30,9 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { Metrics } from "./metrics/metrics.js";
 import { registerMetrics } from "./http/metrics-route.js";
 import { appIdentity, type AppIdentityClient } from "./services/app-identity.js";
+import type { EnvironmentObservation } from "./core/feedback/observation.js";
+import { FeedbackHub } from "./feedback/feedback-hub.js";
+import { MemoryHealthLedger } from "./feedback/health-ledger.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -67,6 +70,11 @@ export interface Bot {
    */
   stop(): void;
   readonly metrics: Metrics;
+  /**
+   * Feeds Argo CD observations to the feedback pipeline, as the `/api/argocd` endpoint and the API
+   * poll do: for tests and the CLI.
+   */
+  observe(observed: readonly EnvironmentObservation[]): Promise<void>;
 }
 
 const DEFAULT_WINDOW_MS = 2000;
@@ -94,6 +102,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let reconcilerRef: Reconciler | undefined;
   let scheduler: Scheduler | undefined;
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
+  let feedbackRef: FeedbackHub | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
@@ -121,6 +130,8 @@ export function createBot(options: BotOptions = {}): Bot {
       return octokit;
     };
     const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
+    const feedback = new FeedbackHub(new MemoryHealthLedger(), app.log);
+    feedbackRef = feedback;
     const deployer = new Deployer({
       auth,
       identity,
@@ -343,6 +354,10 @@ export function createBot(options: BotOptions = {}): Bot {
     stop: () => {
       scheduler?.stop();
       for (const found of pacers.values()) found.close();
+    },
+    observe: async (observed) => {
+      if (!feedbackRef) throw new Error("the app is not loaded: load appFn first");
+      await feedbackRef.observe(observed);
     },
     reconcile: async (installationId) => {
       const reconciler = reconcilerRef;
