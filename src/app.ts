@@ -1,27 +1,19 @@
-import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
-import { matchSource, renderImageName } from "./config/index.js";
-import { compareCommits } from "./adapters/github/compare-commits.js";
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import type { Octokit } from "./adapters/github/octokit.js";
-import { repoKey } from "./adapters/github/octokit.js";
-import type { Build } from "./core/plan/build.js";
-import { fullName } from "./core/plan/build.js";
 import { buildFromPackage } from "./handlers/build-from-package.js";
-import { buildFromWorkflowRun, type BuildParse } from "./handlers/build-from-workflow-run.js";
+import { buildFromWorkflowRun } from "./handlers/build-from-workflow-run.js";
 import { configChanged } from "./handlers/config-changed.js";
-import { commentFromPayload } from "./handlers/comment-from-payload.js";
 import { pullRequestFromPayload } from "./handlers/pull-request-from-payload.js";
 import { ConfigCheck } from "./services/config-check.js";
 import { CommandRunner } from "./services/command-runner.js";
 import { registerHealthz } from "./http/healthz.js";
 import { guardWebhooks } from "./http/webhook-guard.js";
 import { appHealthCheck } from "./http/app-health.js";
-import { BatchQueue } from "./queue/batch-queue.js";
 import { CompareCache } from "./services/compare-cache.js";
-import { Deployer, type DeployItem } from "./services/deployer.js";
-import { Lru } from "./services/lru.js";
+import { Deployer, type DeployerDeps } from "./services/deployer.js";
 import { MemoryCommandBudget } from "./services/command-budget.js";
 import { ManifestIndex } from "./services/manifest-index.js";
-import { ManifestsRegistry, type ManifestsRepo } from "./services/manifests-registry.js";
+import { ManifestsRegistry } from "./services/manifests-registry.js";
 import { Pacer } from "./services/pacer.js";
 import { LastErrors } from "./services/last-errors.js";
 import { Observer } from "./services/observer.js";
@@ -33,6 +25,10 @@ import { appIdentity, type AppIdentityClient } from "./services/app-identity.js"
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { FeedbackHub } from "./feedback/feedback-hub.js";
 import { MemoryHealthLedger } from "./feedback/health-ledger.js";
+import { BuildRouter } from "./routing/build-router.js";
+import { routeComment } from "./routing/comment-router.js";
+import { Deliveries } from "./routing/deliveries.js";
+import { DeployQueue } from "./routing/deploy-queue.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -77,8 +73,6 @@ export interface Bot {
   observe(observed: readonly EnvironmentObservation[]): Promise<void>;
 }
 
-const DEFAULT_WINDOW_MS = 2000;
-
 /** The app, wired: webhook handlers build a Build, hand it to the per-repository queue, and return. */
 export function createBot(options: BotOptions = {}): Bot {
   const now = options.now ?? Date.now;
@@ -93,11 +87,8 @@ export function createBot(options: BotOptions = {}): Bot {
     }
     return found;
   };
-  const windows = new Map<string, number>();
-  const seenDeliveries = new Lru<string, true>(10_000);
-  /** Comments whose commands ran: a delivery replayed under a new id does not run them again. */
-  const seenComments = new Lru<number, true>(10_000);
-  let queue: BatchQueue<DeployItem> | undefined;
+  const deliveries = new Deliveries();
+  let queue: DeployQueue | undefined;
   let deployerRef: Deployer | undefined;
   let reconcilerRef: Reconciler | undefined;
   let scheduler: Scheduler | undefined;
@@ -106,13 +97,6 @@ export function createBot(options: BotOptions = {}): Bot {
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
-  /** Dispatches under way: the webhook is answered at once, the routing runs after. */
-  const dispatching = new Set<Promise<void>>();
-  const inBackground = (log: Context["log"], work: Promise<void>): void => {
-    const tracked = work.catch((error: unknown) => log.error({ err: error }, "could not route the build"));
-    dispatching.add(tracked);
-    void tracked.finally(() => dispatching.delete(tracked));
-  };
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
@@ -124,6 +108,7 @@ export function createBot(options: BotOptions = {}): Bot {
       );
       registerMetrics(appOptions, metrics, { token: process.env["METRICS_TOKEN"] });
     }
+    const observeOctokit = (octokit: Octokit): void => metrics.observeOctokit(octokit);
     const auth = async (installationId: number): Promise<Octokit> => {
       const octokit = (await app.auth(installationId)) as Octokit;
       metrics.observeOctokit(octokit);
@@ -142,52 +127,18 @@ export function createBot(options: BotOptions = {}): Bot {
       sleep,
       random: options.random ?? Math.random,
       now,
-      onCommit: (event) => {
-        metrics.commit();
-        lastErrors.clear(event.repo);
-        options.onCommit?.(event);
-      },
-      onOutcomes: (reported) => {
-        for (const { outcome, landing } of reported)
-          if (outcome.kind === "written")
-            metrics.updateWritten(
-              outcome.environment,
-              landing?.kind === "pull-request" ? "pull-request" : "commit",
-            );
-          else metrics.updateSkipped(outcome.skip.reason);
-      },
-      onPullRequest: (action) => {
-        if (action !== "unchanged") metrics.pullRequest(action);
-      },
+      ...deployerEvents(metrics, lastErrors, options.onCommit),
     });
     deployerRef = deployer;
-    queue = new BatchQueue<DeployItem>(
-      (_key, items) => deployer.run(items),
-      (key) => options.batchWindowMs ?? windows.get(key) ?? DEFAULT_WINDOW_MS,
-      (key, error) => {
-        const [, owner = "", name = ""] = /^\d+:([^/]+)\/(.+)$/.exec(key) ?? [];
-        lastErrors.set({ owner, name }, `a batch failed: ${String(error)}`);
-        app.log.error(
-          { err: error, key },
-          "a batch failed; its builds will be retried by the next build or reconciliation",
-        );
-      },
-      {
-        // Too much waiting for one repository: refused, said so; the next reconciliation pass repairs it.
-        onRefused: (key, item) => {
-          const message = `too many builds waiting for ${key}: refused; the next reconciliation pass deploys it`;
-          if (item.kind === "command") item.settle({ kind: "failed", message });
-          else app.log.warn({ key, build: item.build.id, sha: item.build.sha }, message);
-        },
-      },
-    );
-    const deployQueue = queue;
+    const deployQueue = new DeployQueue({
+      run: (items) => deployer.run(items),
+      batchWindowMs: options.batchWindowMs,
+      lastErrors,
+      log: app.log,
+    });
+    queue = deployQueue;
     metrics.setQueueDepth(() => deployQueue.depth);
-    const enqueue = (installationId: number, repo: ManifestsRepo, item: DeployItem): void => {
-      const key = `${installationId}:${repoKey(repo)}`;
-      if (repo.config.ok) windows.set(key, repo.config.config.batchWindowSeconds * 1000);
-      deployQueue.add(key, item);
-    };
+    const { enqueue } = deployQueue;
     const observer = new Observer(index);
     const reconciler = new Reconciler({
       registry,
@@ -235,110 +186,23 @@ export function createBot(options: BotOptions = {}): Bot {
       reconcile: (installationId, repos) => reconciler.installation(installationId, repos),
       budget: new MemoryCommandBudget(),
     });
+    const builds = new BuildRouter({ registry, deliveries, enqueue, observeOctokit });
+    const comments = { deliveries, observeOctokit, handle: commands.handle.bind(commands) };
+    const configCheck = new ConfigCheck({ pacer, log: app.log });
     app.onAny(async (event) => metrics.webhookReceived(event.name));
 
-    /**
-     * Checks a build's webhook at once and routes it in the background with only what routing needs:
-     * neither the payload nor the event's Octokit is kept while the registry loads (a burst of 2,000
-     * deliveries waiting on one registry read would otherwise hold 2,000 of each, over 100 MB).
-     */
-    const dispatch = (context: Context, parse: BuildParse): void => {
-      if (!parse.ok) {
-        const where = { event: context.name, delivery: context.id };
-        if ("invalid" in parse) context.log.warn(where, `payload ignored: ${parse.invalid}`);
-        else if ("refused" in parse) context.log.info(where, `build refused: ${parse.refused}`);
-        else context.log.debug(where, `ignored: ${parse.ignored}`);
-        return;
-      }
-      if (seenDeliveries.has(context.id)) {
-        context.log.info({ delivery: context.id }, "delivery seen before: ignored");
-        return;
-      }
-      seenDeliveries.set(context.id, true);
-      const { build } = parse;
-      context.log.info(
-        {
-          delivery: context.id,
-          trigger: build.trigger,
-          source: fullName(build.repository),
-          sha: build.sha,
-          ...(build.image ? { image: `${build.image.name}:${build.image.tag}` } : {}),
-        },
-        "build received",
-      );
-      const installationId = (context.payload as { installation?: { id?: number } }).installation?.id;
-      if (installationId === undefined) {
-        context.log.warn({ delivery: context.id }, "payload ignored: installation.id is missing");
-        return;
-      }
-      const octokit = context.octokit as Octokit;
-      metrics.observeOctokit(octokit);
-      // Started now, so that neither the context nor its Octokit waits with the build: a registry read
-      // keeps only the client that started it, a package's branch check its own until it answers.
-      const repos = registry.list(installationId, octokit);
-      const checked = onBranch(octokit, build);
-      inBackground(context.log, route(installationId, checked, repos));
-    };
-
-    /** The manifests repositories whose config names the build's source: one queued item each. */
-    const route = async (
-      installationId: number,
-      checked: Promise<Build>,
-      repos: Promise<readonly ManifestsRepo[]>,
-    ): Promise<void> => {
-      const build = await checked;
-      for (const repo of await repos) {
-        const source = repo.config.ok
-          ? matchSource(repo.config.config, fullName(build.repository))
-          : undefined;
-        if (repo.config.ok && !source) continue;
-        const hintImage =
-          build.image?.name ??
-          (source ? renderImageName(source.image, build.repository.owner, build.repository.name) : undefined);
-        enqueue(installationId, repo, {
-          kind: "build",
-          installationId,
-          repo: { owner: repo.owner, name: repo.name },
-          build,
-          hintImage,
-        });
-      }
-    };
-
     app.on("workflow_run", async (context) =>
-      dispatch(context, buildFromWorkflowRun(context.payload, context.id, now())),
+      builds.dispatch(context, buildFromWorkflowRun(context.payload, context.id, now())),
     );
     app.on("package", async (context) =>
-      dispatch(context, buildFromPackage(context.payload, context.id, now())),
+      builds.dispatch(context, buildFromPackage(context.payload, context.id, now())),
     );
-    app.on("issue_comment", async (context) => {
-      const parse = commentFromPayload(context.payload);
-      const installationId = context.payload.installation?.id;
-      if (!parse.ok || installationId === undefined) {
-        const why = parse.ok
-          ? "installation.id is missing"
-          : "invalid" in parse
-            ? parse.invalid
-            : parse.ignored;
-        context.log.debug({ event: context.name, delivery: context.id }, `comment ignored: ${why}`);
-        return;
-      }
-      if (seenDeliveries.has(context.id) || seenComments.has(parse.comment.commentId)) {
-        context.log.info({ delivery: context.id }, "comment seen before: its commands are not run again");
-        return;
-      }
-      seenDeliveries.set(context.id, true);
-      seenComments.set(parse.comment.commentId, true);
-      metrics.observeOctokit(context.octokit);
-      inBackground(context.log, commands.handle(context.octokit as Octokit, installationId, parse.comment));
-    });
-    const configCheck = new ConfigCheck({ pacer, log: app.log });
+    app.on("issue_comment", async (context) => routeComment(comments, context));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
       const parse = pullRequestFromPayload(context.payload);
-      if (!parse.ok || seenDeliveries.has(context.id)) return;
-      seenDeliveries.set(context.id, true);
+      if (!parse.ok || !deliveries.first(context.id)) return;
       metrics.observeOctokit(context.octokit);
-      inBackground(context.log, configCheck.run(context.octokit as Octokit, parse.pull));
+      deliveries.inBackground(context.log, configCheck.run(context.octokit as Octokit, parse.pull));
     });
     app.on("push", async (context) => {
       if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);
@@ -368,8 +232,8 @@ export function createBot(options: BotOptions = {}): Bot {
       return passes;
     },
     idle: async () => {
-      while (dispatching.size > 0 || (queue?.depth ?? 0) > 0) {
-        await Promise.all([...dispatching]);
+      while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
+        await deliveries.settled();
         await queue?.idle();
       }
       await queue?.idle();
@@ -378,23 +242,37 @@ export function createBot(options: BotOptions = {}): Bot {
   };
 }
 
+/** What the deployer tells: commits, outcomes and pull requests to the metrics, a commit clears the dashboard's error. */
+function deployerEvents(
+  metrics: Metrics,
+  lastErrors: LastErrors,
+  onCommit: DeployerOnCommit | undefined,
+): Pick<DeployerDeps, "onCommit" | "onOutcomes" | "onPullRequest"> {
+  return {
+    onCommit: (event) => {
+      metrics.commit();
+      lastErrors.clear(event.repo);
+      onCommit?.(event);
+    },
+    onOutcomes: (reported) => {
+      for (const { outcome, landing } of reported)
+        if (outcome.kind === "written")
+          metrics.updateWritten(
+            outcome.environment,
+            landing?.kind === "pull-request" ? "pull-request" : "commit",
+          );
+        else metrics.updateSkipped(outcome.skip.reason);
+    },
+    onPullRequest: (action) => {
+      if (action !== "unchanged") metrics.pullRequest(action);
+    },
+  };
+}
+
 function recordPass(metrics: Metrics, pass: InstallationPass): void {
   if (pass.kind !== "done") return;
   for (const result of pass.results)
     metrics.reconcilePass(result.result, result.seconds, result.found, result.repaired);
-}
-
-/**
- * A package names its source commit but not its branch: it counts as the default branch's only when
- * that commit is on the default branch (one compare), so a feature-branch image never reaches prod.
- */
-async function onBranch(octokit: Octokit, build: Build): Promise<Build> {
-  if (build.trigger !== "package" || build.sha === undefined) return build;
-  const repo = { owner: build.repository.owner, name: build.repository.name };
-  // Qualified: a bare `main` would be the tag `main` when there is one.
-  const branch = `refs/heads/${build.repository.defaultBranch}`;
-  const status = await compareCommits(octokit, repo, build.sha, branch);
-  return status === "ahead" || status === "identical" ? build : { ...build, branch: undefined };
 }
 
 export const gitopsImageBot: ApplicationFunction = createBot().appFn;

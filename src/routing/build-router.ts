@@ -1,0 +1,88 @@
+import type { Context } from "probot";
+import { matchSource, renderImageName } from "../config/index.js";
+import type { Octokit } from "../adapters/github/octokit.js";
+import { fullName, type Build } from "../core/plan/build.js";
+import type { BuildParse } from "../handlers/build-from-workflow-run.js";
+import type { DeployItem } from "../services/deployer.js";
+import type { ManifestsRegistry, ManifestsRepo } from "../services/manifests-registry.js";
+import type { Deliveries } from "./deliveries.js";
+import { onBranch } from "./package-on-branch.js";
+
+export interface BuildRouterDeps {
+  readonly registry: ManifestsRegistry;
+  readonly deliveries: Deliveries;
+  /** Adds an item to the manifests repository's deploy queue. */
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
+  /** Every Octokit the app uses is counted (metrics). */
+  readonly observeOctokit: (octokit: Octokit) => void;
+}
+
+/** A build's webhook (workflow_run, package) to one queued item per manifests repository that deploys it. */
+export class BuildRouter {
+  constructor(private readonly deps: BuildRouterDeps) {}
+
+  /**
+   * Checks a build's webhook at once and routes it in the background with only what routing needs:
+   * neither the payload nor the event's Octokit is kept while the registry loads (a burst of 2,000
+   * deliveries waiting on one registry read would otherwise hold 2,000 of each, over 100 MB).
+   */
+  dispatch(context: Context, parse: BuildParse): void {
+    if (!parse.ok) {
+      const where = { event: context.name, delivery: context.id };
+      if ("invalid" in parse) context.log.warn(where, `payload ignored: ${parse.invalid}`);
+      else if ("refused" in parse) context.log.info(where, `build refused: ${parse.refused}`);
+      else context.log.debug(where, `ignored: ${parse.ignored}`);
+      return;
+    }
+    if (!this.deps.deliveries.first(context.id)) {
+      context.log.info({ delivery: context.id }, "delivery seen before: ignored");
+      return;
+    }
+    const { build } = parse;
+    context.log.info(
+      {
+        delivery: context.id,
+        trigger: build.trigger,
+        source: fullName(build.repository),
+        sha: build.sha,
+        ...(build.image ? { image: `${build.image.name}:${build.image.tag}` } : {}),
+      },
+      "build received",
+    );
+    const installationId = (context.payload as { installation?: { id?: number } }).installation?.id;
+    if (installationId === undefined) {
+      context.log.warn({ delivery: context.id }, "payload ignored: installation.id is missing");
+      return;
+    }
+    const octokit = context.octokit as Octokit;
+    this.deps.observeOctokit(octokit);
+    // Started now, so that neither the context nor its Octokit waits with the build: a registry read
+    // keeps only the client that started it, a package's branch check its own until it answers.
+    const repos = this.deps.registry.list(installationId, octokit);
+    const checked = onBranch(octokit, build);
+    this.deps.deliveries.inBackground(context.log, this.route(installationId, checked, repos));
+  }
+
+  /** The manifests repositories whose config names the build's source: one queued item each. */
+  private async route(
+    installationId: number,
+    checked: Promise<Build>,
+    repos: Promise<readonly ManifestsRepo[]>,
+  ): Promise<void> {
+    const build = await checked;
+    for (const repo of await repos) {
+      const source = repo.config.ok ? matchSource(repo.config.config, fullName(build.repository)) : undefined;
+      if (repo.config.ok && !source) continue;
+      const hintImage =
+        build.image?.name ??
+        (source ? renderImageName(source.image, build.repository.owner, build.repository.name) : undefined);
+      this.deps.enqueue(installationId, repo, {
+        kind: "build",
+        installationId,
+        repo: { owner: repo.owner, name: repo.name },
+        build,
+        hintImage,
+      });
+    }
+  }
+}
