@@ -27,7 +27,7 @@ export interface Application {
     namespace: string;
     uid: string;
     resourceVersion: string;
-    generation: string;
+    generation: number;
     creationTimestamp: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
@@ -129,7 +129,7 @@ export function newApplication(
       namespace: input.namespace ?? "argocd",
       uid: randomUUID(),
       resourceVersion: "1",
-      generation: "1",
+      generation: 1,
       creationTimestamp: timestamp,
       ...(input.labels ? { labels: { ...input.labels } } : {}),
       ...(input.annotations ? { annotations: { ...input.annotations } } : {}),

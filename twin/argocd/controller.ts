@@ -77,11 +77,19 @@ export class Controller {
           return heads.get(key)!;
         }),
       );
-      await this.#compare(tracked, revisions, (gitDir, from, to) => {
-        const key = `${gitDir}#${from}..${to}`;
-        if (!diffs.has(key)) diffs.set(key, changedFiles(gitDir, from, to));
-        return diffs.get(key)!;
-      });
+      const compared = tracked.compared;
+      try {
+        await this.#compare(tracked, revisions, (gitDir, from, to) => {
+          const key = `${gitDir}#${from}..${to}`;
+          if (!diffs.has(key)) diffs.set(key, changedFiles(gitDir, from, to));
+          return diffs.get(key)!;
+        });
+      } catch (error) {
+        // compared again on the next pass
+        if (compared === undefined) delete tracked.compared;
+        else tracked.compared = compared;
+        throw error;
+      }
       await this.#advance(tracked);
     }
     for (const [key, dir] of this.#checkouts) {

@@ -3,7 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Application } from "./application.js";
 import { parseGoTemplate, type GoTemplate } from "./go-template.js";
-import { parseCondition, ExprError, type TriggerCondition } from "./trigger-expr.js";
+import { parseCondition, parsePath, type TriggerCondition } from "./trigger-expr.js";
 import { parseGoDuration, sendWebhook, type Attempt, type RetryPolicy } from "./webhook-sender.js";
 
 /** The project's own snippet, read when the twin starts (never a copy). */
@@ -97,18 +97,12 @@ export interface NotificationsOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Reads a value expression (`oncePer`): only a field path, as the snippet uses. */
+/** `oncePer`'s value as the notifications engine keys it (nil: no key). */
 function valueExpression(source: string): (env: Record<string, unknown>) => string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(source.trim()))
-    throw new ExprError(`expr (twin subset): unsupported oncePer \`${source}\``);
-  const path = source.trim().split(".");
+  const read = parsePath(source);
   return (env) => {
-    let current: unknown = env;
-    for (const field of path) {
-      if (current === null || current === undefined) throw new ExprError(`cannot fetch ${field} from <nil>`);
-      current = (current as Record<string, unknown>)[field];
-    }
-    return current === null || current === undefined ? "" : String(current);
+    const value = read(env);
+    return value === null || value === undefined ? "" : String(value);
   };
 }
 

@@ -43,7 +43,7 @@ export async function checkout(gitDir: string, revision: string): Promise<string
   const index = join(dir, ".git-index");
   await runGit(gitDir, ["read-tree", revision], { env: { GIT_INDEX_FILE: index } });
   await mkdir(join(dir, "tree"));
-  await runGit(gitDir, ["checkout-index", "-a", `--prefix=${join(dir, "tree")}/`], {
+  await runGit(gitDir, ["--work-tree", join(dir, "tree"), "checkout-index", "-a"], {
     env: { GIT_INDEX_FILE: index },
   });
   return dir;

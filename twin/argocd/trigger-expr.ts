@@ -1,13 +1,13 @@
 /**
  * The forms of expr-lang (the language of Argo CD Notifications' `when` conditions) this project's triggers
- * use: field paths (`app.status.health.status`), string literals, `nil`, `==`, `!=`, `in [...]` and `and`.
+ * use: field paths (`app.status.health.status`, `?.`), string literals, `nil`, `==`, `!=`, `in [...]` and `and`.
  * Anything else throws when parsed, so a trigger the twin cannot evaluate fails a test instead of being
  * guessed at. Evaluation follows expr-lang: a missing map key is nil; a field of nil is an error
  * (`cannot fetch phase from <nil>`); `and` stops at the first false.
  */
 
 type Operand =
-  { kind: "path"; path: readonly string[] } | { kind: "string"; value: string } | { kind: "nil" };
+  { kind: "path"; path: readonly Segment[] } | { kind: "string"; value: string } | { kind: "nil" };
 type Comparison =
   | { kind: "compare"; op: "==" | "!="; left: Operand; right: Operand }
   | { kind: "in"; left: Operand; list: readonly string[] };
@@ -19,13 +19,57 @@ export interface TriggerCondition {
 
 export class ExprError extends Error {}
 
+/** A field of a path; `optional` for `?.`, which gives nil instead of failing on a nil receiver. */
+interface Segment {
+  readonly field: string;
+  readonly optional: boolean;
+}
+
+const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\??\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+function segments(token: string): Segment[] {
+  return token.split(/(?=\?\.)|(?<!\?)(?=\.)/).map((part, index) => {
+    if (index === 0) return { field: part, optional: false };
+    const optional = part.startsWith("?.");
+    return { field: part.slice(optional ? 2 : 1), optional };
+  });
+}
+
+/** Reads a field path (`app.status.operationState?.syncResult?.revision`) as expr-lang does. */
+export function readPath(path: readonly Segment[], env: Record<string, unknown>): unknown {
+  let current: unknown = env;
+  for (const { field, optional } of path) {
+    if (current === null || current === undefined) {
+      if (optional) return null;
+      throw new ExprError(`cannot fetch ${field} from <nil>`);
+    }
+    if (typeof current !== "object" || Array.isArray(current))
+      throw new ExprError(`cannot fetch ${field} from ${typeof current}`);
+    const next = (current as Record<string, unknown>)[field];
+    current = next === undefined ? null : next;
+  }
+  return current;
+}
+
+/** A value expression (`oncePer`): a field path only. */
+export function parsePath(source: string): (env: Record<string, unknown>) => unknown {
+  const text = source.trim();
+  if (!PATH.test(text)) throw new ExprError(`expr (twin subset): unsupported value expression \`${source}\``);
+  const path = segments(text);
+  return (env) => readPath(path, env);
+}
+
 function tokenize(source: string): string[] {
   const tokens: string[] = [];
-  const pattern = /\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|==|!=|\[|\]|,|[A-Za-z_][A-Za-z0-9_.]*|\S)/gy;
+  const pattern =
+    /\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|==|!=|\[|\]|,|[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)*|\S)/gy;
   let match: RegExpExecArray | null;
-  while ((match = pattern.exec(source)) !== null) tokens.push(match[1] ?? "");
-  if (source.slice(pattern.lastIndex).trim() !== "")
-    throw new ExprError(`expr (twin subset): cannot read ${source}`);
+  let end = 0;
+  while ((match = pattern.exec(source)) !== null) {
+    tokens.push(match[1] ?? "");
+    end = pattern.lastIndex;
+  }
+  if (source.slice(end).trim() !== "") throw new ExprError(`expr (twin subset): cannot read ${source}`);
   return tokens;
 }
 
@@ -43,11 +87,8 @@ export function parseCondition(source: string): TriggerCondition {
     const token = tokens[i++] ?? refuse("end of expression");
     if (token === "nil") return { kind: "nil" };
     if (/^['"]/.test(token)) return { kind: "string", value: unquote(token) };
-    if (
-      /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(token) &&
-      !["and", "in", "or", "not"].includes(token)
-    )
-      return { kind: "path", path: token.split(".") };
+    if (PATH.test(token) && !["and", "in", "or", "not"].includes(token))
+      return { kind: "path", path: segments(token) };
     return refuse(`token \`${token}\``);
   };
   const comparison = (): Comparison => {
@@ -89,13 +130,5 @@ export function parseCondition(source: string): TriggerCondition {
 function value(operand: Operand, env: Record<string, unknown>): unknown {
   if (operand.kind === "nil") return null;
   if (operand.kind === "string") return operand.value;
-  let current: unknown = env;
-  for (const field of operand.path) {
-    if (current === null || current === undefined) throw new ExprError(`cannot fetch ${field} from <nil>`);
-    if (typeof current !== "object" || Array.isArray(current))
-      throw new ExprError(`cannot fetch ${field} from ${typeof current}`);
-    const next = (current as Record<string, unknown>)[field];
-    current = next === undefined ? null : next;
-  }
-  return current;
+  return readPath(operand.path, env);
 }
