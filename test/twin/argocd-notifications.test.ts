@@ -166,6 +166,20 @@ describe("Argo CD twin: notifications from the project's argocd-notifications-cm
     );
   });
 
+  it("a template that fails to execute sends nothing and is logged, as Argo CD logs and skips it", async () => {
+    const cm = readFileSync(PROJECT_NOTIFICATIONS_CM, "utf8").replace(
+      '"namespace": {{toJson .app.metadata.namespace}},',
+      '"namespace": {{toJson .app.metadata.namespace.first}},',
+    );
+    await start([], cm);
+    await f.argocd.waitFor("api-dev", (app) => app.status.health.status === "Healthy");
+    await settle();
+    expect(receiver.received).toEqual([]);
+    expect(f.argocd.notifications!.errors[0]?.error).toMatch(
+      /executing "gitops-image-bot" at <.app.metadata.namespace.first>: can't evaluate field first/,
+    );
+  });
+
   it("retries a 5xx answer like Argo CD's webhook service (3 retries), and gives up after them", async () => {
     await start([503, 502]);
     await f.argocd.waitFor("api-dev", (app) => app.status.health.status === "Healthy");

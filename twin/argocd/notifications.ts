@@ -97,12 +97,13 @@ export interface NotificationsOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** `oncePer`'s value as the notifications engine keys it (nil: no key). */
+/** `oncePer`'s value as the notifications engine keys it (`fmt.Sprint`). */
 function valueExpression(source: string): (env: Record<string, unknown>) => string {
   const read = parsePath(source);
   return (env) => {
     const value = read(env);
-    return value === null || value === undefined ? "" : String(value);
+    // Go's fmt.Sprint of nil
+    return value === null || value === undefined ? "<nil>" : String(value);
   };
 }
 
@@ -245,7 +246,8 @@ export class Notifications {
         let oncePer = "";
         try {
           triggered = condition.when.evaluate(env);
-          if (triggered && condition.oncePerValue) oncePer = condition.oncePerValue(env);
+          // as the engine: evaluated whether or not the condition holds
+          if (condition.oncePerValue) oncePer = condition.oncePerValue(env);
         } catch (error) {
           this.errors.push({
             application: name,
