@@ -1,0 +1,21 @@
+import type { TwinStore } from "../store.js";
+import { ArgoCdTwin, type ArgoCdTwinOptions } from "./argocd-twin.js";
+
+/**
+ * Starts an Argo CD twin beside a GitHub twin: its applications follow the GitHub twin's repositories
+ * (`createApplication({ repo: "acme/manifests", ... })`), its API listens on a free port.
+ */
+export async function startArgoCdTwin(
+  github: { readonly store: TwinStore },
+  options: Omit<ArgoCdTwinOptions, "gitDir"> = {},
+): Promise<ArgoCdTwin> {
+  const argocd = new ArgoCdTwin({
+    ...options,
+    gitDir: (repo) => {
+      const [owner = "", name = ""] = repo.split("/");
+      return github.store.findRepo(owner, name)?.git.dir;
+    },
+  });
+  await argocd.listen();
+  return argocd;
+}
