@@ -208,6 +208,7 @@ export class Reconciler {
           url: row.url === undefined ? undefined : `${row.url}/commit/${sha}`,
           image: undefined,
           receivedAt: now,
+          committedAt: Date.parse(row.state.newest.date) || undefined,
         },
         environments: new Set<string>(),
       };
