@@ -33,6 +33,7 @@ import { appIdentity, type AppIdentityClient } from "./services/app-identity.js"
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { FeedbackHub } from "./feedback/feedback-hub.js";
 import { MemoryHealthLedger } from "./feedback/health-ledger.js";
+import { DeliveryFigures } from "./services/delivery-figures.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -200,6 +201,12 @@ export function createBot(options: BotOptions = {}): Bot {
       log: app.log,
       now,
       onPass: (pass) => recordPass(metrics, pass),
+      // DORA figures from the manifests history: the dashboard's Delivery section and /metrics.
+      delivery: new DeliveryFigures({
+        startedAt: now(),
+        onLeadTime: (environment, seconds) => metrics.leadTimeObserved(environment, seconds, "branch"),
+      }),
+      onDelivery: (key, delivery) => metrics.doraFigures(key, delivery.figures),
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {
