@@ -87,7 +87,7 @@ export function deliverySection(view: DeliveryView, days: number): string {
 }
 
 /** `gitops-image-bot report`: a plain-text table per repository, columns padded. */
-export function deliveryReportText(repository: string, view: DeliveryView, days: number): string {
+export function deliveryReportText(repository: string, view: DeliveryView, window: string): string {
   const table = [HEADERS, ...view.figures.map(rowCells)];
   const widths = HEADERS.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
   const lines = table.map((row) =>
@@ -96,5 +96,5 @@ export function deliveryReportText(repository: string, view: DeliveryView, days:
       .join("  ")
       .trimEnd(),
   );
-  return [`${repository}: delivery over the last ${days} days`, ...lines, ...notes(view), ""].join("\n");
+  return [`${repository}: delivery over the last ${window}`, ...lines, ...notes(view), ""].join("\n");
 }
