@@ -29,6 +29,7 @@ import { BuildRouter } from "./routing/build-router.js";
 import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
 import { DeployQueue } from "./routing/deploy-queue.js";
+import { DeliveryFigures } from "./services/delivery-figures.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -151,6 +152,12 @@ export function createBot(options: BotOptions = {}): Bot {
       log: app.log,
       now,
       onPass: (pass) => recordPass(metrics, pass),
+      // DORA figures from the manifests history: the dashboard's Delivery section and /metrics.
+      delivery: new DeliveryFigures({
+        startedAt: now(),
+        onLeadTime: (environment, seconds) => metrics.leadTimeObserved(environment, seconds, "branch"),
+      }),
+      onDelivery: (key, delivery) => metrics.doraFigures(key, delivery.figures),
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {

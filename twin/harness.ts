@@ -83,6 +83,8 @@ export interface PushInput extends PersonInput {
 export interface Harness {
   readonly twin: Twin;
   readonly app: AppRecord;
+  /** The environment the app was started with (APP_ID, PRIVATE_KEY, GHE_HOST ...): for CLI commands run against the twin. */
+  readonly env: Readonly<Record<string, string>>;
   readonly installation: InstallationRecord;
   readonly webhookUrl: string;
   readonly secret: string;
@@ -214,6 +216,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   return {
     twin,
     app,
+    env,
     installation,
     webhookUrl,
     secret,

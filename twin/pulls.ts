@@ -156,8 +156,9 @@ export async function mergePull(
     sha = await repo.git.writeCommit({ tree, parents: [base, head], message, author: identity, committer });
   } else {
     // squash and rebase both land the PR's changes as new commits on the base; the twin writes one.
+    const fallback = await squashDefault(repo, issue, base, head);
     const message =
-      `${input.title ?? `${issue.title} (#${issue.number})`}\n\n${input.message ?? ""}`.trimEnd() + "\n";
+      `${input.title ?? fallback.title}\n\n${input.message ?? fallback.message}`.trimEnd() + "\n";
     sha = await repo.git.writeCommit({ tree, parents: [base], message, author: identity, committer });
   }
   if (!(await repo.git.casRef(baseRef, sha, base))) {
@@ -173,6 +174,36 @@ export async function mergePull(
       await branchMoved(twin, repo, headRef, head, ZERO_SHA, input.user);
   }
   return sha;
+}
+
+/**
+ * GitHub's default squash commit message (the repository settings' defaults, `squash_merge_commit_title:
+ * COMMIT_OR_PR_TITLE` and `squash_merge_commit_message: COMMIT_MESSAGES`): a pull request of one commit
+ * takes that commit's title and body; of several, the pull request's title and each commit's message as
+ * a `* ` item. The title ends with ` (#<number>)`.
+ */
+async function squashDefault(
+  repo: RepoRecord,
+  issue: IssueRecord,
+  base: string,
+  head: string,
+): Promise<{ title: string; message: string }> {
+  const shas = await repo.git.commitsBetween(base, head);
+  const messages: string[] = [];
+  for (const sha of shas) messages.push((await repo.git.readCommit(sha))?.message.trimEnd() ?? "");
+  const [only] = messages;
+  if (messages.length === 1 && only !== undefined) {
+    const newline = only.indexOf("\n");
+    const title = newline === -1 ? only : only.slice(0, newline);
+    return {
+      title: `${title} (#${issue.number})`,
+      message: newline === -1 ? "" : only.slice(newline + 1).replace(/^\n+/, ""),
+    };
+  }
+  return {
+    title: `${issue.title} (#${issue.number})`,
+    message: messages.map((text) => `* ${text}`).join("\n\n"),
+  };
 }
 
 export async function closePull(

@@ -34,6 +34,14 @@ export function buildFromWorkflowRun(payload: unknown, id: string, receivedAt: n
       url: run.html_url,
       image: undefined,
       receivedAt,
+      committedAt: timeOf(run.head_commit?.timestamp),
     },
   };
+}
+
+/** An ISO 8601 time as ms since the epoch; undefined when absent or not a time. */
+function timeOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
 }

@@ -33,6 +33,8 @@ export const workflowRunPayloadSchema = z.object({
     event: z.string(),
     path: z.string().optional(),
     html_url: z.string().optional(),
+    /** The commit built; its `timestamp` (ISO 8601) is the source commit time lead time starts from. */
+    head_commit: z.object({ timestamp: z.string().optional() }).nullish(),
   }),
 });
 

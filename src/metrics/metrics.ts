@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CommandKind } from "../commands/parse-commands.js";
 import type { SkipReason } from "../core/plan/skip.js";
+import type { DoraFigures } from "../core/dora/dora-figures.js";
 
 const PREFIX = "gitops_image_bot_";
 
@@ -30,6 +31,12 @@ export interface ObservableOctokit {
 /** The `status` label of a request that got no HTTP response (connection refused, reset, timeout, abort). */
 export const NO_RESPONSE_STATUS = "network-error";
 
+/** Where a lead time ends: the deployment commit on the branch (git), or Argo CD reporting it Healthy. */
+export type LeadTimeEnd = "branch" | "healthy";
+
+/** Buckets for lead time: 1 min to 30 days. */
+const LEAD_TIME_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400, 259200, 604800, 2592000];
+
 /** Buckets for a reconciliation pass: 0.1 s to 10 min. */
 const RECONCILE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
@@ -43,6 +50,8 @@ export class Metrics {
   readonly #registry = new Registry();
   readonly #observed = new WeakSet<object>();
   #readQueueDepth: (() => number | undefined) | undefined;
+  /** The last 30-day figures per manifests repository (key) and environment, combined at scrape time. */
+  readonly #dora = new Map<string, readonly DoraFigures[]>();
 
   readonly #webhookEvents = new Counter({
     name: `${PREFIX}webhook_events_received_total`,
@@ -114,7 +123,16 @@ export class Metrics {
     registers: [this.#registry],
   });
 
+  readonly #leadTime = new Histogram({
+    name: `${PREFIX}lead_time_seconds`,
+    help: 'Lead time for changes, in seconds, from the source commit to the deployment commit on the manifests branch (to="branch", read from git) or to Argo CD reporting it Healthy (to="healthy"), by environment.',
+    labelNames: ["environment", "to"] as const,
+    buckets: LEAD_TIME_BUCKETS,
+    registers: [this.#registry],
+  });
+
   constructor() {
+    this.#doraGauges();
     // Registered in the registry, which is all a scrape-time gauge needs.
     const read = (): number | undefined => this.#readQueueDepth?.();
     new Gauge({
@@ -208,6 +226,77 @@ export class Metrics {
     if (Number.isFinite(repaired) && repaired > 0) this.#driftRepaired.inc(repaired);
   }
 
+  /** A deployment's lead time: `to` "branch" from the manifests history, "healthy" from Argo CD. */
+  leadTimeObserved(environment: string, seconds: number, to: LeadTimeEnd): void {
+    if (Number.isFinite(seconds) && seconds >= 0) this.#leadTime.observe({ environment, to }, seconds);
+  }
+
+  /** The 30-day delivery figures of one manifests repository (`key`), as its last pass computed them. */
+  doraFigures(key: string, figures: readonly DoraFigures[]): void {
+    this.#dora.set(key, figures);
+  }
+
+  /**
+   * Gauges per environment of the 30-day figures, read at scrape time. Several manifests repositories
+   * with an environment of the same name add up: counts and the failure rate exactly; the medians are
+   * the largest of the repositories' (label values are never repositories).
+   */
+  #doraGauges(): void {
+    const per = (pick: (merged: MergedDora) => number | undefined) =>
+      function collect(this: Gauge<"environment">): void {
+        this.reset();
+        for (const merged of mergeDora(readDora())) {
+          const value = pick(merged);
+          if (value !== undefined && Number.isFinite(value))
+            this.set({ environment: merged.environment }, value);
+        }
+      };
+    const readDora = () => [...this.#dora.values()].flat();
+    const gauge = (name: string, help: string, pick: (merged: MergedDora) => number | undefined) =>
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        labelNames: ["environment"] as const,
+        registers: [this.#registry],
+        collect: per(pick),
+      });
+    gauge(
+      "dora_deployments",
+      "Deployments in the last 30 days (commits on the manifests branch that changed an image's tag), by environment.",
+      (m) => m.deployments,
+    );
+    gauge(
+      "dora_deployments_per_day",
+      "Deployment frequency over the last 30 days, per day, by environment.",
+      (m) => m.perDay,
+    );
+    gauge(
+      "dora_failed_deployments",
+      "Deployments of the last 30 days followed by a rollback or a Degraded hold, by environment.",
+      (m) => m.failed,
+    );
+    gauge(
+      "dora_change_failure_rate",
+      "Change failure rate over the last 30 days (failed / deployments), by environment.",
+      (m) => (m.deployments > 0 ? m.failed / m.deployments : undefined),
+    );
+    gauge(
+      "dora_lead_time_median_seconds",
+      "Median lead time for changes over the last 30 days (source commit -> manifests branch), by environment.",
+      (m) => m.leadMedian,
+    );
+    gauge(
+      "dora_lead_time_p90_seconds",
+      "90th percentile lead time for changes over the last 30 days (source commit -> manifests branch), by environment.",
+      (m) => m.leadP90,
+    );
+    gauge(
+      "dora_time_to_restore_median_seconds",
+      "Median time to restore over the last 30 days (failed deployment -> next deployment of that image), by environment.",
+      (m) => m.restoreMedian,
+    );
+  }
+
   command(name: CommandKind, result: CommandOutcome): void {
     this.#commands.inc({ command: name, result });
   }
@@ -245,4 +334,33 @@ function errorResponse(error: unknown): {
     return { status: NO_RESPONSE_STATUS, headers: undefined };
   }
   return { status, headers: response.headers };
+}
+
+interface MergedDora {
+  readonly environment: string;
+  readonly deployments: number;
+  readonly perDay: number;
+  readonly failed: number;
+  readonly leadMedian: number | undefined;
+  readonly leadP90: number | undefined;
+  readonly restoreMedian: number | undefined;
+}
+
+function mergeDora(all: readonly DoraFigures[]): MergedDora[] {
+  const byEnvironment = new Map<string, MergedDora>();
+  const larger = (a: number | undefined, b: number | undefined) =>
+    a === undefined ? b : b === undefined ? a : Math.max(a, b);
+  for (const figures of all) {
+    const known = byEnvironment.get(figures.environment);
+    byEnvironment.set(figures.environment, {
+      environment: figures.environment,
+      deployments: (known?.deployments ?? 0) + figures.deployments,
+      perDay: (known?.perDay ?? 0) + figures.perDay,
+      failed: (known?.failed ?? 0) + figures.failed,
+      leadMedian: larger(known?.leadMedian, figures.leadTime.median),
+      leadP90: larger(known?.leadP90, figures.leadTime.p90),
+      restoreMedian: larger(known?.restoreMedian, figures.restore.median),
+    });
+  }
+  return [...byEnvironment.values()];
 }

@@ -4,6 +4,7 @@ import {
   DASHBOARD_MARKER,
   DASHBOARD_TITLE,
   dashboardBody,
+  type DashboardInput,
 } from "../core/render/dashboard.js";
 import type { Observation } from "./observer.js";
 import type { Pacer } from "./pacer.js";
@@ -31,6 +32,7 @@ export class Dashboard {
       now: number;
       depth: number;
       lastError: { at: string; message: string } | undefined;
+      delivery?: DashboardInput["delivery"];
     },
   ): Promise<"created" | "edited" | "unchanged"> {
     const where = { owner: repo.owner, repo: repo.name };
@@ -53,6 +55,7 @@ export class Dashboard {
       lastError: input.lastError,
       unread: observation.unread,
       refused: observation.refused,
+      ...(input.delivery ? { delivery: input.delivery } : {}),
     });
     const { data: issues } = await octokit.rest.issues.listForRepo({
       ...where,

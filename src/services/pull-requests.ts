@@ -4,7 +4,11 @@ import { commitOffBase, type PullBase } from "../adapters/github/commit-off-base
 import { graphqlErrorTypes } from "../adapters/github/graphql-errors.js";
 import { statusOf } from "../adapters/github/compare-commits.js";
 import type { PullRequestChange } from "../core/plan/plan-batch.js";
-import { pullRequestBranch, pullRequestText } from "../core/render/pull-request-text.js";
+import {
+  pullRequestBranch,
+  pullRequestCommitMessage,
+  pullRequestText,
+} from "../core/render/pull-request-text.js";
 import type { Logger } from "./deployer.js";
 import type { Pacer } from "./pacer.js";
 import { fitText, GITHUB_LIMITS } from "../core/render/fit-github.js";
@@ -159,13 +163,20 @@ export async function upsertPullRequest(
 ): Promise<PullLanding> {
   const branch = pullRequestBranch(change.environment, change.image);
   const text = pullRequestText(change);
+  const message = pullRequestCommitMessage(change);
   const upToDate = open && change.writes.every((write) => open.texts.get(write.path) === write.text);
   let headOid = open?.headOid ?? base.headOid;
   if (!upToDate) {
     // Built off the base first, then the branch moves once: it never points at a commit of the base.
     await pacer.take(true); // the tree
     await pacer.take(true); // the commit
-    headOid = await commitOffBase(octokit, repo, base, text.title, change.writes);
+    headOid = await commitOffBase(
+      octokit,
+      repo,
+      base,
+      `${message.headline}\n\n${message.body}`,
+      change.writes,
+    );
     await pacer.take(true);
     await moveBranch(octokit, repo, branch, headOid, open !== undefined);
   }
@@ -196,7 +207,7 @@ export async function upsertPullRequest(
   }
   const merged =
     change.mode === "auto-merge" && !upToDate
-      ? await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod)
+      ? await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod, message)
       : false;
   return {
     url: pull.url,
@@ -238,13 +249,22 @@ async function autoMerge(
   pull: { number: number; id: string },
   headOid: string,
   mergeMethod: MergeMethod,
+  commit: { headline: string; body: string },
 ): Promise<boolean> {
   try {
     await pacer.take(true);
     await octokit.graphql(
       `mutation($input: EnablePullRequestAutoMergeInput!) { enablePullRequestAutoMerge(input: $input) { clientMutationId } }`,
       {
-        input: { pullRequestId: pull.id, mergeMethod: MERGE_METHODS[mergeMethod], expectedHeadOid: headOid },
+        input: {
+          pullRequestId: pull.id,
+          mergeMethod: MERGE_METHODS[mergeMethod],
+          expectedHeadOid: headOid,
+          // The trailers survive a squash whatever the repository's default squash message is.
+          ...(mergeMethod === "rebase"
+            ? {}
+            : { commitHeadline: `${commit.headline} (#${pull.number})`, commitBody: commit.body }),
+        },
       },
     );
     return false;
@@ -266,6 +286,9 @@ async function autoMerge(
         pull_number: pull.number,
         sha: headOid,
         merge_method: mergeMethod,
+        ...(mergeMethod === "rebase"
+          ? {}
+          : { commit_title: `${commit.headline} (#${pull.number})`, commit_message: commit.body }),
         request: { retries: 0 },
       });
       return true;

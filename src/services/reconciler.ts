@@ -8,9 +8,10 @@ import type { CommandItem, Logger } from "./deployer.js";
 import { Dashboard } from "./dashboard.js";
 import type { AppIdentity } from "./app-identity.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
-import { HISTORY_DEPTH, type Observer } from "./observer.js";
+import { HISTORY_DEPTH, type Observation, type Observer } from "./observer.js";
 import type { Pacer } from "./pacer.js";
 import type { LastErrors } from "./last-errors.js";
+import { DELIVERY_WINDOW_DAYS, type Delivery, type DeliveryFigures } from "./delivery-figures.js";
 
 export interface ReconcilerDeps {
   readonly registry: ManifestsRegistry;
@@ -26,6 +27,10 @@ export interface ReconcilerDeps {
   readonly identity: () => Promise<AppIdentity>;
   /** Told of every pass that ran (metrics). */
   readonly onPass?: (pass: InstallationPass) => void;
+  /** The delivery figures (DORA) read from each repository's history, for the dashboard and `/metrics`. */
+  readonly delivery?: DeliveryFigures;
+  /** Told of each repository's 30-day figures (metrics). */
+  readonly onDelivery?: (repo: string, delivery: Delivery) => void;
 }
 
 /** What one pass over one manifests repository found and did. */
@@ -161,12 +166,14 @@ export class Reconciler {
         if (again.kind === "observed") observation = again.observation;
       }
     }
+    const delivery = await this.delivery(octokit, repo, observation, budget.left());
     if (observation.config.reconcile.dashboard)
       await this.dashboard.update(octokit, installationId, repo, {
         observation,
         now: this.deps.now(),
         depth: HISTORY_DEPTH,
         lastError: this.deps.lastErrors.get(repo),
+        ...(delivery ? { delivery: { view: delivery, days: DELIVERY_WINDOW_DAYS } } : {}),
       });
     return {
       repo: key,
@@ -180,6 +187,30 @@ export class Reconciler {
         ? { message: `${observation.unread} branch(es) left for the next pass: the request budget ran out` }
         : {}),
     };
+  }
+
+  /** The 30-day delivery figures: the history read at most once a pass, only when the head moved. */
+  private async delivery(
+    octokit: Octokit,
+    repo: ManifestsRepo,
+    observation: Observation,
+    budget: number,
+  ): Promise<Delivery | undefined> {
+    if (!this.deps.delivery) return undefined;
+    try {
+      const { delivery } = await this.deps.delivery.figures(octokit, repo, {
+        branch: observation.snapshot.branch,
+        headOid: observation.snapshot.headOid,
+        environments: Object.keys(observation.config.environments),
+        now: this.deps.now(),
+        budget,
+      });
+      if (delivery) this.deps.onDelivery?.(repoKey(repo), delivery);
+      return delivery;
+    } catch (error) {
+      this.deps.log.warn({ repo: repoKey(repo), err: error }, "could not read the delivery history");
+      return undefined;
+    }
   }
 
   /** The newest builds of the rows that drifted, as one job in the deploy queue; resolves when it is written. */
@@ -208,6 +239,7 @@ export class Reconciler {
           url: row.url === undefined ? undefined : `${row.url}/commit/${sha}`,
           image: undefined,
           receivedAt: now,
+          committedAt: Date.parse(row.state.newest.date) || undefined,
         },
         environments: new Set<string>(),
       };

@@ -13,7 +13,7 @@ import { fullName } from "../state.js";
 import type { GitCommit, TreeEntry } from "../git/git-repo.js";
 import { headSha, missingChecks } from "../pull-state.js";
 import { mergeableState } from "../rest/pull-json.js";
-import { notFound } from "./errors.js";
+import { notFound, typedError } from "./errors.js";
 import { pageOf, type PageArgs } from "./paging.js";
 import { blobText } from "../limits.js";
 
@@ -291,7 +291,8 @@ export function commitNode(ctx: GraphqlContext, repo: RepoRecord, commit: GitCom
         parents.push(commitNode(ctx, repo, (await repo.git.readCommit(sha))!));
       return connection(parents, args);
     },
-    history: async (args: { first?: number; last?: number; path?: string }) => {
+    history: async (args: HistoryArgs) => {
+      if (args.since || args.until || args.after) return historyPage(ctx, repo, commit.sha, args);
       const shas = await repo.git.log(commit.sha, {
         ...(args.path ? { path: args.path } : {}),
         ...(args.first ? { limit: args.first } : {}),
@@ -310,7 +311,7 @@ export function commitNode(ctx: GraphqlContext, repo: RepoRecord, commit: GitCom
           hasNextPage: (await total()) > nodes.length,
           hasPreviousPage: false,
           startCursor: null,
-          endCursor: null,
+          endCursor: nodes.length > 0 ? historyCursor(commit.sha, nodes.length - 1) : null,
         }),
       };
     },
@@ -318,6 +319,67 @@ export function commitNode(ctx: GraphqlContext, repo: RepoRecord, commit: GitCom
       checkSuitesOf(ctx, repo, node, commit.sha, args, info),
   };
   return node;
+}
+
+interface HistoryArgs {
+  readonly first?: number;
+  readonly last?: number;
+  readonly path?: string;
+  /** GitTimestamp: only commits whose committer date is at or after it (as `git log --since`). */
+  readonly since?: string;
+  readonly until?: string;
+  readonly after?: string;
+}
+
+/** GitHub's history cursors: `<head oid> <offset>` in base64, the offset of the page's last commit. */
+function historyCursor(head: string, offset: number): string {
+  return Buffer.from(`${head} ${offset}`).toString("base64");
+}
+
+function historyOffset(cursor: string, head: string): number {
+  const [oid, offset] = Buffer.from(cursor, "base64").toString("utf8").split(" ");
+  const at = Number(offset);
+  if (oid !== head || !Number.isSafeInteger(at) || at < 0)
+    throw typedError("INVALID_CURSOR_ARGUMENTS", `\`${cursor}\` does not appear to be a valid cursor.`);
+  return at;
+}
+
+/**
+ * `Commit.history` with `since`/`until` (committer dates, as `git log --since/--until`) or a page after
+ * a cursor: the whole history is walked, filtered by date, and the page cut from it.
+ */
+async function historyPage(
+  ctx: GraphqlContext,
+  repo: RepoRecord,
+  head: string,
+  args: HistoryArgs,
+): Promise<Node> {
+  if ((args.first ?? 0) > 100)
+    throw typedError(
+      "EXCESSIVE_PAGINATION",
+      `Requesting ${args.first} records on the \`history\` connection exceeds the \`first\` limit of 100 records.`,
+    );
+  const since = args.since ? Date.parse(args.since) : Number.NEGATIVE_INFINITY;
+  const until = args.until ? Date.parse(args.until) : Number.POSITIVE_INFINITY;
+  const commits: GitCommit[] = [];
+  for (const sha of await repo.git.log(head, args.path ? { path: args.path } : {})) {
+    const found = (await repo.git.readCommit(sha))!;
+    const date = Date.parse(found.committer.date);
+    if (date >= since && date <= until) commits.push(found);
+  }
+  const start = args.after ? historyOffset(args.after, head) + 1 : 0;
+  const page = commits.slice(start, start + (args.first ?? commits.length));
+  const nodes = page.map((found) => commitNode(ctx, repo, found));
+  return {
+    ...connection(nodes, {}),
+    totalCount: commits.length,
+    pageInfo: {
+      hasNextPage: start + page.length < commits.length,
+      hasPreviousPage: start > 0,
+      startCursor: page.length > 0 ? historyCursor(head, start) : null,
+      endCursor: page.length > 0 ? historyCursor(head, start + page.length - 1) : null,
+    },
+  };
 }
 
 interface CheckSuitesArgs extends PageArgs {

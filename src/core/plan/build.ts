@@ -20,6 +20,12 @@ export interface Build {
     { readonly name: string; readonly tag: string; readonly digest: string | undefined } | undefined;
   /** When the webhook arrived (ms since the epoch), for latency figures. */
   readonly receivedAt: number;
+  /**
+   * When the source commit was made (ms since the epoch): `workflow_run.head_commit.timestamp`, or the
+   * commit date a reconciliation pass read. Undefined when the trigger does not say: the commit then
+   * carries no `Source-Committed-At` trailer and that deployment's lead time is unknown (never guessed).
+   */
+  readonly committedAt?: number | undefined;
 }
 
 export interface SourceRepository {

@@ -3,6 +3,15 @@ import type { FileUpdate } from "../plan/outcome.js";
 import type { StateEdit } from "../../state/state-file.js";
 import { shortSha } from "./short-sha.js";
 import { MARKDOWN, PLAIN_TEXT, type TextStyle } from "./markdown.js";
+import {
+  deploysTrailer,
+  failedTrailer,
+  isFailureReason,
+  rollbackTrailer,
+  sourceTrailers,
+  type DeployTrailer,
+  type SourceTrailer,
+} from "../dora/trailers.js";
 
 /** The changes a commit message lists one per line; a bigger batch lists these and counts the rest. */
 export const COMMIT_MESSAGE_LINES = 100;
@@ -37,7 +46,7 @@ export function stateEditText(edit: StateEdit, style: TextStyle = MARKDOWN): str
 /**
  * The commit message of a batch, rendered from what it writes: a headline, one line per file and per
  * hold or freeze (the first 100, then how many more: a message stays readable in `git log`), and
- * trailers naming each source repository and commit (`git interpret-trailers` reads them).
+ * trailers (`commitTrailers`) that `git interpret-trailers` and the delivery figures read.
  */
 export function commitMessage(
   updates: readonly FileUpdate[],
@@ -69,17 +78,84 @@ export function commitMessage(
           ...all.slice(0, COMMIT_MESSAGE_LINES),
           `- … and ${all.length - COMMIT_MESSAGE_LINES} more changes (see the diff)`,
         ];
-  const sources = new Map<string, string>();
-  for (const update of updates) {
-    const sha = update.wanted.build.sha;
-    if (sha !== undefined) sources.set(`${fullName(update.wanted.build.repository)}@${sha}`, sha);
-  }
-  const trailers = [...sources.keys()].flatMap((source) => {
-    const [repository, sha] = source.split("@") as [string, string];
-    return [`Source-Repository: ${repository}`, `Source-Commit: ${sha}`];
-  });
+  const trailers = commitTrailers(updates, edits);
   return {
     headline,
     body: trailers.length > 0 ? `${lines.join("\n")}\n\n${trailers.join("\n")}` : lines.join("\n"),
   };
+}
+
+/**
+ * The trailers of a commit that writes `updates` and `edits` (see `core/dora/trailers.ts`): one
+ * `Deploys` per (environment, image) written (the first 100, then `Deploys-Omitted: <n>`), a `Rollback`
+ * for an update that goes back to the tag a rollback hold pins in the same commit (`/rollback`, or the
+ * onDegraded rollback), a `Deploy-Failed` for each hold placed because a tag went Degraded or its sync
+ * failed, and per source commit `Source-Repository`, `Source-Commit` and, when the build said when the
+ * commit was made, `Source-Committed-At`.
+ */
+export function commitTrailers(updates: readonly FileUpdate[], edits: readonly StateEdit[] = []): string[] {
+  const deploys = new Map<string, DeployTrailer>();
+  for (const update of updates) {
+    const key = `${update.environment}\n${update.wanted.image}`;
+    if (!deploys.has(key))
+      deploys.set(key, {
+        environment: update.environment,
+        image: update.wanted.image,
+        tag: update.wanted.tag,
+        repository: fullName(update.wanted.build.repository),
+        sha: update.wanted.build.sha,
+      });
+  }
+  const listed = [...deploys.values()];
+  const deployLines = listed.slice(0, COMMIT_MESSAGE_LINES).map(deploysTrailer);
+  if (listed.length > COMMIT_MESSAGE_LINES)
+    deployLines.push(`Deploys-Omitted: ${listed.length - COMMIT_MESSAGE_LINES}`);
+  const outcomeLines: string[] = [];
+  for (const edit of edits) {
+    if (edit.kind !== "hold") continue;
+    const rolledBack = updates.find(
+      (update) =>
+        update.environment === edit.environment &&
+        update.wanted.image === edit.image &&
+        update.wanted.tag === edit.hold.tag &&
+        update.fromTag !== undefined &&
+        update.fromTag !== edit.hold.tag,
+    );
+    const failing = isFailureReason(edit.hold.reason);
+    if (failing)
+      outcomeLines.push(
+        failedTrailer({
+          environment: edit.environment,
+          image: edit.image,
+          tag: rolledBack?.fromTag ?? edit.hold.tag,
+        }),
+      );
+    if (rolledBack?.fromTag !== undefined && (failing || edit.hold.reason === "rollback"))
+      outcomeLines.push(
+        rollbackTrailer({
+          environment: edit.environment,
+          image: edit.image,
+          fromTag: rolledBack.fromTag,
+          toTag: edit.hold.tag,
+        }),
+      );
+  }
+  const sources = new Map<string, SourceTrailer>();
+  for (const update of updates) {
+    const { build } = update.wanted;
+    if (build.sha === undefined) continue;
+    const key = `${fullName(build.repository)}@${build.sha}`;
+    const known = sources.get(key);
+    if (known === undefined || (known.committedAt === undefined && build.committedAt !== undefined))
+      sources.set(key, {
+        repository: fullName(build.repository),
+        sha: build.sha,
+        committedAt: build.committedAt,
+      });
+  }
+  return [
+    ...deployLines,
+    ...outcomeLines.slice(0, COMMIT_MESSAGE_LINES),
+    ...[...sources.values()].flatMap(sourceTrailers),
+  ];
 }

@@ -6,6 +6,7 @@ import { refusedFileItem, type RefusedFileInfo } from "./refused-files-text.js";
 import { rowsTable, rowsTableWithin } from "./deployment-rows.js";
 import { fitText, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
 import { code, person, plain } from "./markdown.js";
+import { deliverySection, type DeliveryView } from "./delivery-text.js";
 
 export const DASHBOARD_TITLE = "gitops-image-bot dashboard";
 export const DASHBOARD_LABEL = "gitops-image-bot";
@@ -30,6 +31,8 @@ export interface DashboardInput {
   readonly unread: number;
   /** Manifests files under the environments' paths the app refused to read (too large, alias bombs). */
   readonly refused?: readonly RefusedFileInfo[];
+  /** The delivery figures (DORA) of the last `days` days, when the pass could read the history. */
+  readonly delivery?: { readonly view: DeliveryView; readonly days: number };
 }
 
 /** A list section of the dashboard: its heading, its items, and what a cut list says of the rest. */
@@ -61,6 +64,7 @@ export function dashboardBody(input: DashboardInput): string {
     DASHBOARD_MARKER,
     "",
     `What runs in each environment of ${input.repository} (branch ${code(input.branch)}), against the newest successful build of the branch each environment follows. The app keeps this issue up to date; comment \`/help\` to steer it.`,
+    ...(input.delivery ? [deliverySection(input.delivery.view, input.delivery.days)] : []),
   ].join("\n");
   const lists = listSections(input);
   const environments = input.environments

@@ -3,6 +3,7 @@ import type { PullRequestChange } from "../plan/plan-batch.js";
 import { shortSha } from "./short-sha.js";
 import { clipLine, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
 import { cell, code } from "./markdown.js";
+import { commitMessage, commitTrailers } from "./commit-message.js";
 
 /** The head branch of the living pull request of one (environment, image): stable across builds. */
 export function pullRequestBranch(environment: string, image: string): string {
@@ -52,6 +53,9 @@ export function pullRequestText(change: PullRequestChange): { title: string; bod
       ...(wanted.build.url ? [`Build: ${wanted.build.url}`, ""] : []),
       "A newer build of this image updates this pull request; it closes itself when the change reaches the base another way.",
       "",
+      // The commit's trailers, so a squash merge that takes the pull request's body keeps them.
+      ...commitTrailers(change.updates),
+      "",
       `<!-- gitops-image-bot: ${change.environment} ${wanted.image} -->`,
     ].join("\n");
   const whole = text(rows, 0);
@@ -59,4 +63,14 @@ export function pullRequestText(change: PullRequestChange): { title: string; bod
   const room = GITHUB_LIMITS.issueBody - textSize(text([], rows.length)) - 64;
   const { kept, omitted } = takeLines(rows, room);
   return { title, body: text(kept, omitted) };
+}
+
+/**
+ * The message of the pull request's commit, and of its merge when the app merges it or enables
+ * auto-merge: the title, one line per file and the commit trailers (`commitTrailers`). A merge commit
+ * keeps the commit itself; a squash keeps this message when the app passes it, and by GitHub's default
+ * (the commit's message, for a pull request of one commit) when a person merges.
+ */
+export function pullRequestCommitMessage(change: PullRequestChange): { headline: string; body: string } {
+  return { headline: pullRequestText(change).title, body: commitMessage(change.updates).body };
 }
