@@ -33,6 +33,13 @@ import { appIdentity, type AppIdentityClient } from "./services/app-identity.js"
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { FeedbackHub } from "./feedback/feedback-hub.js";
 import { MemoryHealthLedger } from "./feedback/health-ledger.js";
+import type { ObservationListener } from "./feedback/feedback-hub.js";
+import {
+  argocdFeedback,
+  argocdSettings,
+  type AppClient,
+  type ArgocdSettings,
+} from "./feedback/argocd-feedback.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -51,6 +58,10 @@ export interface BotOptions {
    */
   readonly scheduleTickMs?: number;
   readonly metrics?: Metrics;
+  /** Argo CD feedback: each field defaults to ARGOCD_WEBHOOK_SECRET, ARGOCD_SERVER, ARGOCD_TOKEN. */
+  readonly argocd?: ArgocdSettings;
+  /** Told of every observation that reaches the feedback pipeline (tests see what Argo CD said, placed). */
+  readonly onObserved?: ObservationListener;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -132,6 +143,19 @@ export function createBot(options: BotOptions = {}): Bot {
     const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
     const feedback = new FeedbackHub(new MemoryHealthLedger(), app.log);
     feedbackRef = feedback;
+    if (options.onObserved) feedback.listen(options.onObserved);
+    const argocd = argocdFeedback({
+      settings: argocdSettings(options.argocd),
+      appClient: async () => (await app.auth()) as unknown as AppClient,
+      auth,
+      registry,
+      sink: (observed) => feedback.observe(observed),
+      lastErrors,
+      log: app.log,
+      now,
+      background: (work) => inBackground(app.log, work),
+    });
+    argocd.register(appOptions);
     const deployer = new Deployer({
       auth,
       identity,
@@ -200,6 +224,7 @@ export function createBot(options: BotOptions = {}): Bot {
       log: app.log,
       now,
       onPass: (pass) => recordPass(metrics, pass),
+      onRepository: argocd.poll,
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {

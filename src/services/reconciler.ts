@@ -11,6 +11,7 @@ import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import { HISTORY_DEPTH, type Observer } from "./observer.js";
 import type { Pacer } from "./pacer.js";
 import type { LastErrors } from "./last-errors.js";
+import type { Config } from "../config/config.js";
 
 export interface ReconcilerDeps {
   readonly registry: ManifestsRegistry;
@@ -26,6 +27,11 @@ export interface ReconcilerDeps {
   readonly identity: () => Promise<AppIdentity>;
   /** Told of every pass that ran (metrics). */
   readonly onPass?: (pass: InstallationPass) => void;
+  /**
+   * Run for each manifests repository the pass read, before its dashboard is written (the Argo CD API
+   * poll: what it records in `lastErrors` shows on the same pass's dashboard). A failure is logged.
+   */
+  readonly onRepository?: (installationId: number, repo: ManifestsRepo, config: Config) => Promise<void>;
 }
 
 /** What one pass over one manifests repository found and did. */
@@ -161,6 +167,7 @@ export class Reconciler {
         if (again.kind === "observed") observation = again.observation;
       }
     }
+    await this.afterRepository(installationId, repo, observation.config);
     if (observation.config.reconcile.dashboard)
       await this.dashboard.update(octokit, installationId, repo, {
         observation,
@@ -180,6 +187,14 @@ export class Reconciler {
         ? { message: `${observation.unread} branch(es) left for the next pass: the request budget ran out` }
         : {}),
     };
+  }
+
+  private async afterRepository(installationId: number, repo: ManifestsRepo, config: Config): Promise<void> {
+    try {
+      await this.deps.onRepository?.(installationId, repo, config);
+    } catch (error) {
+      this.deps.log.error({ repo: repoKey(repo), err: error }, "the pass's work after the repository failed");
+    }
   }
 
   /** The newest builds of the rows that drifted, as one job in the deploy queue; resolves when it is written. */

@@ -1,4 +1,10 @@
-import { githubHostOf, isRepoUrl, parseRepoUrl } from "../../src/core/feedback/repo-url.js";
+import {
+  githubHostOf,
+  githubWebOf,
+  isRepoUrl,
+  parseRepoUrl,
+  repoCloneUrl,
+} from "../../src/core/feedback/repo-url.js";
 import { parseLabelSelector } from "../../src/core/feedback/label-selector.js";
 
 const manifests = { owner: "acme", name: "manifests" };
@@ -47,6 +53,16 @@ describe("repository URLs as Argo CD applications write them", () => {
     ["http://127.0.0.1:4010/api/v3", "127.0.0.1:4010"],
   ])("the GitHub of %s is %s", (api, host) => {
     expect(githubHostOf(api)).toBe(host);
+    expect(new URL(githubWebOf(api)).host).toBe(host);
+  });
+
+  test("Argo CD is asked for the clone URL its documentation writes", () => {
+    expect(repoCloneUrl(manifests, githubWebOf("https://api.github.com"))).toBe(
+      "https://github.com/acme/manifests.git",
+    );
+    expect(repoCloneUrl(manifests, githubWebOf("http://127.0.0.1:4010/api/v3"))).toBe(
+      "http://127.0.0.1:4010/acme/manifests.git",
+    );
   });
 });
 

@@ -45,8 +45,14 @@ function fromParts(host: string, path: string): RepoUrl | undefined {
  * `http://127.0.0.1:port/api/v3`) is its own host.
  */
 export function githubHostOf(apiBaseUrl: string): string {
-  const host = new URL(apiBaseUrl).host.toLowerCase();
-  return host === "api.github.com" ? "github.com" : host;
+  return new URL(githubWebOf(apiBaseUrl)).host;
+}
+
+/** The web origin of the GitHub the app talks to: `https://github.com`, `http://127.0.0.1:4010` ... */
+export function githubWebOf(apiBaseUrl: string): string {
+  const url = new URL(apiBaseUrl);
+  const host = url.host.toLowerCase();
+  return host === "api.github.com" ? "https://github.com" : `${url.protocol}//${host}`;
 }
 
 /** The GitHub repository a URL names, when it is on `githubHost` (any other host is not ours). */
@@ -64,7 +70,11 @@ export function isRepoUrl(url: string, repo: ManifestsRepoId, githubHost: string
   );
 }
 
-/** The URL by which Argo CD is asked for a repository's applications (`?repo=`). */
-export function repoHttpsUrl(repo: ManifestsRepoId, githubHost: string): string {
-  return `https://${githubHost}/${repo.owner}/${repo.name}`;
+/**
+ * The URL by which Argo CD is asked for a repository's applications (`?repo=`): Argo CD compares it
+ * with each application's (first) source URL as written, so it is the form its documentation and
+ * `argocd repo add` use, `https://github.com/<owner>/<name>.git`.
+ */
+export function repoCloneUrl(repo: ManifestsRepoId, githubWeb: string): string {
+  return `${githubWeb.replace(/\/+$/, "")}/${repo.owner}/${repo.name}.git`;
 }
