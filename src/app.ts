@@ -30,6 +30,13 @@ import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
 import { DeployQueue } from "./routing/deploy-queue.js";
 import { DeliveryFigures } from "./services/delivery-figures.js";
+import type { ObservationListener } from "./feedback/feedback-hub.js";
+import {
+  argocdFeedback,
+  argocdSettings,
+  type AppClient,
+  type ArgocdSettings,
+} from "./feedback/argocd-feedback.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -48,6 +55,10 @@ export interface BotOptions {
    */
   readonly scheduleTickMs?: number;
   readonly metrics?: Metrics;
+  /** Argo CD feedback: each field defaults to ARGOCD_WEBHOOK_SECRET, ARGOCD_SERVER, ARGOCD_TOKEN. */
+  readonly argocd?: ArgocdSettings;
+  /** Told of every observation that reaches the feedback pipeline (tests see what Argo CD said, placed). */
+  readonly onObserved?: ObservationListener;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -118,6 +129,19 @@ export function createBot(options: BotOptions = {}): Bot {
     const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
     const feedback = new FeedbackHub(new MemoryHealthLedger(), app.log);
     feedbackRef = feedback;
+    if (options.onObserved) feedback.listen(options.onObserved);
+    const argocd = argocdFeedback({
+      settings: argocdSettings(options.argocd),
+      appClient: async () => (await app.auth()) as unknown as AppClient,
+      auth,
+      registry,
+      sink: (observed) => feedback.observe(observed),
+      lastErrors,
+      log: app.log,
+      now,
+      background: (work) => deliveries.inBackground(app.log, work),
+    });
+    argocd.register(appOptions);
     const deployer = new Deployer({
       auth,
       identity,
@@ -158,6 +182,7 @@ export function createBot(options: BotOptions = {}): Bot {
         onLeadTime: (environment, seconds) => metrics.leadTimeObserved(environment, seconds, "branch"),
       }),
       onDelivery: (key, delivery) => metrics.doraFigures(key, delivery.figures),
+      onRepository: argocd.poll,
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {

@@ -2,8 +2,15 @@ import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
 import type { Env } from "../start.js";
 
-/** Request headers that carry credentials: Probot's HTTP log writes every header of every request. */
-export const REDACTED_HEADERS = ["req.headers.authorization", "req.headers.cookie"];
+/**
+ * Request headers that carry credentials: Probot's HTTP log writes every header of every request
+ * (`X-Gitops-Image-Bot-Secret` is the secret Argo CD Notifications sends to `/api/argocd`).
+ */
+export const REDACTED_HEADERS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-gitops-image-bot-secret"]',
+];
 
 /**
  * Probot's logger, built from the same variables Probot reads (LOG_LEVEL, LOG_FORMAT,

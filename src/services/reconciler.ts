@@ -12,6 +12,7 @@ import { HISTORY_DEPTH, type Observation, type Observer } from "./observer.js";
 import type { Pacer } from "./pacer.js";
 import type { LastErrors } from "./last-errors.js";
 import { DELIVERY_WINDOW_DAYS, type Delivery, type DeliveryFigures } from "./delivery-figures.js";
+import type { Config } from "../config/config.js";
 
 export interface ReconcilerDeps {
   readonly registry: ManifestsRegistry;
@@ -31,6 +32,11 @@ export interface ReconcilerDeps {
   readonly delivery?: DeliveryFigures;
   /** Told of each repository's 30-day figures (metrics). */
   readonly onDelivery?: (repo: string, delivery: Delivery) => void;
+  /**
+   * Run for each manifests repository the pass read, before its dashboard is written (the Argo CD API
+   * poll: what it records in `lastErrors` shows on the same pass's dashboard). A failure is logged.
+   */
+  readonly onRepository?: (installationId: number, repo: ManifestsRepo, config: Config) => Promise<void>;
 }
 
 /** What one pass over one manifests repository found and did. */
@@ -167,6 +173,7 @@ export class Reconciler {
       }
     }
     const delivery = await this.delivery(octokit, repo, observation, budget.left());
+    await this.afterRepository(installationId, repo, observation.config);
     if (observation.config.reconcile.dashboard)
       await this.dashboard.update(octokit, installationId, repo, {
         observation,
@@ -210,6 +217,14 @@ export class Reconciler {
     } catch (error) {
       this.deps.log.warn({ repo: repoKey(repo), err: error }, "could not read the delivery history");
       return undefined;
+    }
+  }
+
+  private async afterRepository(installationId: number, repo: ManifestsRepo, config: Config): Promise<void> {
+    try {
+      await this.deps.onRepository?.(installationId, repo, config);
+    } catch (error) {
+      this.deps.log.error({ repo: repoKey(repo), err: error }, "the pass's work after the repository failed");
     }
   }
 

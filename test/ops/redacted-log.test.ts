@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { redactedLog } from "../../src/http/redacted-log.js";
 
-test("the server's log never shows an Authorization header (a /metrics token) or a cookie", async () => {
+test("the server's log never shows an Authorization header (a /metrics token), a cookie or Argo CD's secret", async () => {
   const out = new PassThrough();
   const lines: string[] = [];
   out.on("data", (chunk: Buffer) => lines.push(chunk.toString("utf8")));
@@ -11,7 +11,12 @@ test("the server's log never shows an Authorization header (a /metrics token) or
       req: {
         method: "GET",
         url: "/metrics",
-        headers: { authorization: "Bearer s3cret", cookie: "a=b", host: "x" },
+        headers: {
+          authorization: "Bearer s3cret",
+          cookie: "a=b",
+          host: "x",
+          "x-gitops-image-bot-secret": "argo-s3cret",
+        },
       },
     },
     "request completed",
@@ -22,6 +27,7 @@ test("the server's log never shows an Authorization header (a /metrics token) or
   expect(text).toContain('"host":"x"');
   expect(text).not.toContain("s3cret");
   expect(text).not.toContain("a=b");
+  expect(text).not.toContain("argo-s3cret");
   expect(text).toContain("[Redacted]");
 });
 
