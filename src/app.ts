@@ -33,6 +33,8 @@ import { appIdentity, type AppIdentityClient } from "./services/app-identity.js"
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { FeedbackHub } from "./feedback/feedback-hub.js";
 import { MemoryHealthLedger } from "./feedback/health-ledger.js";
+import { MemoryDeploymentLedger } from "./feedback/deployment-ledger.js";
+import { wireDeploymentLifecycle, type DeploymentLifecycle } from "./feedback/wire-lifecycle.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -103,6 +105,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let scheduler: Scheduler | undefined;
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
   let feedbackRef: FeedbackHub | undefined;
+  let lifecycleRef: DeploymentLifecycle | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
@@ -132,7 +135,9 @@ export function createBot(options: BotOptions = {}): Bot {
     const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
     const feedback = new FeedbackHub(new MemoryHealthLedger(), app.log);
     feedbackRef = feedback;
+    const deployments = new MemoryDeploymentLedger();
     const deployer = new Deployer({
+      deployments,
       auth,
       identity,
       index,
@@ -188,6 +193,25 @@ export function createBot(options: BotOptions = {}): Bot {
       if (repo.config.ok) windows.set(key, repo.config.config.batchWindowSeconds * 1000);
       deployQueue.add(key, item);
     };
+    // The deployment lifecycle (#16): Argo CD's observations, onDegraded, the app's pull requests closing.
+    const lifecycle = wireDeploymentLifecycle({
+      hub: feedback,
+      deployments,
+      registry,
+      auth,
+      identity,
+      pacer,
+      enqueue,
+      log: app.log,
+      now,
+    });
+    lifecycleRef = lifecycle;
+    app.on("pull_request.closed", async (context) => {
+      if (seenDeliveries.has(context.id)) return;
+      seenDeliveries.set(context.id, true);
+      metrics.observeOctokit(context.octokit);
+      inBackground(context.log, lifecycle.pullRequestClosed(context.octokit as Octokit, context.payload));
+    });
     const observer = new Observer(index);
     const reconciler = new Reconciler({
       registry,
@@ -374,6 +398,7 @@ export function createBot(options: BotOptions = {}): Bot {
       }
       await queue?.idle();
       await deployerRef?.reportsSent();
+      await lifecycleRef?.idle();
     },
   };
 }

@@ -34,7 +34,8 @@ import { readHead } from "./read-head.js";
 import type { ManifestIndex } from "./manifest-index.js";
 import type { Pacer } from "./pacer.js";
 import { reportConfigProblems } from "./report-config-problems.js";
-import { reportOutcomes, type Reported } from "./reporter.js";
+import { reportOutcomes, type Lifecycle, type Reported } from "./reporter.js";
+import { MemoryDeploymentLedger, type DeploymentLedger } from "../feedback/deployment-ledger.js";
 import { retryDelayMs } from "./transient.js";
 import { RefusedFilesReport } from "./report-refused-files.js";
 import { closeObsoletePull, readOpenPull, upsertPullRequest, type OpenPull } from "./pull-requests.js";
@@ -88,6 +89,8 @@ export interface DeployerDeps {
   /** Called with what became of every build of a batch that was done, and with each pull request touched (metrics). */
   readonly onOutcomes?: (reported: readonly Reported[]) => void;
   readonly onPullRequest?: (action: "opened" | "updated" | "unchanged" | "closed") => void;
+  /** The deployments the app follows from written to Healthy (the feedback pipeline updates them). */
+  readonly deployments?: DeploymentLedger;
 }
 
 const MAX_STALE_RETRIES = 6;
@@ -118,8 +121,11 @@ export class Deployer {
   private readonly reportedConfigs = new Lru<string, true>(1000);
   private readonly refusedFiles = new RefusedFilesReport();
   private reporting: Promise<void> = Promise.resolve();
+  private readonly lifecycle: Lifecycle;
 
-  constructor(private readonly deps: DeployerDeps) {}
+  constructor(private readonly deps: DeployerDeps) {
+    this.lifecycle = { ledger: deps.deployments ?? new MemoryDeploymentLedger(), now: deps.now };
+  }
 
   /** Resolves when every report queued so far has been sent (or has failed and been logged). */
   async reportsSent(): Promise<void> {
@@ -203,7 +209,7 @@ export class Deployer {
         const pacer = this.deps.pacer(first.installationId);
         const { config } = attempt;
         this.reporting = this.reporting
-          .then(() => reportOutcomes(octokit, pacer, first.repo, reported, config.report))
+          .then(() => reportOutcomes(octokit, pacer, first.repo, reported, config.report, this.lifecycle))
           .catch((error: unknown) =>
             this.deps.log.warn(
               { repo: repoKey(first.repo), err: error },
@@ -325,6 +331,7 @@ export class Deployer {
         url: result.url,
         label: result.oid.slice(0, 7),
         oid: result.oid,
+        branch: snapshot.branch,
       };
       if (stateWrite) stateLanding = landing;
       this.deps.index.committed(key, snapshot.treeOid, result.treeOid, writes);
@@ -419,6 +426,7 @@ export class Deployer {
             awaiting: change.mode === "auto-merge" ? "checks" : "review",
             oid: landing.headOid,
             number: landing.number,
+            branch: snapshot.branch,
           },
         });
     }
