@@ -169,7 +169,12 @@ export function observedSteps(tracked: readonly TrackedDeployment[], health: Ima
   const mine = tracked.filter((deployment) => deployment.tag === health.tag);
   for (const deployment of mine) {
     const next = observedStatus(deployment, health);
-    if (!next || (next.state === deployment.state && next.description === deployment.description)) continue;
+    // Already success: a tag Healthy again (after a rollback, say) keeps its first words.
+    if (!next) continue;
+    const same =
+      next.state === deployment.state &&
+      (next.state === "success" || next.description === deployment.description);
+    if (same) continue;
     steps.push({ deployment, ...next, url: health.url, environmentUrl: health.url, byGitHub: false });
   }
   if (health.state !== "healthy" || mine.length === 0) return steps;
