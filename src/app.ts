@@ -37,6 +37,8 @@ import {
   type AppClient,
   type ArgocdSettings,
 } from "./feedback/argocd-feedback.js";
+import { MemoryDeploymentLedger } from "./feedback/deployment-ledger.js";
+import { wireDeploymentLifecycle, type DeploymentLifecycle } from "./feedback/wire-lifecycle.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -106,6 +108,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let scheduler: Scheduler | undefined;
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
   let feedbackRef: FeedbackHub | undefined;
+  let lifecycleRef: DeploymentLifecycle | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
@@ -142,7 +145,9 @@ export function createBot(options: BotOptions = {}): Bot {
       background: (work) => deliveries.inBackground(app.log, work),
     });
     argocd.register(appOptions);
+    const deployments = new MemoryDeploymentLedger();
     const deployer = new Deployer({
+      deployments,
       auth,
       identity,
       index,
@@ -164,6 +169,27 @@ export function createBot(options: BotOptions = {}): Bot {
     queue = deployQueue;
     metrics.setQueueDepth(() => deployQueue.depth);
     const { enqueue } = deployQueue;
+    // The deployment lifecycle (#16): Argo CD's observations, onDegraded, the app's pull requests closing.
+    const lifecycle = wireDeploymentLifecycle({
+      hub: feedback,
+      deployments,
+      registry,
+      auth,
+      identity,
+      pacer,
+      enqueue,
+      log: app.log,
+      now,
+    });
+    lifecycleRef = lifecycle;
+    app.on("pull_request.closed", async (context) => {
+      if (!deliveries.first(context.id)) return;
+      metrics.observeOctokit(context.octokit);
+      deliveries.inBackground(
+        context.log,
+        lifecycle.pullRequestClosed(context.octokit as Octokit, context.payload),
+      );
+    });
     const observer = new Observer(index);
     const reconciler = new Reconciler({
       registry,
@@ -270,6 +296,7 @@ export function createBot(options: BotOptions = {}): Bot {
       }
       await queue?.idle();
       await deployerRef?.reportsSent();
+      await lifecycleRef?.idle();
     },
   };
 }

@@ -9,7 +9,7 @@ import type { Delivery } from "./webhooks.js";
 import { commentPayload, issuePayload, recordComment, recordIssue } from "./issues.js";
 import { examplePayloadFor, recordWorkflowRunWebhook } from "./workflow-run-webhook.js";
 import { characters, LIMITS } from "./limits.js";
-import { createPull } from "./pulls.js";
+import { closePull, createPull, findPull, mergePull } from "./pulls.js";
 import { branchMoved } from "./events.js";
 import { ZERO_SHA } from "./git/git-repo.js";
 
@@ -80,6 +80,13 @@ export interface PushInput extends PersonInput {
   readonly message?: string;
 }
 
+export interface MergeInput extends PersonInput {
+  readonly owner: string;
+  readonly name: string;
+  readonly number: number;
+  readonly method?: "merge" | "squash" | "rebase";
+}
+
 export interface Harness {
   readonly twin: Twin;
   readonly app: AppRecord;
@@ -113,6 +120,13 @@ export interface Harness {
    * `synchronize` for the open pull requests from that branch, in the repository or the one it forks.
    */
   push(input: PushInput): Promise<string>;
+  /**
+   * A person merges a pull request as `pulls/merge` does (GitHub's refusals included), and resolves with
+   * the merge commit once the app answered the `pull_request` closed (merged) and `push` webhooks.
+   */
+  mergePull(input: MergeInput): Promise<string>;
+  /** A person closes a pull request without merging; resolves once the app answered `pull_request` closed. */
+  closePull(input: Omit<MergeInput, "method">): Promise<void>;
   /** Gives an account (created when new) a role on a repository, or takes it away (null). */
   setPermission(owner: string, name: string, login: string, permission: Permission | null): void;
   /**
@@ -269,6 +283,22 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await branchMoved(twin, record, ref, before, after, user);
       await twin.webhooks.settled();
       return after;
+    },
+    mergePull: async (input) => {
+      const record = repo(input.owner, input.name);
+      const view = findPull(record, input.number);
+      if (!view) throw new Error(`twin: ${input.owner}/${input.name} has no pull request #${input.number}`);
+      const user = twin.store.account(input.login, input.type ?? "User");
+      const sha = await mergePull(twin, record, view, { method: input.method ?? "squash", user });
+      await twin.webhooks.settled();
+      return sha;
+    },
+    closePull: async (input) => {
+      const record = repo(input.owner, input.name);
+      const view = findPull(record, input.number);
+      if (!view) throw new Error(`twin: ${input.owner}/${input.name} has no pull request #${input.number}`);
+      await closePull(twin, record, view.issue, twin.store.account(input.login, input.type ?? "User"));
+      await twin.webhooks.settled();
     },
     setPermission: (owner, name, login, permission) => {
       twin.store.setPermission(repo(owner, name), login, permission);

@@ -173,6 +173,13 @@ const REST_CHECKS: Readonly<Record<string, (body: Record<string, unknown>) => Li
       ? tooLong("IssueComment", "body", LIMITS.comment)
       : undefined;
   },
+  // A commit comment's body: the same 65,536 characters as an issue comment's (assumed by analogy).
+  "repos/create-commit-comment": (body) => {
+    const text = string(body["body"]);
+    return text !== undefined && characters(text) > LIMITS.comment
+      ? tooLong("CommitComment", "body", LIMITS.comment)
+      : undefined;
+  },
   "repos/create-commit-status": (body) => description("Status", body),
   "repos/create-deployment-status": (body) => description("DeploymentStatus", body),
   "checks/create": checkOutput,

@@ -54,6 +54,16 @@ export interface CommentRecord {
   readonly reactions: ReactionRecord[];
 }
 
+/** A comment on a commit (`POST /repos/{o}/{r}/commits/{sha}/comments`), not on a line of it. */
+export interface CommitCommentRecord {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly commitId: string;
+  readonly body: string;
+  readonly user: Account;
+  readonly createdAt: string;
+}
+
 export interface ReactionRecord {
   readonly id: number;
   readonly nodeId: string;
@@ -230,6 +240,7 @@ export interface RepoRecord {
   /** Issues and pull requests share one numbering, as on GitHub. */
   readonly issues: Map<number, IssueRecord>;
   readonly comments: Map<number, CommentRecord>;
+  readonly commitComments: CommitCommentRecord[];
   readonly statuses: StatusRecord[];
   readonly checkRuns: Map<number, CheckRunRecord>;
   readonly deployments: Map<number, DeploymentRecord>;

@@ -209,6 +209,7 @@ export class TwinStore {
       collaborators: new Map(Object.entries(input.collaborators ?? {})),
       issues: new Map(),
       comments: new Map(),
+      commitComments: [],
       statuses: [],
       checkRuns: new Map(),
       deployments: new Map(),

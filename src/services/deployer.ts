@@ -8,7 +8,8 @@ import { readHead } from "./read-head.js";
 import type { ManifestIndex } from "./manifest-index.js";
 import type { Pacer } from "./pacer.js";
 import { reportConfigProblems } from "./report-config-problems.js";
-import { reportOutcomes, type Reported } from "./reporter.js";
+import { reportOutcomes, type Lifecycle, type Reported } from "./reporter.js";
+import { MemoryDeploymentLedger, type DeploymentLedger } from "../feedback/deployment-ledger.js";
 import { retryDelayMs } from "./transient.js";
 import { RefusedFilesReport } from "./report-refused-files.js";
 import { Lru } from "./lru.js";
@@ -69,6 +70,8 @@ export interface DeployerDeps {
   /** Called with what became of every build of a batch that was done, and with each pull request touched (metrics). */
   readonly onOutcomes?: (reported: readonly Reported[]) => void;
   readonly onPullRequest?: (action: "opened" | "updated" | "unchanged" | "closed") => void;
+  /** The deployments the app follows from written to Healthy (the feedback pipeline updates them). */
+  readonly deployments?: DeploymentLedger;
 }
 
 const MAX_STALE_RETRIES = 6;
@@ -87,8 +90,11 @@ export class Deployer {
   private readonly reportedConfigs = new Lru<string, true>(1000);
   private readonly refusedFiles = new RefusedFilesReport();
   private reporting: Promise<void> = Promise.resolve();
+  private readonly lifecycle: Lifecycle;
 
-  constructor(private readonly deps: DeployerDeps) {}
+  constructor(private readonly deps: DeployerDeps) {
+    this.lifecycle = { ledger: deps.deployments ?? new MemoryDeploymentLedger(), now: deps.now };
+  }
 
   /** Resolves when every report queued so far has been sent (or has failed and been logged). */
   async reportsSent(): Promise<void> {
@@ -233,7 +239,7 @@ export class Deployer {
     const { config } = attempt;
     this.inBackground(
       batch,
-      () => reportOutcomes(batch.octokit, pacer, batch.repo, reported, config.report),
+      () => reportOutcomes(batch.octokit, pacer, batch.repo, reported, config.report, this.lifecycle),
       "could not report back on the source commits",
     );
   }

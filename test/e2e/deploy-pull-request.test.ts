@@ -83,13 +83,17 @@ test("prod gets one pull request on a stable branch; dev is committed; qa auto-m
   // The source commit says where each environment's tag went, and only what is true: prod's tag is
   // proposed, not written, until its pull request merges.
   const statuses = bot.repo("acme", "web").statuses.filter((status) => status.sha === sha);
+  // Nothing is `success` before Argo CD says it runs: dev and qa are on main, waiting for it.
   expect(statuses.map((status) => [status.context, status.state]).sort()).toEqual([
-    ["gitops-image-bot/dev", "success"],
+    ["gitops-image-bot/dev", "pending"],
     ["gitops-image-bot/prod", "pending"],
-    ["gitops-image-bot/qa", "success"],
+    ["gitops-image-bot/qa", "pending"],
   ]);
   expect(statuses.find((status) => status.context === "gitops-image-bot/prod")!.description).toBe(
-    `${sha.slice(0, 7)} proposed for prod in acme/manifests#${open[0]!.number}, waiting for review`,
+    `proposed in acme/manifests#${open[0]!.number}, waiting for review`,
+  );
+  expect(statuses.find((status) => status.context === "gitops-image-bot/qa")!.description).toMatch(
+    /^on main via acme\/manifests#\d+, waiting for Argo CD$/,
   );
   expect(statuses.find((status) => status.context === "gitops-image-bot/prod")!.targetUrl).toBe(
     `${bot.twin.urls.web}/acme/manifests/pull/${open[0]!.number}`,
@@ -101,9 +105,9 @@ test("prod gets one pull request on a stable branch; dev is committed; qa auto-m
   expect(
     deployments.map((deployment) => [deployment.environment, deployment.statuses[0]!.state]).sort(),
   ).toEqual([
-    ["dev", "success"],
-    ["prod", "queued"],
-    ["qa", "success"],
+    ["dev", "in_progress"],
+    ["prod", "pending"],
+    ["qa", "in_progress"],
   ]);
 });
 

@@ -44,7 +44,10 @@ test("a frozen environment is left alone and its status says pending, by whom an
   expect(await deployed(DEV)).toBe(sha);
   expect(await deployed(PROD)).toBe(OLD);
   expect(statuses(sha)).toEqual({
-    "gitops-image-bot/dev": ["success", expect.stringContaining("written for dev")],
+    "gitops-image-bot/dev": [
+      "pending",
+      expect.stringMatching(/^on main at [0-9a-f]{7}, waiting for Argo CD$/),
+    ],
     "gitops-image-bot/prod": [
       "pending",
       "prod: pending: the environment is frozen by @\u200balice (incident 42)",

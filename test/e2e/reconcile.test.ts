@@ -70,11 +70,11 @@ test("a build whose webhook never arrived is deployed by the next pass, in one c
   expect(await bot.deployed(DEV)).toBe(lost);
   expect(await bot.deployed(PROD)).toBe(lost);
   expect((await bot.appCommits()).length).toBe(before + 1);
-  // The repaired build is reported on its commit as a build's would be.
+  // The repaired build is reported on its commit as a build's would be: written, waiting for Argo CD.
   const statuses = bot.repo("acme", "web").statuses.filter((status) => status.sha === lost);
   expect(statuses.map((status) => [status.context, status.state]).sort()).toEqual([
-    ["gitops-image-bot/dev", "success"],
-    ["gitops-image-bot/prod", "success"],
+    ["gitops-image-bot/dev", "pending"],
+    ["gitops-image-bot/prod", "pending"],
   ]);
   // And /metrics on the app's server counts it.
   const metrics = await (await fetch(`${new URL(bot.webhookUrl).origin}/metrics`)).text();

@@ -132,8 +132,9 @@ test("the same build re-sent with a new delivery id in one batch is one build: n
   await bot.idle();
   expect(await bot.deployed(DEV)).toBe(sha);
   expect(await bot.appCommits()).toHaveLength(1);
-  expect(statesOf(sha, "dev")).toEqual(["success"]);
-  expect(statesOf(sha, "prod")).toEqual(["success"]);
+  // One status per environment: written, waiting for Argo CD (nothing was observed running).
+  expect(statesOf(sha, "dev")).toEqual(["pending"]);
+  expect(statesOf(sha, "prod")).toEqual(["pending"]);
 });
 
 test("a moving tag of the same build (latest) is never written; the template's tag is", async () => {

@@ -11,6 +11,8 @@ export interface Landing {
   readonly oid?: string;
   /** The pull request's number (a pull-request landing). */
   readonly number?: number;
+  /** The deployed branch: the commit's, or the pull request's base. */
+  readonly branch?: string;
 }
 
 /** Whether the change is on the deployed branch now (a commit, or a pull request merged at once). */

@@ -1,8 +1,7 @@
 import type { Landing } from "../plan/landing.js";
-import { onBranch } from "../plan/landing.js";
 import type { Outcome } from "../plan/outcome.js";
 import { clipLine, GITHUB_LIMITS } from "./fit-github.js";
-import { shortSha } from "./short-sha.js";
+import { writtenStatus } from "../feedback/deployment-steps.js";
 import { skipText } from "./skip-text.js";
 import { PLAIN_TEXT } from "./markdown.js";
 
@@ -15,13 +14,14 @@ export function clip(text: string): string {
 }
 
 export interface StatusText {
-  readonly state: "success" | "pending" | "error";
+  readonly state: "pending" | "error";
   readonly description: string;
 }
 
 /**
- * The commit status of one (build, environment), saying only what is true now: `success` once the tag
- * is on the deployed branch, `pending` while it waits in a pull request or behind a hold or freeze.
+ * The commit status of one (build, environment) when a batch is done, saying only what is true now:
+ * `pending` while the tag waits in a pull request, on the branch for Argo CD, or behind a hold or freeze
+ * (`success` and `failure` come from what Argo CD observes, `core/feedback/deployment-steps.ts`).
  */
 export function commitStatusText(
   outcome: Outcome,
@@ -38,36 +38,5 @@ export function commitStatusText(
     skippedFiles > 0
       ? `; ${skippedFiles} file${skippedFiles === 1 ? "" : "s"} not written (see the app's log)`
       : "";
-  const tag = outcome.wanted.tag.length > 20 ? shortSha(outcome.wanted.tag) : outcome.wanted.tag;
-  if (landing?.kind === "pull-request" && !landing.merged)
-    return {
-      state: "pending",
-      description: clip(
-        `${tag} proposed for ${outcome.environment} in ${manifests}${landing.label}, ${waiting(landing)}${also}`,
-      ),
-    };
-  const merged = landing?.kind === "pull-request" ? `merged ${landing.label}` : (landing?.label ?? "");
-  return {
-    state: "success",
-    description: clip(`${tag} written for ${outcome.environment} in ${manifests} (${merged})${also}`),
-  };
-}
-
-/** The deployment status of a written change: `queued` until the tag is on the deployed branch. */
-export function deploymentStatusText(
-  outcome: Extract<Outcome, { kind: "written" }>,
-  landing: Landing | undefined,
-  manifests: string,
-): { readonly state: "success" | "queued"; readonly description: string } {
-  const files = outcome.updates.map((update) => update.path).join(", ");
-  if (onBranch(landing))
-    return { state: "success", description: clip(`tag written to ${manifests}: ${files}`) };
-  return {
-    state: "queued",
-    description: clip(`tag proposed in ${manifests}${landing?.label ?? ""}, ${waiting(landing)}: ${files}`),
-  };
-}
-
-function waiting(landing: Landing | undefined): string {
-  return landing?.awaiting === "checks" ? "waiting for its checks to merge" : "waiting for review";
+  return { state: "pending", description: clip(`${writtenStatus(landing, manifests).description}${also}`) };
 }

@@ -81,6 +81,7 @@ export async function updatePullRequests(
           awaiting: change.mode === "auto-merge" ? "checks" : "review",
           oid: landing.headOid,
           number: landing.number,
+          branch: snapshot.branch,
         },
       });
   }

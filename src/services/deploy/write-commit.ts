@@ -58,6 +58,7 @@ export async function writeBatchCommit(
     url: result.url,
     label: result.oid.slice(0, 7),
     oid: result.oid,
+    branch: snapshot.branch,
   };
   deps.index.committed(key, snapshot.treeOid, result.treeOid, writes);
   deps.log.info(

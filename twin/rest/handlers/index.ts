@@ -2,6 +2,7 @@ import type { RestHandlers } from "../handler.js";
 import { actionsHandlers } from "./actions.js";
 import { appsHandlers } from "./apps.js";
 import { checksHandlers } from "./checks.js";
+import { commitCommentsHandlers } from "./commit-comments.js";
 import { gitHandlers } from "./git.js";
 import { issuesHandlers } from "./issues.js";
 import { pullsHandlers } from "./pulls.js";
@@ -15,5 +16,6 @@ export const restHandlers: RestHandlers = {
   ...pullsHandlers,
   ...issuesHandlers,
   ...checksHandlers,
+  ...commitCommentsHandlers,
   ...actionsHandlers,
 };
