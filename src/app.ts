@@ -33,6 +33,8 @@ import { appIdentity, type AppIdentityClient } from "./services/app-identity.js"
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { FeedbackHub } from "./feedback/feedback-hub.js";
 import { MemoryHealthLedger } from "./feedback/health-ledger.js";
+import { GateKeeper } from "./feedback/gates/gate-keeper.js";
+import { MemoryGateRegistry } from "./feedback/gates/gate-registry.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -51,6 +53,8 @@ export interface BotOptions {
    */
   readonly scheduleTickMs?: number;
   readonly metrics?: Metrics;
+  /** How often the gates (`environments.<env>.after`) look at the clock; undefined: every minute; 0: never. */
+  readonly gateTickMs?: number;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -103,6 +107,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let scheduler: Scheduler | undefined;
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
   let feedbackRef: FeedbackHub | undefined;
+  let gatesRef: GateKeeper | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
@@ -132,6 +137,17 @@ export function createBot(options: BotOptions = {}): Bot {
     const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
     const feedback = new FeedbackHub(new MemoryHealthLedger(), app.log);
     feedbackRef = feedback;
+    const gates = new GateKeeper({
+      auth,
+      pacer,
+      ledger: feedback.ledger,
+      registry: new MemoryGateRegistry(),
+      now,
+      log: app.log,
+    });
+    gatesRef = gates;
+    feedback.listen(gates.observed);
+    gates.start(options.gateTickMs ?? 60_000);
     const deployer = new Deployer({
       auth,
       identity,
@@ -147,7 +163,8 @@ export function createBot(options: BotOptions = {}): Bot {
         lastErrors.clear(event.repo);
         options.onCommit?.(event);
       },
-      onOutcomes: (reported) => {
+      onOutcomes: (reported, batch) => {
+        gates.landed(batch, reported);
         for (const { outcome, landing } of reported)
           if (outcome.kind === "written")
             metrics.updateWritten(
@@ -343,6 +360,12 @@ export function createBot(options: BotOptions = {}): Bot {
     app.on("push", async (context) => {
       if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);
     });
+    app.on("pull_request.closed", async (context) =>
+      gates.closed(
+        { owner: context.payload.repository.owner.login, name: context.payload.repository.name },
+        context.payload.number,
+      ),
+    );
     app.on("installation_repositories", async (context) =>
       registry.invalidate(context.payload.installation.id),
     );
@@ -353,6 +376,7 @@ export function createBot(options: BotOptions = {}): Bot {
     metrics,
     stop: () => {
       scheduler?.stop();
+      gatesRef?.stop();
       for (const found of pacers.values()) found.close();
     },
     observe: async (observed) => {
@@ -374,6 +398,7 @@ export function createBot(options: BotOptions = {}): Bot {
       }
       await queue?.idle();
       await deployerRef?.reportsSent();
+      await gatesRef?.idle();
     },
   };
 }

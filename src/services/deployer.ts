@@ -86,7 +86,10 @@ export interface DeployerDeps {
   /** Called after each landed commit with the builds it carried (for metrics and benchmarks). */
   readonly onCommit?: (event: { repo: RepoId; oid: string; builds: readonly Build[] }) => void;
   /** Called with what became of every build of a batch that was done, and with each pull request touched (metrics). */
-  readonly onOutcomes?: (reported: readonly Reported[]) => void;
+  readonly onOutcomes?: (
+    reported: readonly Reported[],
+    batch: { installationId: number; repo: RepoId; config: Config },
+  ) => void;
   readonly onPullRequest?: (action: "opened" | "updated" | "unchanged" | "closed") => void;
 }
 
@@ -186,7 +189,12 @@ export class Deployer {
         await this.deps.sleep(Math.round((100 + this.deps.random() * 400) * stale));
         continue;
       }
-      if (attempt.kind === "done") this.deps.onOutcomes?.(attempt.reported);
+      if (attempt.kind === "done")
+        this.deps.onOutcomes?.(attempt.reported, {
+          installationId: first.installationId,
+          repo: first.repo,
+          config: attempt.config,
+        });
       // A person's command is answered in its comment, not with statuses on the source commit; a
       // reconciliation pass reports what it wrote, and shows what it did not on the dashboard (it would
       // say the same again every pass).
@@ -402,6 +410,7 @@ export class Deployer {
         change,
         mergeMethod,
         open,
+        config.environments[change.environment]?.after, // a gate: no merge before it passes
       );
       this.deps.onPullRequest?.(landing.action);
       this.deps.log.info(

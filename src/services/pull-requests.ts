@@ -9,6 +9,7 @@ import type { Logger } from "./deployer.js";
 import type { Pacer } from "./pacer.js";
 import { fitText, GITHUB_LIMITS } from "../core/render/fit-github.js";
 import { isOwnGraphqlPull, type AppIdentity, type GraphqlPullOwner } from "./app-identity.js";
+import type { GateRule } from "../core/feedback/gate.js";
 
 export interface OpenPull {
   readonly number: number;
@@ -145,7 +146,8 @@ export interface PullLanding {
 /**
  * Upserts the living pull request of one (environment, image): its branch carries exactly one commit
  * with the change on top of the base head, so it never conflicts and always shows only this change.
- * In auto-merge mode, native auto-merge is enabled; when GitHub says the PR can merge now, it is merged.
+ * In auto-merge mode, native auto-merge is enabled; when GitHub says the PR can merge now, it is merged;
+ * behind a `gate` (`environments.<env>.after`) neither happens here: the gate does it once it passes.
  */
 export async function upsertPullRequest(
   octokit: Octokit,
@@ -156,9 +158,10 @@ export async function upsertPullRequest(
   change: PullRequestChange,
   mergeMethod: MergeMethod,
   open: OpenPull | undefined,
+  gate?: GateRule,
 ): Promise<PullLanding> {
   const branch = pullRequestBranch(change.environment, change.image);
-  const text = pullRequestText(change);
+  const text = pullRequestText(change, gate);
   const upToDate = open && change.writes.every((write) => open.texts.get(write.path) === write.text);
   let headOid = open?.headOid ?? base.headOid;
   if (!upToDate) {
@@ -195,7 +198,7 @@ export async function upsertPullRequest(
     pull = { number: data.number, url: data.html_url, id: data.node_id };
   }
   const merged =
-    change.mode === "auto-merge" && !upToDate
+    change.mode === "auto-merge" && !upToDate && !gate
       ? await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod)
       : false;
   return {
@@ -230,7 +233,11 @@ async function moveBranch(
 
 const MERGE_METHODS = { merge: "MERGE", squash: "SQUASH", rebase: "REBASE" } as const;
 
-async function autoMerge(
+/**
+ * Enables native auto-merge; when GitHub refuses it because the pull request could merge right now,
+ * merges it at `headOid`. True when it merged.
+ */
+export async function autoMerge(
   octokit: Octokit,
   pacer: Pacer,
   log: Logger,
