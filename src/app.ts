@@ -144,6 +144,7 @@ export function createBot(options: BotOptions = {}): Bot {
       registry: new MemoryGateRegistry(),
       now,
       log: app.log,
+      identity,
     });
     gatesRef = gates;
     feedback.listen(gates.observed);

@@ -17,6 +17,8 @@ export interface OpenPull {
   readonly url: string;
   readonly headOid: string;
   readonly texts: ReadonlyMap<string, string>;
+  /** Whether GitHub's auto-merge is enabled for it (the app enables it once a gate passed). */
+  readonly autoMerge?: boolean;
 }
 
 interface PullNode extends GraphqlPullOwner {
@@ -24,6 +26,7 @@ interface PullNode extends GraphqlPullOwner {
   id: string;
   url: string;
   headRefOid: string;
+  autoMergeRequest: { enabledAt: string | null } | null;
 }
 
 interface PullPage {
@@ -38,7 +41,7 @@ interface PullAnswer {
   } | null;
 }
 
-const PULL_FIELDS = `nodes { number id url headRefOid headRepository { nameWithOwner } author { __typename login } }
+const PULL_FIELDS = `nodes { number id url headRefOid autoMergeRequest { enabledAt } headRepository { nameWithOwner } author { __typename login } }
   pageInfo { hasNextPage endCursor }`;
 
 /** What is open on one of the app's branches. */
@@ -102,7 +105,14 @@ export async function readOpenPull(
     if (typeof text === "string") texts.set(path, text);
   });
   return {
-    own: { number: pull.number, id: pull.id, url: pull.url, headOid: pull.headRefOid, texts },
+    own: {
+      number: pull.number,
+      id: pull.id,
+      url: pull.url,
+      headOid: pull.headRefOid,
+      texts,
+      autoMerge: pull.autoMergeRequest !== null,
+    },
     takenBy: undefined,
   };
 }
@@ -165,6 +175,8 @@ export async function upsertPullRequest(
   const upToDate = open && change.writes.every((write) => open.texts.get(write.path) === write.text);
   let headOid = open?.headOid ?? base.headOid;
   if (!upToDate) {
+    // Behind a gate, GitHub's auto-merge (enabled when an older build passed) must not take the new head.
+    if (gate && open?.autoMerge) await disableAutoMerge(octokit, pacer, open.id);
     // Built off the base first, then the branch moves once: it never points at a commit of the base.
     await pacer.take(true); // the tree
     await pacer.take(true); // the commit
@@ -229,6 +241,14 @@ async function moveBranch(
     if (statusOf(error) !== 422) throw error;
     await octokit.rest.git.updateRef({ ...ref, ref: `heads/${branch}`, sha, force: true });
   }
+}
+
+async function disableAutoMerge(octokit: Octokit, pacer: Pacer, pullRequestId: string): Promise<void> {
+  await pacer.take(true);
+  await octokit.graphql(
+    `mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId } }`,
+    { id: pullRequestId },
+  );
 }
 
 const MERGE_METHODS = { merge: "MERGE", squash: "SQUASH", rebase: "REBASE" } as const;

@@ -238,6 +238,38 @@ test("a newer build gets a new gate on the new head; the older head keeps its ow
   expect((await gate()).status).toBe("in_progress");
 });
 
+test("auto-merge enabled after a gate passed does not carry over to a newer build in the same pull request", async () => {
+  await start("auto-merge", ["ci"]);
+  const first = await bot.commitSource("web");
+  await deploy(first);
+  await bot.bot.observe([qa(first)]);
+  offset = 31 * MINUTE;
+  // The gate passed; "ci" (required) has not: GitHub's auto-merge waits for it.
+  await eventually(async () => prodPull().pull!.autoMerge !== null, "auto-merge enabled");
+  expect((await gate()).conclusion).toBe("success");
+  expect(prodPull().pull!.merged).toBe(false);
+
+  const second = await bot.commitSource("web");
+  await deploy(second);
+  const head = (await bot.repo("acme", "manifests").git.getRef(`refs/heads/${BRANCH}`))!;
+  expect(prodPull().pull!.autoMerge).toBeNull();
+  expect((await gate()).output.title).toBe(`waiting for ${second} to run in qa`);
+  const client = octokitFor(bot.twin, {
+    type: "token",
+    token: bot.twin.store.issueToken(bot.installation.id).token,
+  });
+  await client.rest.repos.createCommitStatus({
+    owner: "acme",
+    repo: "manifests",
+    sha: head,
+    state: "success",
+    context: "ci",
+  });
+  await bot.idle();
+  expect(prodPull().pull!.merged).toBe(false);
+  expect(await bot.deployed(PROD)).toBe(ZERO);
+});
+
 test("pull-request mode with the gate required: GitHub refuses a merge until the gate passes", async () => {
   await start("pull-request", [GATE]);
   const sha = await bot.commitSource("web");
@@ -262,6 +294,10 @@ test("pull-request mode with the gate required: GitHub refuses a merge until the
   await eventually(async () => (await gate()).conclusion === "success", "the gate passed");
   // People merge in this mode: the app did not.
   expect(prodPull().pull!.merged).toBe(false);
+  // The same build again and a reconciliation pass report the pull request again: no second check run.
+  await deploy(sha);
+  await bot.reconcile();
+  expect((await gateRuns()).map((run) => run.conclusion)).toEqual(["success"]);
   expect((await merge()).data.merged).toBe(true);
   expect(await bot.deployed(PROD)).toBe(sha);
 });

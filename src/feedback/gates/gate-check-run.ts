@@ -68,3 +68,35 @@ export function sameVerdict(a: GateVerdict | undefined, b: GateVerdict): boolean
     a.summary === b.summary
   );
 }
+
+/** The app's own gate check run on a commit already (the latest), as a verdict: one read, no write. */
+export async function findGateRun(
+  octokit: Octokit,
+  repo: ManifestsRepoId,
+  headOid: string,
+  appSlug: string,
+): Promise<{ id: number; shown: GateVerdict } | undefined> {
+  const { data } = await octokit.rest.checks.listForRef({
+    owner: repo.owner,
+    repo: repo.name,
+    ref: headOid,
+    check_name: GATE_CHECK_NAME,
+    filter: "latest",
+    per_page: 100,
+  });
+  // Another app may name a check run the same: only the app's own counts.
+  const run = data.check_runs.find((each) => each.app?.slug === appSlug);
+  if (!run) return undefined;
+  const title = run.output.title ?? "";
+  const summary = run.output.summary ?? "";
+  const shown: GateVerdict =
+    run.status === "completed"
+      ? {
+          status: "completed",
+          conclusion: run.conclusion === "success" ? "success" : "failure",
+          title,
+          summary,
+        }
+      : { status: "in_progress", title, summary };
+  return { id: run.id, shown };
+}

@@ -1,14 +1,15 @@
 import type { Config } from "../../config/index.js";
 import type { Octokit, RepoId } from "../../adapters/github/octokit.js";
-import { gateVerdict } from "../../core/feedback/gate.js";
+import { gateVerdict, type GateVerdict } from "../../core/feedback/gate.js";
 import type { EnvironmentObservation, ManifestsRepoId } from "../../core/feedback/observation.js";
 import type { Logger } from "../../services/deployer.js";
 import type { Pacer } from "../../services/pacer.js";
 import type { Reported } from "../../services/reporter.js";
 import type { HealthLedger } from "../health-ledger.js";
-import { createGateRun, detailsUrlOf, sameVerdict, updateGateRun } from "./gate-check-run.js";
+import { createGateRun, detailsUrlOf, findGateRun, sameVerdict, updateGateRun } from "./gate-check-run.js";
+import type { AppIdentity } from "../../services/app-identity.js";
 import { mergeAfterGate } from "./gate-merge.js";
-import type { GateRegistry } from "./gate-registry.js";
+import type { GateRegistry, OpenGate } from "./gate-registry.js";
 
 /** The batch a deployer's outcomes come from: whose, which repository, under which config. */
 export interface LandedBatch {
@@ -24,6 +25,8 @@ export interface GateKeeperDeps {
   readonly registry: GateRegistry;
   readonly now: () => number;
   readonly log: Logger;
+  /** Who the app is: only its own check runs are taken up again. */
+  readonly identity: () => Promise<AppIdentity>;
 }
 
 const keyOf = (manifests: ManifestsRepoId, pull: number): string =>
@@ -43,7 +46,10 @@ export class GateKeeper {
 
   constructor(private readonly deps: GateKeeperDeps) {}
 
-  /** Opens a gate for each written outcome that landed in an open pull request of a gated environment. */
+  /**
+   * Opens a gate for each written outcome that landed in an open pull request of a gated environment
+   * (a head already known, open or settled, is left alone: a repeated report makes no new check run).
+   */
   landed(batch: LandedBatch, reported: readonly Reported[]): void {
     for (const { outcome, landing } of reported) {
       if (outcome.kind !== "written" || landing?.kind !== "pull-request" || landing.merged === true) continue;
@@ -75,13 +81,14 @@ export class GateKeeper {
   readonly observed = async (observed: EnvironmentObservation): Promise<void> => {
     const gates = this.deps.registry
       .list(observed.manifests)
-      .filter((gate) => gate.rule.environment === observed.environment);
+      .filter((gate) => gate.rule.environment === observed.environment && !settled(gate));
     await Promise.all(gates.map((gate) => this.settle(gate.manifests, gate.pull)));
   };
 
   /** Looks at every open gate (time passes: a soak may be over). */
   async tick(): Promise<void> {
-    await Promise.all(this.deps.registry.list().map((gate) => this.settle(gate.manifests, gate.pull)));
+    const open = this.deps.registry.list().filter((gate) => !settled(gate));
+    await Promise.all(open.map((gate) => this.settle(gate.manifests, gate.pull)));
   }
 
   /** A pull request closed (merged or not): its gate has nothing left to say. */
@@ -134,29 +141,50 @@ export class GateKeeper {
   }
 
   private async step(manifests: ManifestsRepoId, pull: number): Promise<void> {
-    const gate = this.deps.registry.get(manifests, pull);
-    if (!gate) return;
+    let gate = this.deps.registry.get(manifests, pull);
+    if (!gate || settled(gate)) return;
+    const octokit = await this.deps.auth(gate.installationId);
+    if (gate.checkRunId === undefined) {
+      // Said already (before a restart, say): that check run is kept and updated, not a second one made.
+      const found = await findGateRun(
+        octokit,
+        gate.manifests,
+        gate.headOid,
+        (await this.deps.identity()).slug,
+      );
+      if (found) {
+        gate = { ...gate, checkRunId: found.id, shown: found.shown };
+        this.keep(gate);
+        if (found.shown.status === "completed") return this.concluded(octokit, gate, found.shown);
+      }
+    }
     const health = this.deps.ledger.current(gate.manifests, gate.rule.environment, gate.image);
     const verdict = gateVerdict(gate.rule, gate, health, this.deps.now());
     const detailsUrl = detailsUrlOf(health?.url);
     if (gate.checkRunId === undefined || !sameVerdict(gate.shown, verdict)) {
-      const octokit = await this.deps.auth(gate.installationId);
       await this.deps.pacer(gate.installationId).take("report");
       const checkRunId =
         gate.checkRunId ?? (await createGateRun(octokit, gate.manifests, gate.headOid, verdict, detailsUrl));
       if (gate.checkRunId !== undefined)
         await updateGateRun(octokit, gate.manifests, gate.checkRunId, verdict, detailsUrl);
-      // Kept only while the pull request still has this head (a newer build replaces the gate).
-      if (this.deps.registry.get(manifests, pull)?.headOid === gate.headOid)
-        this.deps.registry.put({ ...gate, checkRunId, shown: verdict });
+      this.keep({ ...gate, checkRunId, shown: verdict });
     }
+    if (verdict.status === "completed") await this.concluded(octokit, gate, verdict);
+  }
+
+  /** Records what the gate's check run says, while the pull request still has this head. */
+  private keep(gate: OpenGate): void {
+    if (this.deps.registry.get(gate.manifests, gate.pull)?.headOid === gate.headOid)
+      this.deps.registry.put(gate);
+  }
+
+  /** A gate that passed or failed: logged; passed in `auto-merge` mode, the pull request merges now. */
+  private async concluded(octokit: Octokit, gate: OpenGate, verdict: GateVerdict): Promise<void> {
     if (verdict.status !== "completed") return;
-    if (this.deps.registry.get(manifests, pull)?.headOid === gate.headOid)
-      this.deps.registry.delete(manifests, pull);
     this.deps.log.info(
       {
-        repo: `${manifests.owner}/${manifests.name}`,
-        pull,
+        repo: `${gate.manifests.owner}/${gate.manifests.name}`,
+        pull: gate.pull,
         environment: gate.environment,
         after: gate.rule.environment,
         conclusion: verdict.conclusion,
@@ -164,11 +192,11 @@ export class GateKeeper {
       `gate: ${verdict.title}`,
     );
     if (verdict.conclusion === "success" && gate.mode === "auto-merge")
-      await mergeAfterGate(
-        await this.deps.auth(gate.installationId),
-        this.deps.pacer(gate.installationId),
-        this.deps.log,
-        gate,
-      );
+      await mergeAfterGate(octokit, this.deps.pacer(gate.installationId), this.deps.log, gate);
   }
+}
+
+/** A gate whose check run passed or failed: it says nothing more (a newer head gets its own). */
+function settled(gate: OpenGate): boolean {
+  return gate.shown?.status === "completed";
 }

@@ -2,7 +2,7 @@ import type { MergeMethod } from "../../config/index.js";
 import type { GateRule, GateVerdict } from "../../core/feedback/gate.js";
 import type { ManifestsRepoId } from "../../core/feedback/observation.js";
 
-/** A gated pull request's gate that has not passed or failed yet: what its check run waits for. */
+/** A gated pull request's gate: what its check run waits for, and what it says now. */
 export interface OpenGate {
   readonly installationId: number;
   readonly manifests: ManifestsRepoId;
@@ -25,13 +25,16 @@ export interface OpenGate {
 }
 
 /**
- * The open gates, one per (manifests repository, pull request): the port behind which the fleet (#19)
- * would share them. A newer head of the same pull request replaces its gate (the older commit keeps its
- * check run as it was: GitHub shows checks per commit).
+ * The gates, one per (manifests repository, pull request): open ones, and settled ones (passed or
+ * failed) so that a repeated report of the same head makes no new check run. The port behind which the
+ * fleet (#19) would share them. A newer head of the same pull request replaces its gate (the older
+ * commit keeps its check run as it was: GitHub shows checks per commit).
  *
- * Kept in memory only: after a restart, a gate is found again only when the deployer reports its pull
- * request again (a redelivered or rebuilt build). TODO(#16): re-find open gates from the app's open
- * pull requests in the reconciliation pass.
+ * Kept in memory only. After a restart, a gate is found again only when the deployer reports its pull
+ * request again (the same build redelivered, or a newer one); its check run on that head is then taken
+ * up, not made twice. A reconciliation pass does not report an open pull request again, so until then
+ * a waiting gate's check run stays as it was.
+ * TODO(#16): re-find the open gates from the app's open pull requests in the reconciliation pass.
  */
 export interface GateRegistry {
   get(manifests: ManifestsRepoId, pull: number): OpenGate | undefined;
