@@ -39,6 +39,8 @@ import {
 } from "./feedback/argocd-feedback.js";
 import { MemoryDeploymentLedger } from "./feedback/deployment-ledger.js";
 import { wireDeploymentLifecycle, type DeploymentLifecycle } from "./feedback/wire-lifecycle.js";
+import { GateKeeper } from "./feedback/gates/gate-keeper.js";
+import { MemoryGateRegistry } from "./feedback/gates/gate-registry.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -61,6 +63,8 @@ export interface BotOptions {
   readonly argocd?: ArgocdSettings;
   /** Told of every observation that reaches the feedback pipeline (tests see what Argo CD said, placed). */
   readonly onObserved?: ObservationListener;
+  /** How often the gates (`environments.<env>.after`) look at the clock; undefined: every minute; 0: never. */
+  readonly gateTickMs?: number;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -109,6 +113,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
   let feedbackRef: FeedbackHub | undefined;
   let lifecycleRef: DeploymentLifecycle | undefined;
+  let gatesRef: GateKeeper | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
@@ -146,6 +151,18 @@ export function createBot(options: BotOptions = {}): Bot {
     });
     argocd.register(appOptions);
     const deployments = new MemoryDeploymentLedger();
+    const gates = new GateKeeper({
+      auth,
+      pacer,
+      ledger: feedback.ledger,
+      registry: new MemoryGateRegistry(),
+      now,
+      log: app.log,
+      identity,
+    });
+    gatesRef = gates;
+    feedback.listen(gates.observed);
+    gates.start(options.gateTickMs ?? 60_000);
     const deployer = new Deployer({
       deployments,
       auth,
@@ -157,7 +174,9 @@ export function createBot(options: BotOptions = {}): Bot {
       sleep,
       random: options.random ?? Math.random,
       now,
-      ...deployerEvents(metrics, lastErrors, options.onCommit),
+      ...deployerEvents(metrics, lastErrors, options.onCommit, (reported, batch) =>
+        gates.landed(batch, reported),
+      ),
     });
     deployerRef = deployer;
     const deployQueue = new DeployQueue({
@@ -183,6 +202,8 @@ export function createBot(options: BotOptions = {}): Bot {
     });
     lifecycleRef = lifecycle;
     app.on("pull_request.closed", async (context) => {
+      const { repository, number } = context.payload;
+      gates.closed({ owner: repository.owner.login, name: repository.name }, number);
       if (!deliveries.first(context.id)) return;
       metrics.observeOctokit(context.octokit);
       deliveries.inBackground(
@@ -275,6 +296,7 @@ export function createBot(options: BotOptions = {}): Bot {
     metrics,
     stop: () => {
       scheduler?.stop();
+      gatesRef?.stop();
       for (const found of pacers.values()) found.close();
     },
     observe: async (observed) => {
@@ -297,6 +319,7 @@ export function createBot(options: BotOptions = {}): Bot {
       await queue?.idle();
       await deployerRef?.reportsSent();
       await lifecycleRef?.idle();
+      await gatesRef?.idle();
     },
   };
 }
@@ -306,6 +329,7 @@ function deployerEvents(
   metrics: Metrics,
   lastErrors: LastErrors,
   onCommit: DeployerOnCommit | undefined,
+  onOutcomes: NonNullable<DeployerDeps["onOutcomes"]>,
 ): Pick<DeployerDeps, "onCommit" | "onOutcomes" | "onPullRequest"> {
   return {
     onCommit: (event) => {
@@ -313,7 +337,8 @@ function deployerEvents(
       lastErrors.clear(event.repo);
       onCommit?.(event);
     },
-    onOutcomes: (reported) => {
+    onOutcomes: (reported, batch) => {
+      onOutcomes(reported, batch);
       for (const { outcome, landing } of reported)
         if (outcome.kind === "written")
           metrics.updateWritten(

@@ -68,7 +68,10 @@ export interface DeployerDeps {
   /** Called after each landed commit with the builds it carried (for metrics and benchmarks). */
   readonly onCommit?: (event: { repo: RepoId; oid: string; builds: readonly Build[] }) => void;
   /** Called with what became of every build of a batch that was done, and with each pull request touched (metrics). */
-  readonly onOutcomes?: (reported: readonly Reported[]) => void;
+  readonly onOutcomes?: (
+    reported: readonly Reported[],
+    batch: { installationId: number; repo: RepoId; config: Config },
+  ) => void;
   readonly onPullRequest?: (action: "opened" | "updated" | "unchanged" | "closed") => void;
   /** The deployments the app follows from written to Healthy (the feedback pipeline updates them). */
   readonly deployments?: DeploymentLedger;
@@ -231,7 +234,11 @@ export class Deployer {
 
   /** The batch's outcomes to the metrics, and its reports on the source commits, in the background. */
   private startReports(batch: Batch, attempt: Extract<Attempt, { kind: "done" }>): void {
-    this.deps.onOutcomes?.(attempt.reported);
+    this.deps.onOutcomes?.(attempt.reported, {
+      installationId: batch.installationId,
+      repo: batch.repo,
+      config: attempt.config,
+    });
     const reported = onSourceCommits(attempt.reported);
     if (reported.length === 0) return;
     // Reports go out in the background, paced behind the writes: the next batch does not wait for them.

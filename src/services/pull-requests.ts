@@ -13,6 +13,7 @@ import type { Logger } from "./deployer.js";
 import type { Pacer } from "./pacer.js";
 import { fitText, GITHUB_LIMITS } from "../core/render/fit-github.js";
 import { isOwnGraphqlPull, type AppIdentity, type GraphqlPullOwner } from "./app-identity.js";
+import type { GateRule } from "../core/feedback/gate.js";
 
 export interface OpenPull {
   readonly number: number;
@@ -20,6 +21,8 @@ export interface OpenPull {
   readonly url: string;
   readonly headOid: string;
   readonly texts: ReadonlyMap<string, string>;
+  /** Whether GitHub's auto-merge is enabled for it (the app enables it once a gate passed). */
+  readonly autoMerge?: boolean;
 }
 
 interface PullNode extends GraphqlPullOwner {
@@ -27,6 +30,7 @@ interface PullNode extends GraphqlPullOwner {
   id: string;
   url: string;
   headRefOid: string;
+  autoMergeRequest: { enabledAt: string | null } | null;
 }
 
 interface PullPage {
@@ -41,7 +45,7 @@ interface PullAnswer {
   } | null;
 }
 
-const PULL_FIELDS = `nodes { number id url headRefOid headRepository { nameWithOwner } author { __typename login } }
+const PULL_FIELDS = `nodes { number id url headRefOid autoMergeRequest { enabledAt } headRepository { nameWithOwner } author { __typename login } }
   pageInfo { hasNextPage endCursor }`;
 
 /** What is open on one of the app's branches. */
@@ -105,7 +109,14 @@ export async function readOpenPull(
     if (typeof text === "string") texts.set(path, text);
   });
   return {
-    own: { number: pull.number, id: pull.id, url: pull.url, headOid: pull.headRefOid, texts },
+    own: {
+      number: pull.number,
+      id: pull.id,
+      url: pull.url,
+      headOid: pull.headRefOid,
+      texts,
+      autoMerge: pull.autoMergeRequest !== null,
+    },
     takenBy: undefined,
   };
 }
@@ -149,7 +160,8 @@ export interface PullLanding {
 /**
  * Upserts the living pull request of one (environment, image): its branch carries exactly one commit
  * with the change on top of the base head, so it never conflicts and always shows only this change.
- * In auto-merge mode, native auto-merge is enabled; when GitHub says the PR can merge now, it is merged.
+ * In auto-merge mode, native auto-merge is enabled; when GitHub says the PR can merge now, it is merged;
+ * behind a `gate` (`environments.<env>.after`) neither happens here: the gate does it once it passes.
  */
 export async function upsertPullRequest(
   octokit: Octokit,
@@ -160,13 +172,16 @@ export async function upsertPullRequest(
   change: PullRequestChange,
   mergeMethod: MergeMethod,
   open: OpenPull | undefined,
+  gate?: GateRule,
 ): Promise<PullLanding> {
   const branch = pullRequestBranch(change.environment, change.image);
-  const text = pullRequestText(change);
+  const text = pullRequestText(change, gate);
   const message = pullRequestCommitMessage(change);
   const upToDate = open && change.writes.every((write) => open.texts.get(write.path) === write.text);
   let headOid = open?.headOid ?? base.headOid;
   if (!upToDate) {
+    // Behind a gate, GitHub's auto-merge (enabled when an older build passed) must not take the new head.
+    if (gate && open?.autoMerge) await disableAutoMerge(octokit, pacer, open.id);
     // Built off the base first, then the branch moves once: it never points at a commit of the base.
     await pacer.take(true); // the tree
     await pacer.take(true); // the commit
@@ -206,7 +221,7 @@ export async function upsertPullRequest(
     pull = { number: data.number, url: data.html_url, id: data.node_id };
   }
   const merged =
-    change.mode === "auto-merge" && !upToDate
+    change.mode === "auto-merge" && !upToDate && !gate
       ? await autoMerge(octokit, pacer, log, repo, pull, headOid, mergeMethod, message)
       : false;
   return {
@@ -239,9 +254,21 @@ async function moveBranch(
   }
 }
 
+async function disableAutoMerge(octokit: Octokit, pacer: Pacer, pullRequestId: string): Promise<void> {
+  await pacer.take(true);
+  await octokit.graphql(
+    `mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId } }`,
+    { id: pullRequestId },
+  );
+}
+
 const MERGE_METHODS = { merge: "MERGE", squash: "SQUASH", rebase: "REBASE" } as const;
 
-async function autoMerge(
+/**
+ * Enables native auto-merge; when GitHub refuses it because the pull request could merge right now,
+ * merges it at `headOid`. True when it merged.
+ */
+export async function autoMerge(
   octokit: Octokit,
   pacer: Pacer,
   log: Logger,

@@ -474,4 +474,54 @@ describe("required checks block merging", () => {
     const { status } = await fx.octokit.rest.pulls.merge({ ...repo, pull_number: number });
     expect(status).toBe(200);
   });
+
+  test("auto-merge waits for a required check run on the head: in progress, then failed, then a newer run's success", async () => {
+    const { number, sha } = await openPull("auto");
+    const { data: pull } = await fx.octokit.rest.pulls.get({ ...repo, pull_number: number });
+    const { data: run } = await fx.octokit.rest.checks.create({
+      ...repo,
+      name: "ci",
+      head_sha: sha,
+      status: "in_progress",
+    });
+    await fx.octokit.graphql(
+      `mutation($id: ID!) { enablePullRequestAutoMerge(input: {pullRequestId: $id, mergeMethod: SQUASH}) { clientMutationId } }`,
+      { id: pull.node_id },
+    );
+    const merged = async () =>
+      (await fx.octokit.rest.pulls.get({ ...repo, pull_number: number })).data.merged;
+    // A run of another commit, a failed run of the head: still waiting.
+    const { data: other } = await fx.octokit.rest.checks.create({
+      ...repo,
+      name: "ci",
+      head_sha: (await fx.repo.git.getRef("refs/heads/main"))!,
+      status: "completed",
+      conclusion: "success",
+    });
+    expect(other.conclusion).toBe("success");
+    expect(await merged()).toBe(false);
+    await fx.octokit.rest.checks.update({ ...repo, check_run_id: run.id, conclusion: "failure" });
+    expect(await merged()).toBe(false);
+    await fx.octokit.rest.checks.create({
+      ...repo,
+      name: "ci",
+      head_sha: sha,
+      status: "completed",
+      conclusion: "success",
+    });
+    expect(await merged()).toBe(true);
+  });
+
+  test("the latest check run of a required name counts: a newer run in progress blocks a merge again", async () => {
+    const { number, sha } = await openPull("rerun");
+    await fx.octokit.rest.checks.create({
+      ...repo,
+      name: "ci",
+      head_sha: sha,
+      status: "completed",
+      conclusion: "success",
+    });
+    await fx.octokit.rest.checks.create({ ...repo, name: "ci", head_sha: sha, status: "in_progress" });
+    expect((await httpError(fx.octokit.rest.pulls.merge({ ...repo, pull_number: number }))).status).toBe(405);
+  });
 });

@@ -4,6 +4,7 @@ import { shortSha } from "./short-sha.js";
 import { clipLine, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
 import { cell, code } from "./markdown.js";
 import { commitMessage, commitTrailers } from "./commit-message.js";
+import { gateLine, type GateRule } from "../feedback/gate.js";
 
 /** The head branch of the living pull request of one (environment, image): stable across builds. */
 export function pullRequestBranch(environment: string, image: string): string {
@@ -21,9 +22,9 @@ function tagText(tag: string, sha: string | undefined): string {
 /**
  * Title and body of a living pull request, rendered from its change: what, from which build to which,
  * links. Within GitHub's limits: a title of at most 256 characters, and a body whose table of files lists
- * as many as fit and counts the rest.
+ * as many as fit and counts the rest. A gated environment's pull request says what it waits for.
  */
-export function pullRequestText(change: PullRequestChange): { title: string; body: string } {
+export function pullRequestText(change: PullRequestChange, gate?: GateRule): { title: string; body: string } {
   const { wanted } = change;
   const repo = wanted.build.repository;
   const title = clipLine(
@@ -51,6 +52,7 @@ export function pullRequestText(change: PullRequestChange): { title: string; bod
       ...(omitted > 0 ? ["", `… and ${omitted} more files (see the changed files)`] : []),
       "",
       ...(wanted.build.url ? [`Build: ${wanted.build.url}`, ""] : []),
+      ...(gate ? [gateLine(gate, wanted), ""] : []),
       "A newer build of this image updates this pull request; it closes itself when the change reaches the base another way.",
       "",
       // The commit's trailers, so a squash merge that takes the pull request's body keeps them.

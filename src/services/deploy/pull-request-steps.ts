@@ -64,6 +64,7 @@ export async function updatePullRequests(
       change,
       mergeMethod,
       pulls.own,
+      config.environments[change.environment]?.after, // a gate: no merge before it passes
     );
     deps.onPullRequest?.(landing.action);
     deps.log.info(
