@@ -33,6 +33,9 @@ import { appIdentity, type AppIdentityClient } from "./services/app-identity.js"
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { FeedbackHub } from "./feedback/feedback-hub.js";
 import { MemoryHealthLedger } from "./feedback/health-ledger.js";
+import { registerAlertmanager } from "./http/alertmanager-route.js";
+import { AlertFreezer } from "./services/alerts/alert-freezer.js";
+import { cachedInstallations } from "./services/alerts/cached-installations.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -209,6 +212,20 @@ export function createBot(options: BotOptions = {}): Bot {
       return list.map((installation) => installation.id);
     };
     installationsRef = installations;
+    // Error budgets: Alertmanager's notifications freeze environments through the deploy queue.
+    const alertFreezer = new AlertFreezer({
+      installations: cachedInstallations(installations, 5 * 60_000, now),
+      auth,
+      registry,
+      enqueue,
+      log: app.log,
+      now,
+    });
+    registerAlertmanager(appOptions, {
+      secrets: process.env["ALERTMANAGER_WEBHOOK_SECRET"],
+      log: app.log,
+      receive: (notification) => inBackground(app.log, alertFreezer.receive(notification)),
+    });
     const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);
     if (tickMs > 0) {
       scheduler = new Scheduler({

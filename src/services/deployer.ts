@@ -43,6 +43,7 @@ import type { AppIdentity } from "./app-identity.js";
 import { editState, freezeOf, parseState, STATE_PATH, type Freeze } from "../state/state-file.js";
 import type { CommandJob, CommandResult } from "../commands/command-job.js";
 import type { Landing } from "../core/plan/landing.js";
+import { settleStateEdits } from "../core/alerts/settle-state-edits.js";
 
 /** A build from a webhook, or a person's command: both go through the same queue and batches. */
 export type DeployItem = BuildItem | CommandItem;
@@ -272,7 +273,10 @@ export class Deployer {
       };
     }
     // The commands' holds and freezes count for this very batch: a build racing a /freeze waits.
-    const edits = jobs.flatMap((job) => job.edits);
+    const edits = settleStateEdits(
+      state.state,
+      jobs.flatMap((job) => job.edits),
+    );
     const stateText = edits.length > 0 ? editState(stateFile?.text, edits) : stateFile?.text;
     const stateWrite =
       stateText !== stateFile?.text ? { path: STATE_PATH, text: stateText ?? "" } : undefined;
