@@ -58,12 +58,6 @@ describe("freezeTargets: first matching rule, its environments or the label's", 
       [SLO, BY_LABEL],
       { matched: true, environments: ["prod"], unknown: [] },
     ],
-    [
-      "an empty match matches every alert",
-      { gitops_image_bot_freeze: "qa" },
-      [{ match: {}, environments: undefined }],
-      { matched: true, environments: ["qa"], unknown: [] },
-    ],
   ])("%s", (_name, labels, rules, expected) => {
     expect(freezeTargets(alert({ labels }), rules, ENVIRONMENTS)).toEqual(expected);
   });

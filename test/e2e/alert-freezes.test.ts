@@ -116,7 +116,10 @@ async function lastMessage(): Promise<string> {
 
 test("without ALERTMANAGER_WEBHOOK_SECRET the receiver is off: 404, whatever is sent", async () => {
   await start(undefined);
-  expect((await post(notification("firing"), bearer())).status).toBe(404);
+  expect(await post(notification("firing"), bearer())).toEqual({
+    status: 404,
+    body: { error: expect.stringContaining("is off: set ALERTMANAGER_WEBHOOK_SECRET") },
+  });
   expect((await post(notification("firing"), null)).status).toBe(404);
   expect(await bot.appCommits()).toEqual([]);
 });
