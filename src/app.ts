@@ -41,6 +41,9 @@ import { MemoryDeploymentLedger } from "./feedback/deployment-ledger.js";
 import { wireDeploymentLifecycle, type DeploymentLifecycle } from "./feedback/wire-lifecycle.js";
 import { GateKeeper } from "./feedback/gates/gate-keeper.js";
 import { MemoryGateRegistry } from "./feedback/gates/gate-registry.js";
+import { registerAlertmanager } from "./http/alertmanager-route.js";
+import { AlertFreezer } from "./services/alerts/alert-freezer.js";
+import { cachedInstallations } from "./services/alerts/cached-installations.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -239,6 +242,20 @@ export function createBot(options: BotOptions = {}): Bot {
       return list.map((installation) => installation.id);
     };
     installationsRef = installations;
+    // Error budgets: Alertmanager's notifications freeze environments through the deploy queue.
+    const alertFreezer = new AlertFreezer({
+      installations: cachedInstallations(installations, 5 * 60_000, now),
+      auth,
+      registry,
+      enqueue,
+      log: app.log,
+      now,
+    });
+    registerAlertmanager(appOptions, {
+      secrets: process.env["ALERTMANAGER_WEBHOOK_SECRET"],
+      log: app.log,
+      receive: (notification) => deliveries.inBackground(app.log, alertFreezer.receive(notification)),
+    });
     const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);
     if (tickMs > 0) {
       scheduler = new Scheduler({

@@ -1,6 +1,7 @@
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { MAX_ALIAS_COUNT } from "../core/rewrite/file-limits.js";
+import { freezeAfterAlert, type AlertEdit } from "../core/alerts/alert-freeze.js";
 
 /**
  * Holds and freezes live in git, in one small file next to the config, so they are reviewed like any
@@ -9,7 +10,8 @@ import { MAX_ALIAS_COUNT } from "../core/rewrite/file-limits.js";
 export const STATE_PATH = ".github/gitops-image-bot-state.yml";
 
 const STATE_HEADER = `# Holds and freezes of gitops-image-bot. The app writes this file when someone runs /rollback,
-# /freeze, /resume or /unfreeze; to lift a hold or a freeze by hand, delete its entry.
+# /freeze, /resume or /unfreeze, or when an Alertmanager alert fires or resolves; to lift a hold or a
+# freeze by hand, delete its entry.
 `;
 
 const who = {
@@ -99,7 +101,24 @@ export type StateEdit =
   | { readonly kind: "unfreeze"; readonly environment: string }
   | { readonly kind: "hold"; readonly environment: string; readonly image: string; readonly hold: Hold }
   /** Lifts the hold on one image in the environment, or (no image) every hold there. */
-  | { readonly kind: "release"; readonly environment: string; readonly image?: string };
+  | { readonly kind: "release"; readonly environment: string; readonly image?: string }
+  /**
+   * An Alertmanager alert fires: freezes the environment unless a freeze in force holds it (a person's
+   * is never replaced). A batch settles these against the file it reads (`settleStateEdits`).
+   */
+  | {
+      readonly kind: "alert-firing";
+      readonly environment: string;
+      readonly freeze: Freeze & { readonly alert: string };
+    }
+  /** An alert resolved: lifts the environment's freeze only when that alert (fingerprint) placed it. */
+  | {
+      readonly kind: "alert-resolved";
+      readonly environment: string;
+      readonly alert: string;
+      /** The lifted freeze's reason, for the commit message. */
+      readonly reason?: string;
+    };
 
 /**
  * The file's new text after the edits, changed in place so a person's comments and order stay; the
@@ -124,11 +143,25 @@ export function editState(text: string | undefined, edits: readonly StateEdit[])
         else doc.deleteIn(["holds", edit.environment, edit.image]);
         if (emptyMap(doc.getIn(["holds", edit.environment]))) doc.deleteIn(["holds", edit.environment]);
         break;
+      case "alert-firing":
+      case "alert-resolved":
+        applyAlertEdit(doc, edit);
+        break;
     }
   }
   for (const key of ["freezes", "holds"]) if (emptyMap(doc.get(key))) deleteKeepingComment(doc, key);
   const next = doc.toString({ lineWidth: 0 });
   return text !== undefined && parseSame(text, next) ? text : next;
+}
+
+/** An alert's edit, by the rule that keeps people's freezes (`freezeAfterAlert`). */
+function applyAlertEdit(doc: Document, edit: AlertEdit): void {
+  const node = doc.getIn(["freezes", edit.environment]);
+  const current = isMap(node) ? (node.toJSON() as Freeze) : undefined;
+  const next = freezeAfterAlert(current, edit);
+  if (next === current) return;
+  if (next) doc.setIn(["freezes", edit.environment], doc.createNode(clean(next)));
+  else doc.deleteIn(["freezes", edit.environment]);
 }
 
 function clean<T extends object>(value: T): T {

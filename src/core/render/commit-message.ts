@@ -2,6 +2,7 @@ import { fullName } from "../plan/build.js";
 import type { FileUpdate } from "../plan/outcome.js";
 import type { StateEdit } from "../../state/state-file.js";
 import { shortSha } from "./short-sha.js";
+import { webUrl } from "../alerts/alert-edits.js";
 import { MARKDOWN, PLAIN_TEXT, type TextStyle } from "./markdown.js";
 import {
   deploysTrailer,
@@ -34,6 +35,11 @@ export function stateEditText(edit: StateEdit, style: TextStyle = MARKDOWN): str
   switch (edit.kind) {
     case "freeze":
       return `freeze ${edit.environment}${edit.freeze.until ? ` until ${edit.freeze.until}` : ""} (by ${style.person(edit.freeze.by)}${why(edit.freeze.reason)})`;
+    case "alert-firing":
+      // The summary is the alert's (untrusted text); the link only an http(s) URL, as it is.
+      return `freeze ${edit.environment} while alert ${style.code(edit.freeze.alert)} fires (by Alertmanager${why(edit.freeze.reason)}${webUrl(edit.freeze.url) ? ` ${webUrl(edit.freeze.url)}` : ""})`;
+    case "alert-resolved":
+      return `unfreeze ${edit.environment}: alert ${style.code(edit.alert)} resolved${edit.reason ? ` (${style.plain(edit.reason)})` : ""}`;
     case "unfreeze":
       return `unfreeze ${edit.environment}`;
     case "hold":

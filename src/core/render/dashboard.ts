@@ -1,5 +1,6 @@
 import type { Row } from "../reconcile/observe.js";
-import type { State } from "../../state/state-file.js";
+import type { Freeze, State } from "../../state/state-file.js";
+import { webUrl } from "../alerts/alert-edits.js";
 import { freezeOf } from "../../state/state-file.js";
 import { link } from "./command-reply.js";
 import { refusedFileItem, type RefusedFileInfo } from "./refused-files-text.js";
@@ -124,6 +125,14 @@ export function dashboardBody(input: DashboardInput): string {
   return fitText(summarised, limit);
 }
 
+/** A freeze an Alertmanager alert placed: its summary as plain text, and a link to its source. */
+function alertFreezeItem(environment: string, alert: string, freeze: Freeze): string {
+  const url = webUrl(freeze.url);
+  const source = url ? ` (${link("source", url)})` : "";
+  const why = freeze.reason ? `: ${plain(freeze.reason)}` : "";
+  return `**${environment}** frozen by the Alertmanager alert ${code(alert)} since ${plain(freeze.at)}, until it resolves (or \`/unfreeze\`)${why}${source}`;
+}
+
 function listSections(input: DashboardInput): ListSection[] {
   const attention: string[] = [];
   for (const row of input.rows)
@@ -146,6 +155,7 @@ function listSections(input: DashboardInput): ListSection[] {
     if (!freeze) return [];
     const until = freeze.until ? ` until ${plain(freeze.until)}` : " until `/unfreeze`";
     const why = freeze.reason ? `: ${plain(freeze.reason)}` : "";
+    if (freeze.alert !== undefined) return [alertFreezeItem(environment, freeze.alert, freeze)];
     return [`**${environment}** frozen by ${person(freeze.by)} since ${plain(freeze.at)}${until}${why}`];
   });
   const holds = Object.entries(input.state.holds).flatMap(([environment, images]) =>

@@ -1,3 +1,4 @@
+import { settleStateEdits } from "../../core/alerts/settle-state-edits.js";
 import type { ConfigProblem } from "../../config/index.js";
 import type { FileWrite } from "../../adapters/github/create-commit.js";
 import type { Snapshot } from "../../adapters/github/read-snapshot.js";
@@ -41,7 +42,11 @@ export function batchState(snapshot: Snapshot, jobs: readonly CommandJob[]): Bat
       reason: `${STATE_PATH} is not valid (line ${read.line}: ${read.message}): correct or delete that entry`,
     };
   // The commands' holds and freezes count for this very batch: a build racing a /freeze waits.
-  const edits = jobs.flatMap((job) => job.edits);
+  // Alerts' edits settle against the file as read: a person's freeze stays, a flapping alert coalesces.
+  const edits = settleStateEdits(
+    read.state,
+    jobs.flatMap((job) => job.edits),
+  );
   const text = edits.length > 0 ? editState(stateFile?.text, edits) : stateFile?.text;
   const write = text !== stateFile?.text ? { path: STATE_PATH, text: text ?? "" } : undefined;
   const stops = write ? parseState(write.text) : read;
