@@ -202,6 +202,12 @@ export function createBot(options: BotOptions = {}): Bot {
       enqueue,
       log: app.log,
       now,
+      // Lead time for changes, source commit -> Healthy (the git-based figure ends on the branch).
+      onHealthy: (deployment, since) => {
+        const committedAt = deployment.build?.committedAt;
+        if (committedAt !== undefined && since >= committedAt)
+          metrics.leadTimeObserved(deployment.environment, (since - committedAt) / 1000, "healthy");
+      },
     });
     lifecycleRef = lifecycle;
     app.on("pull_request.closed", async (context) => {

@@ -1,3 +1,4 @@
+import type { TrackedDeployment } from "../core/feedback/tracked-deployment.js";
 import type { Config } from "../config/index.js";
 import type { Octokit } from "../adapters/github/octokit.js";
 import { observedSteps } from "../core/feedback/deployment-steps.js";
@@ -22,6 +23,8 @@ export interface DeploymentFeedbackDeps {
   readonly log: Logger;
   /** Called with the GitHub requests each observation cost (the benchmark's `feedbackRequestsPerDeploy`). */
   readonly onApplied?: (requests: number) => void;
+  /** Called for each deployment Argo CD showed Synced and Healthy, with since when (lead time to Healthy). */
+  readonly onHealthy?: (deployment: TrackedDeployment, healthySince: number) => void;
 }
 
 /**
@@ -66,6 +69,7 @@ async function apply(
   const steps = observedSteps(tracked, health);
   if (steps.length === 0) return 0;
   const requests = await applySteps(await client(), deps.pacer(observed.installationId), deps.ledger, steps);
+  for (const step of steps) if (step.state === "success") deps.onHealthy?.(step.deployment, health.since);
   deps.log.info(
     {
       repo: `${manifests.owner}/${manifests.name}`,

@@ -4,7 +4,7 @@ import type { AppIdentity } from "../services/app-identity.js";
 import type { DeployItem, Logger } from "../services/deployer.js";
 import type { ManifestsRegistry, ManifestsRepo } from "../services/manifests-registry.js";
 import type { Pacer } from "../services/pacer.js";
-import { deploymentFeedback } from "./deployment-feedback.js";
+import { deploymentFeedback, type DeploymentFeedbackDeps } from "./deployment-feedback.js";
 import type { DeploymentLedger } from "./deployment-ledger.js";
 import type { FeedbackHub } from "./feedback-hub.js";
 import { manifestsRepoOf } from "./manifests-repo-of.js";
@@ -22,6 +22,7 @@ export interface LifecycleDeps {
   readonly log: Logger;
   readonly now: () => number;
   readonly onApplied?: (requests: number) => void;
+  readonly onHealthy?: DeploymentFeedbackDeps["onHealthy"];
 }
 
 /** The deployment lifecycle's entry points, once wired. */
@@ -49,6 +50,7 @@ export function wireDeploymentLifecycle(deps: LifecycleDeps): DeploymentLifecycl
       },
       log: deps.log,
       ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
+      ...(deps.onHealthy ? { onHealthy: deps.onHealthy } : {}),
     }),
   );
   const degraded = new OnDegraded({

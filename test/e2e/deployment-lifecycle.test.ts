@@ -148,6 +148,10 @@ test("commit mode: in_progress until Argo CD says Healthy, then success with its
   });
   expect(latest(first, "prod").state).toBe("in_progress"); // nothing observed there yet
   expect(requests).toBe(2); // one deployment status, one commit status
+  // Lead time for changes to Healthy: from the source commit's time (the run's head_commit) to Argo CD's.
+  expect(await bot.bot.metrics.text()).toMatch(
+    /gitops_image_bot_lead_time_seconds_count\{environment="dev",to="healthy"\} 1\n/,
+  );
   expect(await observe(observed("dev", first))).toBe(0); // a repeat costs nothing
 
   const second = await build();

@@ -176,7 +176,8 @@ test("pull requests: create, list by head, update, merge with a stale sha is 409
   expect(merged).toMatchObject({ merged: true, message: "Pull Request successfully merged" });
   const squash = await fx.repo.git.readCommit(merged.sha);
   expect(squash?.parents).toEqual([base]);
-  expect(squash?.message).toBe("web: deploy 2 (#1)\n");
+  // GitHub's default squash message for a pull request of one commit: that commit's title and body.
+  expect(squash?.message).toBe("edit apps/web/overlays/dev/kustomization.yaml (#1)\n");
   expect(await status(fx.octokit.rest.pulls.merge({ ...repo, pull_number: 1 }))).toMatchObject({
     status: 405,
   });
