@@ -238,7 +238,11 @@ export function createBot(options: BotOptions = {}): Bot {
         onLeadTime: (environment, seconds) => metrics.leadTimeObserved(environment, seconds, "branch"),
       }),
       onDelivery: (key, delivery) => metrics.doraFigures(key, delivery.figures),
-      onRepository: argocd.poll,
+      // After each repository's reads: Argo CD's API (when configured), then gates this process lost.
+      onRepository: async (installationId, repo, config) => {
+        await argocd.poll?.(installationId, repo, config);
+        await gates.refind(installationId, repo, config);
+      },
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {

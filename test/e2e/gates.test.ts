@@ -1,6 +1,11 @@
 import type { EnvironmentObservation, Observation } from "../../src/core/feedback/observation.js";
 import type { CheckRunRecord } from "../../twin/state.js";
 import { octokitFor } from "../twin/twin-fixture.js";
+import { parseConfig } from "../../src/config/index.js";
+import { GateKeeper } from "../../src/feedback/gates/gate-keeper.js";
+import { MemoryGateRegistry } from "../../src/feedback/gates/gate-registry.js";
+import { MemoryHealthLedger } from "../../src/feedback/health-ledger.js";
+import { Pacer } from "../../src/services/pacer.js";
 import {
   closeExpectingNoViolations,
   overlay,
@@ -300,4 +305,45 @@ test("pull-request mode with the gate required: GitHub refuses a merge until the
   expect((await gateRuns()).map((run) => run.conclusion)).toEqual(["success"]);
   expect((await merge()).data.merged).toBe(true);
   expect(await bot.deployed(PROD)).toBe(sha);
+});
+
+test("after a restart the reconciliation pass finds the open gate again from the pull request and takes up its check run", async () => {
+  await start("auto-merge");
+  const sha = await bot.commitSource("web");
+  await deploy(sha);
+  const before = await gate();
+  expect(before.status).toBe("in_progress");
+
+  // A process that knows nothing (a restart, another replica): its own registry and health ledger.
+  const client = octokitFor(bot.twin, {
+    type: "token",
+    token: bot.twin.store.issueToken(bot.installation.id).token,
+  });
+  const ledger = new MemoryHealthLedger();
+  const pacer = new Pacer(80, 450, now);
+  const keeper = new GateKeeper({
+    auth: async () => client,
+    pacer: () => pacer,
+    ledger,
+    registry: new MemoryGateRegistry(),
+    now,
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+    identity: async () => ({ slug: "gitops-image-bot" }),
+  });
+  const parsed = parseConfig(config("auto-merge"));
+  if (!parsed.ok) throw new Error("the test's config does not parse");
+  try {
+    await keeper.refind(bot.installation.id, { owner: "acme", name: "manifests" }, parsed.config);
+    await keeper.idle();
+    expect(await gateRuns()).toHaveLength(1); // taken up, not made twice
+    ledger.record(qa(sha));
+    offset = 31 * MINUTE;
+    await keeper.tick();
+    await keeper.idle();
+    const run = await gate();
+    expect([run.id, run.status, run.conclusion]).toEqual([before.id, "completed", "success"]);
+    expect(prodPull().pull!.merged).toBe(true);
+  } finally {
+    pacer.close();
+  }
 });

@@ -30,11 +30,9 @@ export interface OpenGate {
  * fleet (#19) would share them. A newer head of the same pull request replaces its gate (the older
  * commit keeps its check run as it was: GitHub shows checks per commit).
  *
- * Kept in memory only. After a restart, a gate is found again only when the deployer reports its pull
- * request again (the same build redelivered, or a newer one); its check run on that head is then taken
- * up, not made twice. A reconciliation pass does not report an open pull request again, so until then
- * a waiting gate's check run stays as it was.
- * TODO(#16): re-find the open gates from the app's open pull requests in the reconciliation pass.
+ * Kept in memory only. After a restart, the next reconciliation pass finds the open gates again from
+ * the app's open pull requests (`GateKeeper.refind`, their `Deploys:` trailers), and the deployer's
+ * next report of a pull request does too; the check run on that head is then taken up, not made twice.
  */
 export interface GateRegistry {
   get(manifests: ManifestsRepoId, pull: number): OpenGate | undefined;
