@@ -1,6 +1,5 @@
 import {
   closedSteps,
-  duration,
   mergedSteps,
   observedSteps,
   supersededSteps,
@@ -166,13 +165,6 @@ describe("pull request steps", () => {
       supersededSteps([inPull(A), inPull(B)], { sha: B, number: 42 }).map((step) => step.description),
     ).toEqual(["superseded by bbbbbbb"]);
   });
-
-  test.each([
-    [0, "0s"],
-    [45_400, "45s"],
-    [192_000, "3m12s"],
-    [3_720_000, "1h02m"],
-  ])("duration(%d) is %s", (ms, text) => expect(duration(ms)).toBe(text));
 });
 
 describe("onDegraded", () => {
