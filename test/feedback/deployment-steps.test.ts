@@ -89,7 +89,7 @@ describe("observedSteps: what Argo CD's word does to the tracked deployments of 
       "failed sync without a message",
       [tracked(A)],
       health(A, "failed"),
-      [["a", "failure", "sync failed: no message from Argo CD", "failure", false]],
+      [["a", "failure", "sync failed (no message from Argo CD; see web-dev)", "failure", false]],
     ],
     [
       "a newer Healthy: the older success becomes inactive by GitHub (not production)",
@@ -190,7 +190,7 @@ describe("onDegraded", () => {
       "rollback",
       health(B, "degraded"),
       undefined,
-      { kind: "hold", tag: B, reason: "Degraded: no message from Argo CD", noHealthyTag: true },
+      { kind: "hold", tag: B, reason: "Degraded (no message from Argo CD; see web-dev)", noHealthyTag: true },
     ],
   ])("%s", (_name, setting, observed, lastHealthy, expected) => {
     expect(degradedReaction(setting, observed, lastHealthy)).toEqual(expected);

@@ -2,8 +2,8 @@ import type { Landing } from "../plan/landing.js";
 import { onBranch } from "../plan/landing.js";
 import { compactDuration } from "../render/duration-text.js";
 import { clipLine, GITHUB_LIMITS } from "../render/fit-github.js";
-import { oneLine } from "../render/markdown.js";
 import { shortSha } from "../render/short-sha.js";
+import { badHealthText } from "./bad-health-text.js";
 import type { ImageHealth } from "./image-health.js";
 import type { CommitState, DeploymentState, TrackedDeployment } from "./tracked-deployment.js";
 
@@ -113,12 +113,6 @@ function ended(deployment: TrackedDeployment, why: string): Step {
   };
 }
 
-/** Argo CD's words in a status: untrusted, so one line of plain text, clipped with the rest of the description. */
-function argoMessage(message: string | undefined): string {
-  const text = oneLine(message ?? "");
-  return text === "" ? "no message from Argo CD" : text;
-}
-
 /** What an image's state in an environment means for the deployment of that tag (undefined: nothing). */
 function observedStatus(
   deployment: TrackedDeployment,
@@ -133,17 +127,9 @@ function observedStatus(
       return { state: "success", description: fit(`Synced and Healthy${took}`), commit: "success" };
     }
     case "degraded":
-      return {
-        state: "failure",
-        description: fit(`Degraded: ${argoMessage(health.message)}`),
-        commit: "failure",
-      };
     case "failed":
-      return {
-        state: "failure",
-        description: fit(`sync failed: ${argoMessage(health.message)}`),
-        commit: "failure",
-      };
+      // Argo CD's words: untrusted, one line of plain text, clipped with the rest of the description.
+      return { state: "failure", description: fit(badHealthText(health)), commit: "failure" };
     case "progressing":
       return undefined;
   }

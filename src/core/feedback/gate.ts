@@ -1,6 +1,7 @@
 import { spokenDuration } from "../render/duration-text.js";
 import { clipLine, fitText, GITHUB_LIMITS } from "../render/fit-github.js";
 import { code, oneLine, plain } from "../render/markdown.js";
+import { badHealthText } from "./bad-health-text.js";
 import type { ImageHealth } from "./image-health.js";
 
 /** The name of the gate's check run on a gated pull request's head commit. */
@@ -84,14 +85,12 @@ export function gateVerdict(
       summary: summary(nowRunning(rule, health)),
     };
   if (health.state === "degraded" || health.state === "failed") {
-    const what = health.state === "degraded" ? "Degraded" : "sync failed";
-    const message = health.message ? `: ${health.message}` : "";
     return {
       status: "completed",
       conclusion: "failure",
-      title: title(`${what} in ${env}${message}`),
+      title: title(badHealthText(health, ` in ${env}`)),
       summary: summary(
-        `${code(build.tag)} is ${what} in ${plain(env, 100)}${health.message ? `: ${plain(health.message)}` : "."}`,
+        `${code(build.tag)} is ${plain(badHealthText(health, ` in ${env}`))}`,
         "",
         "The gate does not pass for this build; a newer build gets a new gate.",
         ...(link ? ["", link] : []),
