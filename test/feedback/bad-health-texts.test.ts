@@ -2,7 +2,7 @@
 // deployment (deployment status, commit status, gate check run, hold reason, commit message, comment)
 // says so and names the application, never "Degraded: undefined", "Degraded: null" or "Degraded: ".
 import { badHealthText } from "../../src/core/feedback/bad-health-text.js";
-import { degradedReaction, degradedReason } from "../../src/core/feedback/degraded-reaction.js";
+import { degradedReaction, degradedReason, REASON_LIMIT } from "../../src/core/feedback/degraded-reaction.js";
 import { observedSteps } from "../../src/core/feedback/deployment-steps.js";
 import { gateVerdict } from "../../src/core/feedback/gate.js";
 import type { ImageHealth } from "../../src/core/feedback/image-health.js";
@@ -101,7 +101,7 @@ describe.each<["degraded" | "failed", string]>([
   });
 
   test("a message: Argo CD's words after the state, one line, within GitHub's limits", () => {
-    const long = `Deployment "web" exceeded its progress deadline\n${"x".repeat(400)}`;
+    const long = `Deployment "web" exceeded its progress deadline\n\t${"x".repeat(400)}`;
     const all = texts(health(state, long));
     for (const [where, text] of Object.entries(all))
       expect([where, text]).toEqual([where, expect.stringContaining(`exceeded its progress deadline`)]);
@@ -110,6 +110,11 @@ describe.each<["degraded" | "failed", string]>([
       GITHUB_LIMITS.statusDescription,
     );
     expect(textSize(all["gate summary"] ?? "", "bytes")).toBeLessThanOrEqual(GITHUB_LIMITS.checkOutput);
+    expect(textSize(all["gate title"] ?? "")).toBeLessThanOrEqual(200);
+    expect(textSize(all["hold reason"] ?? "")).toBeLessThanOrEqual(REASON_LIMIT);
+    expect(textSize(all.comment ?? "")).toBeLessThanOrEqual(GITHUB_LIMITS.comment);
+    for (const [where, text] of Object.entries(all))
+      expect([where, text.includes("\t")]).toEqual([where, false]);
   });
 });
 
