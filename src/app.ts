@@ -23,27 +23,14 @@ import { Metrics } from "./metrics/metrics.js";
 import { registerMetrics } from "./http/metrics-route.js";
 import { appIdentity, type AppIdentityClient } from "./services/app-identity.js";
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
-import { FeedbackHub } from "./feedback/feedback-hub.js";
-import { MemoryHealthLedger } from "./feedback/health-ledger.js";
 import { BuildRouter } from "./routing/build-router.js";
 import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
 import { DeployQueue } from "./routing/deploy-queue.js";
 import { DeliveryFigures } from "./services/delivery-figures.js";
 import type { ObservationListener } from "./feedback/feedback-hub.js";
-import {
-  argocdFeedback,
-  argocdSettings,
-  type AppClient,
-  type ArgocdSettings,
-} from "./feedback/argocd-feedback.js";
-import { MemoryDeploymentLedger } from "./feedback/deployment-ledger.js";
-import { wireDeploymentLifecycle, type DeploymentLifecycle } from "./feedback/wire-lifecycle.js";
-import { GateKeeper } from "./feedback/gates/gate-keeper.js";
-import { MemoryGateRegistry } from "./feedback/gates/gate-registry.js";
-import { registerAlertmanager } from "./http/alertmanager-route.js";
-import { AlertFreezer } from "./services/alerts/alert-freezer.js";
-import { cachedInstallations } from "./services/alerts/cached-installations.js";
+import type { ArgocdSettings } from "./feedback/argocd-feedback.js";
+import { wireFeedback, type FeedbackWiring } from "./feedback/wire-feedback.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -114,9 +101,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let reconcilerRef: Reconciler | undefined;
   let scheduler: Scheduler | undefined;
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
-  let feedbackRef: FeedbackHub | undefined;
-  let lifecycleRef: DeploymentLifecycle | undefined;
-  let gatesRef: GateKeeper | undefined;
+  let feedbackRef: FeedbackWiring | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
@@ -138,36 +123,25 @@ export function createBot(options: BotOptions = {}): Bot {
       return octokit;
     };
     const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
-    const feedback = new FeedbackHub(new MemoryHealthLedger(), app.log);
-    feedbackRef = feedback;
-    if (options.onObserved) feedback.listen(options.onObserved);
-    const argocd = argocdFeedback({
-      settings: argocdSettings(options.argocd),
-      appClient: async () => (await app.auth()) as unknown as AppClient,
+    // The feedback pipeline: Argo CD in, deployments, gates (src/feedback/wire-feedback.ts).
+    const feedback = wireFeedback({
+      app,
+      appOptions,
+      argocd: options.argocd,
+      onObserved: options.onObserved,
+      gateTickMs: options.gateTickMs,
       auth,
-      registry,
-      sink: (observed) => feedback.observe(observed),
-      lastErrors,
-      log: app.log,
-      now,
-      background: (work) => deliveries.inBackground(app.log, work),
-    });
-    argocd.register(appOptions);
-    const deployments = new MemoryDeploymentLedger();
-    const gates = new GateKeeper({
-      auth,
-      pacer,
-      ledger: feedback.ledger,
-      registry: new MemoryGateRegistry(),
-      now,
-      log: app.log,
       identity,
+      pacer,
+      registry,
+      deliveries,
+      lastErrors,
+      metrics,
+      now,
     });
-    gatesRef = gates;
-    feedback.listen(gates.observed);
-    gates.start(options.gateTickMs ?? 60_000);
+    feedbackRef = feedback;
     const deployer = new Deployer({
-      deployments,
+      deployments: feedback.deployments,
       auth,
       identity,
       index,
@@ -177,9 +151,7 @@ export function createBot(options: BotOptions = {}): Bot {
       sleep,
       random: options.random ?? Math.random,
       now,
-      ...deployerEvents(metrics, lastErrors, options.onCommit, (reported, batch) =>
-        gates.landed(batch, reported),
-      ),
+      ...deployerEvents(metrics, lastErrors, options.onCommit, feedback.landed),
     });
     deployerRef = deployer;
     const deployQueue = new DeployQueue({
@@ -191,35 +163,6 @@ export function createBot(options: BotOptions = {}): Bot {
     queue = deployQueue;
     metrics.setQueueDepth(() => deployQueue.depth);
     const { enqueue } = deployQueue;
-    // The deployment lifecycle (#16): Argo CD's observations, onDegraded, the app's pull requests closing.
-    const lifecycle = wireDeploymentLifecycle({
-      hub: feedback,
-      deployments,
-      registry,
-      auth,
-      identity,
-      pacer,
-      enqueue,
-      log: app.log,
-      now,
-      // Lead time for changes, source commit -> Healthy (the git-based figure ends on the branch).
-      onHealthy: (deployment, since) => {
-        const committedAt = deployment.build?.committedAt;
-        if (committedAt !== undefined && since >= committedAt)
-          metrics.leadTimeObserved(deployment.environment, (since - committedAt) / 1000, "healthy");
-      },
-    });
-    lifecycleRef = lifecycle;
-    app.on("pull_request.closed", async (context) => {
-      const { repository, number } = context.payload;
-      gates.closed({ owner: repository.owner.login, name: repository.name }, number);
-      if (!deliveries.first(context.id)) return;
-      metrics.observeOctokit(context.octokit);
-      deliveries.inBackground(
-        context.log,
-        lifecycle.pullRequestClosed(context.octokit as Octokit, context.payload),
-      );
-    });
     const observer = new Observer(index);
     const reconciler = new Reconciler({
       registry,
@@ -238,11 +181,7 @@ export function createBot(options: BotOptions = {}): Bot {
         onLeadTime: (environment, seconds) => metrics.leadTimeObserved(environment, seconds, "branch"),
       }),
       onDelivery: (key, delivery) => metrics.doraFigures(key, delivery.figures),
-      // After each repository's reads: Argo CD's API (when configured), then gates this process lost.
-      onRepository: async (installationId, repo, config) => {
-        await argocd.poll?.(installationId, repo, config);
-        await gates.refind(installationId, repo, config);
-      },
+      onRepository: feedback.poll,
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {
@@ -252,20 +191,8 @@ export function createBot(options: BotOptions = {}): Bot {
       return list.map((installation) => installation.id);
     };
     installationsRef = installations;
-    // Error budgets: Alertmanager's notifications freeze environments through the deploy queue.
-    const alertFreezer = new AlertFreezer({
-      installations: cachedInstallations(installations, 5 * 60_000, now),
-      auth,
-      registry,
-      enqueue,
-      log: app.log,
-      now,
-    });
-    registerAlertmanager(appOptions, {
-      secrets: process.env["ALERTMANAGER_WEBHOOK_SECRET"],
-      log: app.log,
-      receive: (notification) => deliveries.inBackground(app.log, alertFreezer.receive(notification)),
-    });
+    // The feedback pipeline's parts that act through the deploy queue (onDegraded, Alertmanager freezes).
+    feedback.connect({ enqueue, installations });
     const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);
     if (tickMs > 0) {
       scheduler = new Scheduler({
@@ -323,12 +250,12 @@ export function createBot(options: BotOptions = {}): Bot {
     metrics,
     stop: () => {
       scheduler?.stop();
-      gatesRef?.stop();
+      feedbackRef?.stop();
       for (const found of pacers.values()) found.close();
     },
     observe: async (observed) => {
       if (!feedbackRef) throw new Error("the app is not loaded: load appFn first");
-      await feedbackRef.observe(observed);
+      await feedbackRef.hub.observe(observed);
     },
     reconcile: async (installationId) => {
       const reconciler = reconcilerRef;
@@ -345,8 +272,7 @@ export function createBot(options: BotOptions = {}): Bot {
       }
       await queue?.idle();
       await deployerRef?.reportsSent();
-      await lifecycleRef?.idle();
-      await gatesRef?.idle();
+      await feedbackRef?.idle();
     },
   };
 }

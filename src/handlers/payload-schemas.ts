@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RepoId } from "../adapters/github/octokit.js";
 import type { SourceRepository } from "../core/plan/build.js";
 
 /** Permissive schemas of the webhook fields the app reads (GitHub adds fields over time; only these matter). */
@@ -87,3 +88,25 @@ export const issueCommentPayloadSchema = z.object({
   }),
   sender: z.object({ login: z.string().min(1), type: z.string() }),
 });
+
+/** What every `pull_request` webhook the app reads names: the pull request, its repository, the installation. */
+export const pullRequestEventSchema = z.object({
+  number: z.number().int().positive(),
+  installation: z.object({ id: z.number().int().positive() }),
+  repository: z.object({ name: z.string().min(1), owner: z.object({ login: z.string().min(1) }) }),
+});
+
+/** Which pull request a `pull_request` webhook is about. */
+export interface PullRequestAt {
+  readonly installationId: number;
+  readonly repo: RepoId;
+  readonly number: number;
+}
+
+export function pullRequestAt(event: z.infer<typeof pullRequestEventSchema>): PullRequestAt {
+  return {
+    installationId: event.installation.id,
+    repo: { owner: event.repository.owner.login, name: event.repository.name },
+    number: event.number,
+  };
+}

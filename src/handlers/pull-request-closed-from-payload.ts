@@ -1,14 +1,16 @@
 import { z } from "zod";
-import type { RepoId } from "../adapters/github/octokit.js";
 import type { RestPullOwner } from "../services/app-identity.js";
-import { firstIssue, shaSchema } from "./payload-schemas.js";
+import {
+  firstIssue,
+  pullRequestAt,
+  pullRequestEventSchema,
+  shaSchema,
+  type PullRequestAt,
+} from "./payload-schemas.js";
 
 /** The fields of a `pull_request` `closed` webhook the deployment lifecycle reads. */
-const closedPayloadSchema = z.object({
+const closedPayloadSchema = pullRequestEventSchema.extend({
   action: z.literal("closed"),
-  number: z.number().int().positive(),
-  installation: z.object({ id: z.number().int().positive() }),
-  repository: z.object({ name: z.string().min(1), owner: z.object({ login: z.string().min(1) }) }),
   pull_request: z.object({
     merged: z.boolean().nullable().optional(),
     merge_commit_sha: shaSchema.nullable().optional(),
@@ -23,10 +25,7 @@ const closedPayloadSchema = z.object({
 });
 
 /** A pull request of a manifests repository that closed, merged or not. */
-export interface ClosedPull extends RestPullOwner {
-  readonly installationId: number;
-  readonly repo: RepoId;
-  readonly number: number;
+export interface ClosedPull extends RestPullOwner, PullRequestAt {
   readonly url: string;
   /** The commit its merge made on the base branch (undefined: closed without merging). */
   readonly mergeOid: string | undefined;
@@ -45,16 +44,14 @@ export type ClosedPullParse =
 export function closedPullFromPayload(payload: unknown): ClosedPullParse {
   const parsed = closedPayloadSchema.safeParse(payload);
   if (!parsed.success) return { ok: false, invalid: firstIssue(parsed.error) };
-  const { number, installation, repository, pull_request: pull } = parsed.data;
+  const pull = parsed.data.pull_request;
   if (!pull.head.ref.startsWith("gitops-image-bot/"))
     return { ok: false, ignored: `not a branch of the app: ${pull.head.ref}` };
   const merged = pull.merged === true && typeof pull.merge_commit_sha === "string";
   return {
     ok: true,
     pull: {
-      installationId: installation.id,
-      repo: { owner: repository.owner.login, name: repository.name },
-      number,
+      ...pullRequestAt(parsed.data),
       url: pull.html_url,
       mergeOid: merged ? (pull.merge_commit_sha ?? undefined) : undefined,
       base: pull.base.ref,

@@ -1,13 +1,15 @@
 import { z } from "zod";
-import type { RepoId } from "../adapters/github/octokit.js";
-import { firstIssue, shaSchema } from "./payload-schemas.js";
+import {
+  firstIssue,
+  pullRequestAt,
+  pullRequestEventSchema,
+  shaSchema,
+  type PullRequestAt,
+} from "./payload-schemas.js";
 
 /** The fields of a `pull_request` webhook the configuration check reads. */
-const pullRequestPayloadSchema = z.object({
+const pullRequestPayloadSchema = pullRequestEventSchema.extend({
   action: z.string(),
-  number: z.number().int().positive(),
-  installation: z.object({ id: z.number().int().positive() }),
-  repository: z.object({ name: z.string().min(1), owner: z.object({ login: z.string().min(1) }) }),
   pull_request: z.object({
     head: z.object({ sha: shaSchema, ref: z.string() }),
     base: z.object({ sha: shaSchema }),
@@ -16,10 +18,7 @@ const pullRequestPayloadSchema = z.object({
 });
 
 /** A pull request whose head may change the configuration: opened, pushed to or reopened. */
-export interface PullRequestHead {
-  readonly installationId: number;
-  readonly repo: RepoId;
-  readonly number: number;
+export interface PullRequestHead extends PullRequestAt {
   readonly headSha: string;
   /** The base branch's commit the webhook names (a quick way to see that a file did not change). */
   readonly baseSha: string;
@@ -39,16 +38,14 @@ const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 export function pullRequestFromPayload(payload: unknown): PullRequestParse {
   const parsed = pullRequestPayloadSchema.safeParse(payload);
   if (!parsed.success) return { ok: false, invalid: firstIssue(parsed.error) };
-  const { action, number, installation, repository, pull_request: pull, sender } = parsed.data;
+  const { action, pull_request: pull, sender } = parsed.data;
   if (!ACTIONS.has(action)) return { ok: false, ignored: `pull request ${action}` };
   if (sender.type === "Bot" && pull.head.ref.startsWith("gitops-image-bot/"))
     return { ok: false, ignored: `the app's own pull request ${pull.head.ref}` };
   return {
     ok: true,
     pull: {
-      installationId: installation.id,
-      repo: { owner: repository.owner.login, name: repository.name },
-      number,
+      ...pullRequestAt(parsed.data),
       headSha: pull.head.sha,
       baseSha: pull.base.sha,
     },

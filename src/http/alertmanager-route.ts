@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunctionOptions } from "probot";
 import type { AlertNotification } from "../core/alerts/alert.js";
 import { notificationFromPayload } from "../handlers/alertmanager-payload.js";
-import { alertmanagerAuthorized, alertmanagerSecrets } from "./alertmanager-auth.js";
 import { BodyBudget, BodyShare } from "./body-budget.js";
+import { carriesSecret, endpointSecrets } from "./endpoint-secrets.js";
+import { answerJson } from "./json-answer.js";
 import { readBoundedBody, type BodyLimits } from "./read-bounded-body.js";
 
 export const ALERTMANAGER_PATH = "/api/alertmanager";
@@ -18,10 +19,14 @@ const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 export interface AlertmanagerLog {
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
+  error(object: object, message: string): void;
 }
 
 export interface AlertmanagerRouteOptions {
-  /** `ALERTMANAGER_WEBHOOK_SECRET`: comma-separated secrets; unset or empty, the endpoint is off (404). */
+  /**
+   * `ALERTMANAGER_WEBHOOK_SECRET`: comma-separated secrets; unset or empty, the endpoint is off (404); a
+   * weak one, it answers 503 (see `endpointSecrets`).
+   */
   readonly secrets: string | undefined;
   readonly log: AlertmanagerLog;
   /** Called with each valid notification after it has been answered (the app processes it in the background). */
@@ -32,28 +37,34 @@ export interface AlertmanagerRouteOptions {
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /**
- * `POST /api/alertmanager`, Alertmanager's webhook receiver: off (404) without a secret; 401 without
+ * `POST /api/alertmanager`, Alertmanager's webhook receiver: off (404) without a secret, 503 with a weak
+ * one; 401 without
  * the secret (nothing read, nothing changes); 400 with the reason for a body that is not a version 4
  * notification (Alertmanager does not retry a 4xx, so it is logged); 200 at once for a valid one, which
  * is handed to `receive`. Other paths are left to the next handler (resolves false).
  */
 export function alertmanagerHandler(options: AlertmanagerRouteOptions): Handler {
-  const secrets = alertmanagerSecrets(options.secrets);
+  const secrets = endpointSecrets("ALERTMANAGER_WEBHOOK_SECRET", options.secrets);
   const limits = options.limits ?? ALERTMANAGER_LIMITS;
   const budget = new BodyBudget(Math.max(IN_FLIGHT_BYTES, limits.maxBytes));
   return async (req, res) => {
     const path = (req.url ?? "").split("?", 1)[0];
     if (path !== ALERTMANAGER_PATH) return false;
-    if (secrets.length === 0) {
+    if (secrets.kind === "refused") {
       discard(req);
-      answer(res, 404, {
+      answerJson(res, 503, { error: secrets.reason });
+      return true;
+    }
+    if (secrets.kind === "off") {
+      discard(req);
+      answerJson(res, 404, {
         error: `${ALERTMANAGER_PATH} is off: set ALERTMANAGER_WEBHOOK_SECRET to turn the Alertmanager receiver on`,
       });
       return true;
     }
     if (req.method !== "POST") {
       discard(req);
-      answer(
+      answerJson(
         res,
         405,
         { error: `${req.method ?? "?"} is not allowed on ${ALERTMANAGER_PATH}: use POST` },
@@ -63,13 +74,13 @@ export function alertmanagerHandler(options: AlertmanagerRouteOptions): Handler 
       );
       return true;
     }
-    if (!alertmanagerAuthorized(req.headers.authorization, secrets)) {
+    if (!carriesSecret(req.headers, secrets.digests, { bearer: true })) {
       discard(req);
       options.log.warn(
         { path: ALERTMANAGER_PATH },
         "Alertmanager notification refused: wrong or missing secret",
       );
-      answer(
+      answerJson(
         res,
         401,
         { error: "needs Authorization: Bearer <secret> (or basic auth with the secret as password)" },
@@ -85,16 +96,16 @@ export function alertmanagerHandler(options: AlertmanagerRouteOptions): Handler 
           { path: ALERTMANAGER_PATH, status: read.status },
           `notification refused: ${read.reason}`,
         );
-        answer(res, read.status, { error: read.reason });
+        answerJson(res, read.status, { error: read.reason });
         return true;
       }
       const parsed = parseNotification(Buffer.concat(read.chunks, read.length).toString("utf8"));
       if (!parsed.ok) {
         options.log.warn({ path: ALERTMANAGER_PATH }, `Alertmanager notification ignored: ${parsed.invalid}`);
-        answer(res, 400, { error: parsed.invalid });
+        answerJson(res, 400, { error: parsed.invalid });
         return true;
       }
-      answer(res, 200, { status: "accepted", alerts: parsed.notification.alerts.length });
+      answerJson(res, 200, { status: "accepted", alerts: parsed.notification.alerts.length });
       options.receive(parsed.notification);
       return true;
     } finally {
@@ -112,6 +123,9 @@ export function registerAlertmanager(
   routeOptions: AlertmanagerRouteOptions,
 ): void {
   if (typeof options?.addHandler !== "function") return;
+  const secrets = endpointSecrets("ALERTMANAGER_WEBHOOK_SECRET", routeOptions.secrets);
+  if (secrets.kind === "refused")
+    routeOptions.log.error({}, `${ALERTMANAGER_PATH} refuses every request: ${secrets.reason}`);
   const handler = alertmanagerHandler(routeOptions);
   try {
     options.addHandler(handler);
@@ -134,21 +148,4 @@ function parseNotification(text: string): ReturnType<typeof notificationFromPayl
 function discard(req: IncomingMessage): void {
   req.on("error", () => undefined);
   req.resume();
-}
-
-function answer(
-  res: ServerResponse,
-  status: number,
-  body: object,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res
-    .writeHead(status, {
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(text),
-      "cache-control": "no-store",
-      ...headers,
-    })
-    .end(text);
 }

@@ -9,7 +9,7 @@ import type { EnvironmentObservation } from "../../src/core/feedback/observation
 import type { ArgocdSettings } from "../../src/feedback/argocd-feedback.js";
 import { DASHBOARD_TITLE } from "../../src/core/render/dashboard.js";
 import { freePort } from "../../twin/harness.js";
-import { renderTemplate, shippedTemplateBody } from "../helpers/notification-template.js";
+import { renderProjectWebhookBody } from "../../twin/argocd/notifications.js";
 import {
   closeExpectingNoViolations,
   sourceRepo,
@@ -64,7 +64,7 @@ function application(name: string, repoURL: string, path: string | undefined, ba
 
 /** The body Argo CD Notifications sends for `app` with the shipped template. */
 function notification(app: Application): string {
-  return renderTemplate(shippedTemplateBody(), { app, context: { argocdUrl: "https://argocd.example.com" } });
+  return renderProjectWebhookBody({ app, context: { argocdUrl: "https://argocd.example.com" } });
 }
 
 async function post(

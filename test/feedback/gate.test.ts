@@ -1,5 +1,5 @@
 import type { ImageHealth } from "../../src/core/feedback/image-health.js";
-import { durationText, gateLine, gateVerdict, type GateRule } from "../../src/core/feedback/gate.js";
+import { gateLine, gateVerdict, type GateRule } from "../../src/core/feedback/gate.js";
 
 const rule: GateRule = { environment: "qa", healthyForSeconds: 30 * 60 };
 const build = { image: "ghcr.io/acme/web", tag: "sha-abc1234" };
@@ -125,16 +125,5 @@ describe("gate texts", () => {
     expect(gateLine(rule, build)).toBe(
       "Merges after `ghcr.io/acme/web:sha-abc1234` has been Healthy in **qa** for 30 minutes (check `gitops-image-bot/gate`).",
     );
-  });
-
-  test.each([
-    [30, "30 seconds"],
-    [60, "1 minute"],
-    [1800, "30 minutes"],
-    [3600, "60 minutes"],
-    [7200, "2 hours"],
-    [90, "90 seconds"],
-  ])("durationText(%d) is %s", (seconds, text) => {
-    expect(durationText(seconds)).toBe(text);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseNotification } from "../../src/core/feedback/parse-notification.js";
 import { applicationItems, fromApplication } from "../../src/core/feedback/from-application.js";
-import { renderTemplate, shippedTemplateBody } from "../helpers/notification-template.js";
+import { renderProjectWebhookBody } from "../../twin/argocd/notifications.js";
 
 const RECEIVED = Date.parse("2025-03-02T15:00:00Z");
 const list = JSON.parse(
@@ -35,43 +35,42 @@ function body(fields: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
+/** web-dev as both readings see it (the operation's end is the time, whenever it is read). */
+const WEB_DEV = {
+  application: "web-dev",
+  namespace: "argocd",
+  project: "default",
+  labels: { team: "web", env: "dev" },
+  sources: [
+    {
+      repoURL: "https://github.com/acme/manifests.git",
+      path: "apps/web/overlays/dev",
+      targetRevision: "main",
+    },
+  ],
+  revision: "3f2a9c1d7e6b5a4f3e2d1c0b9a8f7e6d5c4b3a29",
+  syncStatus: "Synced",
+  healthStatus: "Healthy",
+  healthMessage: undefined,
+  operationPhase: "Succeeded",
+  operationMessage: "successfully synced (all tasks run)",
+  images: ["ghcr.io/acme/web:3f2a9c1d7e6b5a4f3e2d1c0b9a8f7e6d5c4b3a29"],
+  observedAt: Date.parse("2025-03-02T14:05:12Z"),
+  url: "https://argocd.example.com/applications/argocd/web-dev",
+};
+
 describe("an Argo CD Notifications body", () => {
   test("the shipped template, rendered for a real application, is what the endpoint accepts", () => {
-    const rendered = renderTemplate(shippedTemplateBody(), {
+    const rendered = renderProjectWebhookBody({
       app: webDev,
       context: { argocdUrl: "https://argocd.example.com/" },
     });
     const parsed = parseNotification(JSON.parse(rendered), RECEIVED);
-    expect(parsed).toEqual({
-      ok: true,
-      observation: {
-        application: "web-dev",
-        namespace: "argocd",
-        project: "default",
-        labels: { team: "web", env: "dev" },
-        sources: [
-          {
-            repoURL: "https://github.com/acme/manifests.git",
-            path: "apps/web/overlays/dev",
-            targetRevision: "main",
-          },
-        ],
-        revision: "3f2a9c1d7e6b5a4f3e2d1c0b9a8f7e6d5c4b3a29",
-        syncStatus: "Synced",
-        healthStatus: "Healthy",
-        healthMessage: undefined,
-        operationPhase: "Succeeded",
-        operationMessage: "successfully synced (all tasks run)",
-        images: ["ghcr.io/acme/web:3f2a9c1d7e6b5a4f3e2d1c0b9a8f7e6d5c4b3a29"],
-        observedAt: Date.parse("2025-03-02T14:05:12Z"),
-        url: "https://argocd.example.com/applications/argocd/web-dev",
-        via: "notification",
-      },
-    });
+    expect(parsed).toEqual({ ok: true, observation: { ...WEB_DEV, via: "notification" } });
   });
 
   test("the shipped template for an application never synced, with several sources, is accepted too", () => {
-    const rendered = renderTemplate(shippedTemplateBody(), { app: payments, context: {} });
+    const rendered = renderProjectWebhookBody({ app: payments, context: {} });
     const parsed = parseNotification(JSON.parse(rendered), RECEIVED);
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed.observation.sources.map((source) => source.repoURL)).toEqual([
@@ -146,29 +145,7 @@ describe("an application from Argo CD's API", () => {
   test("a synced, healthy Kustomize application", () => {
     expect(fromApplication(webDev, POLLED, "https://argocd.example.com")).toEqual({
       ok: true,
-      observation: {
-        application: "web-dev",
-        namespace: "argocd",
-        project: "default",
-        labels: { team: "web", env: "dev" },
-        sources: [
-          {
-            repoURL: "https://github.com/acme/manifests.git",
-            path: "apps/web/overlays/dev",
-            targetRevision: "main",
-          },
-        ],
-        revision: "3f2a9c1d7e6b5a4f3e2d1c0b9a8f7e6d5c4b3a29",
-        syncStatus: "Synced",
-        healthStatus: "Healthy",
-        healthMessage: undefined,
-        operationPhase: "Succeeded",
-        operationMessage: "successfully synced (all tasks run)",
-        images: ["ghcr.io/acme/web:3f2a9c1d7e6b5a4f3e2d1c0b9a8f7e6d5c4b3a29"],
-        observedAt: Date.parse("2025-03-02T14:05:12Z"),
-        url: "https://argocd.example.com/applications/argocd/web-dev",
-        via: "api",
-      },
+      observation: { ...WEB_DEV, via: "api" },
     });
   });
 

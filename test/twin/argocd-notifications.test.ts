@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { PROJECT_NOTIFICATIONS_CM } from "../../twin/argocd/notifications.js";
+import { PROJECT_NOTIFICATIONS_CM, renderProjectWebhookBody } from "../../twin/argocd/notifications.js";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import {
   overlay,
@@ -84,6 +84,14 @@ describe("Argo CD twin: notifications from the project's argocd-notifications-cm
         images: [first.status.summary.images![0]],
         argocdUrl: "https://argocd.example.com",
       });
+      // What tests render without the twin running: the same bytes the twin sent.
+      const app = await f.argocd.waitFor("api-dev", () => true);
+      expect(renderProjectWebhookBody({ app, context: { argocdUrl: "https://argocd.example.com" } })).toBe(
+        receiver.received[0]!.body,
+      );
+      expect(() => renderProjectWebhookBody({ app }, "no-such-template")).toThrow(
+        /no template.no-such-template/,
+      );
     });
 
     it("sends the degraded notification with Argo CD's message; a quote or newline stays valid JSON", async () => {

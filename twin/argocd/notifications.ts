@@ -97,6 +97,26 @@ export interface NotificationsOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * The body one webhook template of the project's snippet renders for `data` (`{ app, context }`, as
+ * Argo CD Notifications passes them), with the twin's Go template: for tests that need the exact
+ * bytes Argo CD would send without running the whole twin.
+ */
+export function renderProjectWebhookBody(
+  data: Readonly<Record<string, unknown>>,
+  template = "gitops-image-bot",
+  service = "gitops-image-bot",
+): string {
+  const cm = z
+    .object({ data: z.record(z.string(), z.string()) })
+    .parse(parseYaml(readFileSync(PROJECT_NOTIFICATIONS_CM, "utf8")));
+  const text = cm.data[`template.${template}`];
+  if (text === undefined) throw new Error(`argocd twin: the snippet has no template.${template}`);
+  const spec = WebhookTemplate.parse(parseYaml(text)).webhook[service];
+  if (!spec) throw new Error(`argocd twin: template.${template} has no webhook for ${service}`);
+  return parseGoTemplate(template, spec.body ?? "").execute(data);
+}
+
 /** `oncePer`'s value as the notifications engine keys it (`fmt.Sprint`). */
 function valueExpression(source: string): (env: Record<string, unknown>) => string {
   const read = parsePath(source);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ApplicationSource } from "./observation.js";
+import type { ApplicationSource, Observation } from "./observation.js";
 
 /**
  * A field Argo CD may leave out: `null` (what `toJson` writes for a missing field), Go's `<no value>`
@@ -63,4 +63,55 @@ export function firstProblem(error: z.ZodError): string {
   if (!issue) return "the body is not valid";
   const field = issue.path.length > 0 ? issue.path.join(".") : "the body";
   return `${field}: ${issue.message}`;
+}
+
+type Source = z.infer<typeof sourceSchema>;
+
+/** What both readings of an application (a notification's body, the API's item) say, flat and validated. */
+export interface ArgocdFields {
+  readonly application: string;
+  readonly namespace?: string | undefined;
+  readonly project?: string | undefined;
+  readonly labels?: Record<string, string | undefined> | undefined;
+  readonly source?: Source | undefined;
+  readonly sources?: readonly Source[] | undefined;
+  readonly revision?: string | undefined;
+  readonly syncStatus?: string | undefined;
+  readonly healthStatus?: string | undefined;
+  readonly healthMessage?: string | undefined;
+  readonly operationPhase?: string | undefined;
+  readonly operationMessage?: string | undefined;
+  readonly images?: readonly string[] | undefined;
+  /** When the last operation finished (RFC 3339). */
+  readonly finishedAt?: string | undefined;
+  /** Argo CD's base URL, for the link to the application. */
+  readonly argocdUrl?: string | undefined;
+}
+
+/**
+ * The Observation those fields make: observed when the operation finished when known, else at
+ * `fallbackAt`; an absent sync or health status is `Unknown`.
+ */
+export function toObservation(
+  fields: ArgocdFields,
+  fallbackAt: number,
+  via: Observation["via"],
+): Observation {
+  return {
+    application: fields.application,
+    namespace: fields.namespace,
+    project: fields.project,
+    labels: toLabels(fields.labels),
+    sources: toSources(fields.source, fields.sources),
+    revision: fields.revision,
+    syncStatus: fields.syncStatus ?? "Unknown",
+    healthStatus: fields.healthStatus ?? "Unknown",
+    healthMessage: fields.healthMessage,
+    operationPhase: fields.operationPhase,
+    operationMessage: fields.operationMessage,
+    images: fields.images,
+    observedAt: timeOr(fields.finishedAt, fallbackAt),
+    url: applicationUrl(fields.argocdUrl, fields.namespace, fields.application),
+    via,
+  };
 }

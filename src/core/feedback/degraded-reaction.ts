@@ -1,6 +1,6 @@
 import type { OnDegraded } from "../../config/config.js";
 import { clipLine } from "../render/fit-github.js";
-import { oneLine } from "../render/markdown.js";
+import { badHealthText } from "./bad-health-text.js";
 import type { ImageHealth } from "./image-health.js";
 
 /** Who places the holds of `onDegraded` (the state file's `by`). */
@@ -25,9 +25,7 @@ export type DegradedReaction =
 
 /** The hold's reason: what Argo CD said, as one line of plain text (it is untrusted), clipped. */
 export function degradedReason(health: ImageHealth): string {
-  const message = oneLine(health.message ?? "") || "no message from Argo CD";
-  const what = health.state === "failed" ? "sync failed" : "Degraded";
-  return clipLine(`${what}: ${message}`, REASON_LIMIT);
+  return clipLine(badHealthText(health), REASON_LIMIT);
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Landing } from "../plan/landing.js";
 import { onBranch } from "../plan/landing.js";
+import { compactDuration } from "../render/duration-text.js";
 import { clipLine, GITHUB_LIMITS } from "../render/fit-github.js";
-import { oneLine } from "../render/markdown.js";
 import { shortSha } from "../render/short-sha.js";
+import { badHealthText } from "./bad-health-text.js";
 import type { ImageHealth } from "./image-health.js";
 import type { CommitState, DeploymentState, TrackedDeployment } from "./tracked-deployment.js";
 
@@ -112,21 +113,6 @@ function ended(deployment: TrackedDeployment, why: string): Step {
   };
 }
 
-/** `3m12s`, `45s`, `1h02m`. */
-export function duration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
-}
-
-/** Argo CD's words in a status: untrusted, so one line of plain text, clipped with the rest of the description. */
-function argoMessage(message: string | undefined): string {
-  const text = oneLine(message ?? "");
-  return text === "" ? "no message from Argo CD" : text;
-}
-
 /** What an image's state in an environment means for the deployment of that tag (undefined: nothing). */
 function observedStatus(
   deployment: TrackedDeployment,
@@ -136,22 +122,14 @@ function observedStatus(
     case "healthy": {
       const took =
         deployment.onBranchAt !== undefined && health.since >= deployment.onBranchAt
-          ? ` in ${duration(health.since - deployment.onBranchAt)}`
+          ? ` in ${compactDuration((health.since - deployment.onBranchAt) / 1000)}`
           : "";
       return { state: "success", description: fit(`Synced and Healthy${took}`), commit: "success" };
     }
     case "degraded":
-      return {
-        state: "failure",
-        description: fit(`Degraded: ${argoMessage(health.message)}`),
-        commit: "failure",
-      };
     case "failed":
-      return {
-        state: "failure",
-        description: fit(`sync failed: ${argoMessage(health.message)}`),
-        commit: "failure",
-      };
+      // Argo CD's words: untrusted, one line of plain text, clipped with the rest of the description.
+      return { state: "failure", description: fit(badHealthText(health)), commit: "failure" };
     case "progressing":
       return undefined;
   }

@@ -2,14 +2,11 @@ import { z } from "zod";
 import type { Observation } from "./observation.js";
 import {
   absent,
-  applicationUrl,
   firstProblem,
   imagesSchema,
   labelsSchema,
   sourceSchema,
-  timeOr,
-  toLabels,
-  toSources,
+  toObservation,
 } from "./argocd-fields.js";
 
 /** The part of Argo CD's `v1alpha1Application` the app reads (swagger: definitions.v1alpha1Application). */
@@ -64,27 +61,29 @@ export function fromApplication(item: unknown, polledAt: number, argocdUrl?: str
   if (!parsed.success) return { ok: false, reason: firstProblem(parsed.error) };
   const { metadata, spec, status } = parsed.data;
   const operation = status?.operationState;
-  return {
-    ok: true,
-    observation: {
+  const observation = toObservation(
+    {
       application: metadata.name,
       namespace: metadata.namespace,
       project: spec?.project,
-      labels: toLabels(metadata.labels),
-      sources: toSources(spec?.source, spec?.sources),
+      labels: metadata.labels,
+      source: spec?.source,
+      sources: spec?.sources,
       // A multi-source application has `revisions` (one per source) instead of `revision`.
       revision: status?.sync?.revision ?? status?.sync?.revisions?.[0] ?? operation?.syncResult?.revision,
-      syncStatus: status?.sync?.status ?? "Unknown",
-      healthStatus: status?.health?.status ?? "Unknown",
+      syncStatus: status?.sync?.status,
+      healthStatus: status?.health?.status,
       healthMessage: status?.health?.message,
       operationPhase: operation?.phase,
       operationMessage: operation?.message,
       images: status?.summary?.images,
-      observedAt: timeOr(operation?.finishedAt, polledAt),
-      url: applicationUrl(argocdUrl, metadata.namespace, metadata.name),
-      via: "api",
+      finishedAt: operation?.finishedAt,
+      argocdUrl,
     },
-  };
+    polledAt,
+    "api",
+  );
+  return { ok: true, observation };
 }
 
 /** The items of an application list, or the reason it is not one. */

@@ -1,5 +1,7 @@
+import { spokenDuration } from "../render/duration-text.js";
 import { clipLine, fitText, GITHUB_LIMITS } from "../render/fit-github.js";
 import { code, oneLine, plain } from "../render/markdown.js";
+import { badHealthText } from "./bad-health-text.js";
 import type { ImageHealth } from "./image-health.js";
 
 /** The name of the gate's check run on a gated pull request's head commit. */
@@ -30,14 +32,6 @@ export type GateVerdict =
 /** A check run's `output.title`: one line, kept short (GitHub shows it beside the check's name). */
 const TITLE_LIMIT = 200;
 
-/** `30 minutes`, `90 seconds`, `2 hours`: a whole duration in the unit it reads best in. */
-export function durationText(seconds: number): string {
-  const unit = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-  if (seconds % 3600 === 0 && seconds >= 7200) return unit(seconds / 3600, "hour");
-  if (seconds % 60 === 0 && seconds >= 60) return unit(seconds / 60, "minute");
-  return unit(seconds, "second");
-}
-
 /**
  * How much of the soak has passed, as the title says it: in the unit of the rule (minutes for a rule of
  * two minutes or more), in steps of a tenth of the rule (at least one unit), so that the check run
@@ -54,7 +48,7 @@ function progressText(elapsedSeconds: number, rule: GateRule): string {
 
 /** The one line a gated pull request's body carries about its gate. */
 export function gateLine(rule: GateRule, build: GatedBuild): string {
-  return `Merges after ${code(`${build.image}:${build.tag}`, 500)} has been Healthy in **${plain(rule.environment, 100)}** for ${durationText(rule.healthyForSeconds)} (check ${code(GATE_CHECK_NAME)}).`;
+  return `Merges after ${code(`${build.image}:${build.tag}`, 500)} has been Healthy in **${plain(rule.environment, 100)}** for ${spokenDuration(rule.healthyForSeconds)} (check ${code(GATE_CHECK_NAME)}).`;
 }
 
 /** What the environment runs now, for the summary of a gate still waiting for its build. */
@@ -76,7 +70,7 @@ export function gateVerdict(
 ): GateVerdict {
   const env = rule.environment;
   const wanted = `${build.image}:${build.tag}`;
-  const need = durationText(rule.healthyForSeconds);
+  const need = spokenDuration(rule.healthyForSeconds);
   const intro = `This pull request merges after ${code(wanted, 500)} has been Synced and Healthy in **${plain(env, 100)}** for ${need}.`;
   const summary = (...lines: string[]) =>
     fitText([intro, "", ...lines].join("\n"), GITHUB_LIMITS.checkOutput, { measure: "bytes" });
@@ -91,14 +85,12 @@ export function gateVerdict(
       summary: summary(nowRunning(rule, health)),
     };
   if (health.state === "degraded" || health.state === "failed") {
-    const what = health.state === "degraded" ? "Degraded" : "sync failed";
-    const message = health.message ? `: ${health.message}` : "";
     return {
       status: "completed",
       conclusion: "failure",
-      title: title(`${what} in ${env}${message}`),
+      title: title(badHealthText(health, ` in ${env}`)),
       summary: summary(
-        `${code(build.tag)} is ${what} in ${plain(env, 100)}${health.message ? `: ${plain(health.message)}` : "."}`,
+        `${code(build.tag)} is ${plain(badHealthText(health, ` in ${env}`))}`,
         "",
         "The gate does not pass for this build; a newer build gets a new gate.",
         ...(link ? ["", link] : []),

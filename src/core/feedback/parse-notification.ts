@@ -2,14 +2,11 @@ import { z } from "zod";
 import type { Observation } from "./observation.js";
 import {
   absent,
-  applicationUrl,
   firstProblem,
   imagesSchema,
   labelsSchema,
   sourceSchema,
-  timeOr,
-  toLabels,
-  toSources,
+  toObservation,
 } from "./argocd-fields.js";
 
 /**
@@ -48,25 +45,13 @@ export function parseNotification(body: unknown, receivedAt: number): Notificati
     return { ok: false, reason: "the body: expected a JSON object" };
   const parsed = notificationSchema.safeParse(body);
   if (!parsed.success) return { ok: false, reason: firstProblem(parsed.error) };
-  const n = parsed.data;
+  const { operationRevision, ...fields } = parsed.data;
   return {
     ok: true,
-    observation: {
-      application: n.application,
-      namespace: n.namespace,
-      project: n.project,
-      labels: toLabels(n.labels),
-      sources: toSources(n.source, n.sources),
-      revision: n.revision ?? n.operationRevision,
-      syncStatus: n.syncStatus ?? "Unknown",
-      healthStatus: n.healthStatus ?? "Unknown",
-      healthMessage: n.healthMessage,
-      operationPhase: n.operationPhase,
-      operationMessage: n.operationMessage,
-      images: n.images,
-      observedAt: timeOr(n.finishedAt, receivedAt),
-      url: applicationUrl(n.argocdUrl, n.namespace, n.application),
-      via: "notification",
-    },
+    observation: toObservation(
+      { ...fields, revision: fields.revision ?? operationRevision },
+      receivedAt,
+      "notification",
+    ),
   };
 }

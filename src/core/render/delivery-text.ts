@@ -1,4 +1,5 @@
 import type { DoraFigures } from "../dora/dora-figures.js";
+import { compactDuration } from "./duration-text.js";
 import { cell, plain } from "./markdown.js";
 
 /** What the dashboard and `report` show of a repository's delivery figures. */
@@ -8,17 +9,9 @@ export interface DeliveryView {
   readonly omitted: number;
 }
 
-/** Seconds as a short human duration: `45s`, `12m`, `3h 12m`, `2d 4h`. */
-export function durationText(seconds: number | undefined): string {
-  if (seconds === undefined) return "–";
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 === 0 ? `${hours}h` : `${hours}h ${minutes % 60}m`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days}d` : `${days}d ${hours % 24}h`;
+/** A figure's duration (`3m12s`, `1h02m`, `2d04h`), or a dash when there is none. */
+function durationText(seconds: number | undefined): string {
+  return seconds === undefined ? "–" : compactDuration(seconds);
 }
 
 function rate(figures: DoraFigures): string {
