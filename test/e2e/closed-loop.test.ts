@@ -4,6 +4,7 @@
 // through the reconciliation pass's read of the Argo CD twin's API. Each lifecycle step is checked where
 // people look: the deployment and the `gitops-image-bot/<env>` status on the source commit, the gate's
 // check run on the prod pull request, the state file and the dashboard of acme/manifests.
+import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import { DASHBOARD_TITLE } from "../../src/core/render/dashboard.js";
 import type { ArgocdSettings } from "../../src/feedback/argocd-feedback.js";
@@ -237,6 +238,15 @@ async function gate(): Promise<CheckRunRecord | undefined> {
 
 const gateView = (run: CheckRunRecord | undefined) =>
   run && { status: run.status, conclusion: run.conclusion, title: run.output.title };
+
+beforeAll(() => {
+  // The Argo CD twin renders the overlays with `kubectl kustomize`, as Argo CD's repo server does.
+  try {
+    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
+  } catch {
+    throw new Error("the Argo CD twin needs kubectl (it renders with `kubectl kustomize`): install it");
+  }
+});
 
 describe("the closed loop through the GitHub twin and the Argo CD twin", () => {
   test("commit environment: in_progress waiting for Argo CD, then success when Argo CD's notification says Synced and Healthy", async () => {
