@@ -3,11 +3,12 @@ import { ArgoCdTwin, type ArgoCdTwinOptions } from "./argocd-twin.js";
 
 /**
  * Starts an Argo CD twin beside a GitHub twin: its applications follow the GitHub twin's repositories
- * (`createApplication({ repo: "acme/manifests", ... })`), its API listens on a free port.
+ * (`createApplication({ repo: "acme/manifests", ... })`), its API listens on `port` (default: a free
+ * one; give one to tell an app its ARGOCD_SERVER before the twin starts).
  */
 export async function startArgoCdTwin(
   github: { readonly store: TwinStore },
-  options: Omit<ArgoCdTwinOptions, "gitDir"> = {},
+  { port, ...options }: Omit<ArgoCdTwinOptions, "gitDir"> & { readonly port?: number } = {},
 ): Promise<ArgoCdTwin> {
   const argocd = new ArgoCdTwin({
     ...options,
@@ -16,6 +17,6 @@ export async function startArgoCdTwin(
       return github.store.findRepo(owner, name)?.git.dir;
     },
   });
-  await argocd.listen();
+  await argocd.listen(port);
   return argocd;
 }
