@@ -11,12 +11,7 @@ import type { DeployerDeps, DeployItem } from "../services/deployer.js";
 import type { LastErrors } from "../services/last-errors.js";
 import type { ManifestsRegistry, ManifestsRepo } from "../services/manifests-registry.js";
 import type { Pacer } from "../services/pacer.js";
-import {
-  argocdFeedback,
-  argocdSettings,
-  type AppClient,
-  type ArgocdSettings,
-} from "./argocd-feedback.js";
+import { argocdFeedback, argocdSettings, type AppClient, type ArgocdSettings } from "./argocd-feedback.js";
 import { MemoryDeploymentLedger, type DeploymentLedger } from "./deployment-ledger.js";
 import { FeedbackHub, type ObservationListener } from "./feedback-hub.js";
 import { GateKeeper } from "./gates/gate-keeper.js";

@@ -67,6 +67,12 @@ describe("observedSteps: what Argo CD's word does to the tracked deployments of 
       [["a", "success", "Synced and Healthy in 3m12s", "success", false]],
     ],
     [
+      "Healthy in the same whole second the tag reached the branch (Argo CD's times have no milliseconds)",
+      [tracked(A, { onBranchAt: 193_400 })],
+      health(A, "healthy"),
+      [["a", "success", "Synced and Healthy in 0s", "success", false]],
+    ],
+    [
       "Healthy again: nothing",
       [tracked(A, { state: "success", description: "Synced and Healthy in 3m12s" })],
       health(A, "healthy"),

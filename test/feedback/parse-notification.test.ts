@@ -55,7 +55,8 @@ const WEB_DEV = {
   operationPhase: "Succeeded",
   operationMessage: "successfully synced (all tasks run)",
   images: ["ghcr.io/acme/web:3f2a9c1d7e6b5a4f3e2d1c0b9a8f7e6d5c4b3a29"],
-  observedAt: Date.parse("2025-03-02T14:05:12Z"),
+  // When the application became Healthy (its health's lastTransitionTime), not when the sync ended (14:05:12).
+  observedAt: Date.parse("2025-03-02T14:05:31Z"),
   url: "https://argocd.example.com/applications/argocd/web-dev",
 };
 
@@ -107,7 +108,17 @@ describe("an Argo CD Notifications body", () => {
   });
 
   test.each([
-    ["a finishedAt that is not a date", { finishedAt: "yesterday" }, { observedAt: RECEIVED }],
+    ["a health time that is not a date", { healthSince: "yesterday" }, { observedAt: RECEIVED }],
+    [
+      "a sync that failed: when the operation finished",
+      { operationPhase: "Failed", finishedAt: "2025-03-02T14:05:12Z" },
+      { observedAt: Date.parse("2025-03-02T14:05:12Z") },
+    ],
+    [
+      "a health state without its time: when the app received it, not the sync's end",
+      { healthSince: null, finishedAt: "2025-03-02T14:05:12Z" },
+      { observedAt: RECEIVED },
+    ],
     [
       "spec.sources over spec.source",
       { sources: [{ repoURL: "git@github.com:acme/manifests.git", path: "x" }] },

@@ -81,6 +81,7 @@ describe("Argo CD twin: notifications from the project's argocd-notifications-cm
         operationMessage: "successfully synced (all tasks run)",
         operationRevision: head,
         finishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        healthSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         images: [first.status.summary.images![0]],
         argocdUrl: "https://argocd.example.com",
       });

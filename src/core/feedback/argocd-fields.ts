@@ -84,13 +84,17 @@ export interface ArgocdFields {
   readonly images?: readonly string[] | undefined;
   /** When the last operation finished (RFC 3339). */
   readonly finishedAt?: string | undefined;
+  /** When the application's health last changed (`status.health.lastTransitionTime`, RFC 3339). */
+  readonly healthSince?: string | undefined;
   /** Argo CD's base URL, for the link to the application. */
   readonly argocdUrl?: string | undefined;
 }
 
 /**
- * The Observation those fields make: observed when the operation finished when known, else at
- * `fallbackAt`; an absent sync or health status is `Unknown`.
+ * The Observation those fields make; an absent sync or health status is `Unknown`. Its time is when
+ * what it says began: a failed sync when the operation finished, a health state when the health last
+ * changed; else when it reached the app (`fallbackAt`), never earlier than the app can tell. A sync's
+ * end is not the health's start: pods may take minutes to become ready, or fail hours later.
  */
 export function toObservation(
   fields: ArgocdFields,
@@ -110,7 +114,10 @@ export function toObservation(
     operationPhase: fields.operationPhase,
     operationMessage: fields.operationMessage,
     images: fields.images,
-    observedAt: timeOr(fields.finishedAt, fallbackAt),
+    observedAt:
+      fields.operationPhase === "Failed" || fields.operationPhase === "Error"
+        ? timeOr(fields.finishedAt, fallbackAt)
+        : timeOr(fields.healthSince, fallbackAt),
     url: applicationUrl(fields.argocdUrl, fields.namespace, fields.application),
     via,
   };

@@ -121,8 +121,9 @@ function observedStatus(
   switch (health.state) {
     case "healthy": {
       const took =
-        deployment.onBranchAt !== undefined && health.since >= deployment.onBranchAt
-          ? ` in ${compactDuration((health.since - deployment.onBranchAt) / 1000)}`
+        // Argo CD's times are whole seconds: the branch's time is compared at the same grain.
+        deployment.onBranchAt !== undefined && health.since >= wholeSecond(deployment.onBranchAt)
+          ? ` in ${compactDuration(Math.max(0, health.since - deployment.onBranchAt) / 1000)}`
           : "";
       return { state: "success", description: fit(`Synced and Healthy${took}`), commit: "success" };
     }
@@ -176,4 +177,8 @@ export function observedSteps(tracked: readonly TrackedDeployment[], health: Ima
       steps.push(ended(deployment, `superseded by ${shortSha(newest.sha)}`));
   }
   return steps;
+}
+
+function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }

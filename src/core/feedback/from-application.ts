@@ -32,7 +32,13 @@ const applicationSchema = z.object({
           revisions: absent(z.array(z.string())),
         }),
       ),
-      health: absent(z.object({ status: absent(z.string()), message: absent(z.string()) })),
+      health: absent(
+        z.object({
+          status: absent(z.string()),
+          message: absent(z.string()),
+          lastTransitionTime: absent(z.string()),
+        }),
+      ),
       operationState: absent(
         z.object({
           phase: absent(z.string()),
@@ -78,6 +84,7 @@ export function fromApplication(item: unknown, polledAt: number, argocdUrl?: str
       operationMessage: operation?.message,
       images: status?.summary?.images,
       finishedAt: operation?.finishedAt,
+      healthSince: status?.health?.lastTransitionTime,
       argocdUrl,
     },
     polledAt,

@@ -29,6 +29,7 @@ const notificationSchema = z.object({
   operationMessage: absent(z.string()),
   operationRevision: absent(z.string()),
   finishedAt: absent(z.string()),
+  healthSince: absent(z.string()),
   images: imagesSchema,
   argocdUrl: absent(z.string()),
 });
