@@ -7,6 +7,7 @@ import { appBenchmarks } from "./app.bench.js";
 import { rewriteBenchmarks } from "./rewrite.bench.js";
 import { reconcileBenchmarks } from "./reconcile.bench.js";
 import { oversizeBenchmarks } from "./oversize.bench.js";
+import { feedbackBenchmarks } from "./feedback.bench.js";
 import { describeTarget, judge, type Target } from "./targets.js";
 
 export interface Measurement {
@@ -25,6 +26,7 @@ const suites: Record<string, () => Measurement[] | Promise<Measurement[]>> = {
   app: appBenchmarks,
   reconcile: reconcileBenchmarks,
   oversize: oversizeBenchmarks,
+  feedback: feedbackBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const chosen = wanted.length === 0 ? Object.keys(suites) : wanted;
