@@ -4,11 +4,12 @@
 // The real app (createBot behind the real Probot server) against the GitHub twin, as bench/reconcile.bench.ts.
 import { createBot } from "../src/app.js";
 import { startHarness, type Harness } from "../twin/harness.js";
-import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-repo.js";
+import { serviceNames } from "../twin/fixtures/manifests-repo.js";
+import { createDeployedManifests } from "./deployed-manifests.js";
 import { startArgoCdTwin } from "../twin/argocd/harness.js";
 import type { ArgoCdTwin } from "../twin/argocd/argocd-twin.js";
 import type { Measurement } from "./run.js";
-import { CONFIG, ENVIRONMENTS } from "./app.bench.js";
+import { ENVIRONMENTS } from "./app.bench.js";
 import { median } from "./targets.js";
 
 const SERVICES = 300;
@@ -74,18 +75,7 @@ export async function argocdPollBenchmarks(): Promise<Measurement[]> {
       store.recordWorkflowRun(repo, { headSha: sha, headBranch: "main" });
       deployed.set(name, sha);
     }
-    const files = manifestsRepoFiles({ services: SERVICES, environments: ENVIRONMENTS }).map((file) => {
-      const service = /^apps\/([^/]+)\/overlays\//.exec(file.path)?.[1];
-      const sha = service === undefined ? undefined : deployed.get(service);
-      return sha === undefined
-        ? file
-        : { ...file, content: String(file.content).replace(/newTag: "[0-9a-f]{40}"/, `newTag: "${sha}"`) };
-    });
-    await store.createRepo({
-      owner: "acme",
-      name: "manifests",
-      files: [{ path: ".github/gitops-image-bot.yml", content: CONFIG }, ...files],
-    });
+    const fileCount = await createDeployedManifests(store, SERVICES, deployed);
     const repoURL = `${harness.twin.urls.web}/acme/manifests.git`;
     for (const name of names)
       for (const env of ENVIRONMENTS)
@@ -97,9 +87,7 @@ export async function argocdPollBenchmarks(): Promise<Measurement[]> {
           targetRevision: "main",
           labels: { env },
         });
-    log(
-      `setup: ${SERVICES} source repositories, ${files.length} manifests files in ${Date.now() - started} ms`,
-    );
+    log(`setup: ${SERVICES} source repositories, ${fileCount} manifests files in ${Date.now() - started} ms`);
     await syncAll(argocd);
 
     const passes: Array<{ argocd: number; github: number; observations: number }> = [];

@@ -3,9 +3,10 @@
 // not depend on the machine.
 import { createBot } from "../src/app.js";
 import { startHarness, type Harness } from "../twin/harness.js";
-import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-repo.js";
+import { serviceNames } from "../twin/fixtures/manifests-repo.js";
+import { createDeployedManifests } from "./deployed-manifests.js";
 import type { Measurement } from "./run.js";
-import { CONFIG, ENVIRONMENTS } from "./app.bench.js";
+import { ENVIRONMENTS } from "./app.bench.js";
 
 const SERVICES = 300;
 const log = (text: string) => console.log(`  [reconcile] ${text}`);
@@ -59,21 +60,9 @@ export async function reconcileBenchmarks(): Promise<Measurement[]> {
   };
   const deployed = new Map<string, string>();
   for (const name of names) deployed.set(name, await built(name));
-  // Every environment runs its service's newest build: the fixture's tags become real commits.
-  const files = manifestsRepoFiles({ services: SERVICES, environments: ENVIRONMENTS }).map((file) => {
-    const service = /^apps\/([^/]+)\/overlays\//.exec(file.path)?.[1];
-    const sha = service === undefined ? undefined : deployed.get(service);
-    return sha === undefined
-      ? file
-      : { ...file, content: String(file.content).replace(/newTag: "[0-9a-f]{40}"/, `newTag: "${sha}"`) };
-  });
-  await store.createRepo({
-    owner: "acme",
-    name: "manifests",
-    files: [{ path: ".github/gitops-image-bot.yml", content: CONFIG }, ...files],
-  });
+  const fileCount = await createDeployedManifests(store, SERVICES, deployed);
   log(
-    `setup: ${SERVICES} source repositories and ${files.length} manifests files in ${Date.now() - started} ms`,
+    `setup: ${SERVICES} source repositories and ${fileCount} manifests files in ${Date.now() - started} ms`,
   );
   const reconcile = () => bot.reconcile(harness.installation.id);
   try {

@@ -11,6 +11,7 @@ import type { DeployerDeps, DeployItem } from "../services/deployer.js";
 import type { LastErrors } from "../services/last-errors.js";
 import type { ManifestsRegistry, ManifestsRepo } from "../services/manifests-registry.js";
 import type { Pacer } from "../services/pacer.js";
+import type { OpenAppPulls } from "../services/open-app-pulls.js";
 import { argocdFeedback, argocdSettings, type AppClient, type ArgocdSettings } from "./argocd-feedback.js";
 import { MemoryDeploymentLedger, type DeploymentLedger } from "./deployment-ledger.js";
 import { FeedbackHub, type ObservationListener } from "./feedback-hub.js";
@@ -54,7 +55,7 @@ export interface FeedbackWiring {
    * After each repository's reads in a reconciliation pass: Argo CD's API (with ARGOCD_SERVER and
    * ARGOCD_TOKEN), then the gates of open pull requests this process does not know (after a restart).
    */
-  readonly poll: (installationId: number, repo: RepoId, config: Config) => Promise<void>;
+  readonly poll: (installationId: number, repo: RepoId, config: Config, pulls: OpenAppPulls) => Promise<void>;
   /** The parts that act through the deploy queue: the lifecycle's pull requests, onDegraded, Alertmanager freezes. */
   connect(connections: FeedbackConnections): void;
   /** Resolves when the comments and gate checks started are written. */
@@ -148,9 +149,9 @@ export function wireFeedback(deps: FeedbackWiringDeps): FeedbackWiring {
     hub,
     deployments,
     landed: (reported, batch) => gates.landed(batch, reported),
-    poll: async (installationId, repo, config) => {
+    poll: async (installationId, repo, config, pulls) => {
       await argocd.poll?.(installationId, repo, config);
-      await gates.refind(installationId, repo, config);
+      await gates.refind(installationId, repo, config, pulls);
     },
     connect,
     idle: async () => {

@@ -8,20 +8,14 @@ import {
 } from "../core/render/dashboard.js";
 import type { Observation } from "./observer.js";
 import type { Pacer } from "./pacer.js";
-import { isOwnRestPull, type AppIdentity } from "./app-identity.js";
-
-/** Branches of the app's pull requests (see `pullRequestBranch`). */
-const PULL_PREFIX = "gitops-image-bot/";
+import type { OpenAppPulls } from "./open-app-pulls.js";
 
 /**
  * The dashboard issue of a manifests repository: found by its label and first line, created once, and
  * edited only when its text changes (two reads a pass; a write only on change).
  */
 export class Dashboard {
-  constructor(
-    private readonly pacer: (installationId: number) => Pacer,
-    private readonly identity: () => Promise<AppIdentity>,
-  ) {}
+  constructor(private readonly pacer: (installationId: number) => Pacer) {}
 
   async update(
     octokit: Octokit,
@@ -33,12 +27,12 @@ export class Dashboard {
       depth: number;
       lastError: { at: string; message: string } | undefined;
       delivery?: DashboardInput["delivery"];
+      /** The app's open pull requests (read once a pass, shared with the gates). */
+      pulls: OpenAppPulls;
     },
   ): Promise<"created" | "edited" | "unchanged"> {
     const where = { owner: repo.owner, repo: repo.name };
-    const { data: pulls } = await octokit.rest.pulls.list({ ...where, state: "open", per_page: 100 });
     const { observation } = input;
-    const app = await this.identity();
     const body = dashboardBody({
       repository: `${repo.owner}/${repo.name}`,
       branch: observation.snapshot.branch,
@@ -47,11 +41,7 @@ export class Dashboard {
       state: observation.state,
       now: input.now,
       depth: input.depth,
-      pulls: pulls
-        // Only the app's own: a fork's or a person's pull request from a branch of that name is not.
-        .filter((pull) => pull.head.ref.startsWith(PULL_PREFIX) && isOwnRestPull(pull, repo, app))
-        .map((pull) => ({ number: pull.number, url: pull.html_url, title: pull.title }))
-        .sort((a, b) => a.number - b.number),
+      pulls: (await input.pulls()).map(({ number, url, title }) => ({ number, url, title })),
       lastError: input.lastError,
       unread: observation.unread,
       refused: observation.refused,

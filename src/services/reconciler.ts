@@ -7,6 +7,7 @@ import type { CommandResult } from "../commands/command-job.js";
 import type { CommandItem, Logger } from "./deployer.js";
 import { Dashboard } from "./dashboard.js";
 import type { AppIdentity } from "./app-identity.js";
+import { openAppPulls, type OpenAppPulls } from "./open-app-pulls.js";
 import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import { HISTORY_DEPTH, type Observation, type Observer } from "./observer.js";
 import type { Pacer } from "./pacer.js";
@@ -36,7 +37,12 @@ export interface ReconcilerDeps {
    * Run for each manifests repository the pass read, before its dashboard is written (the Argo CD API
    * poll: what it records in `lastErrors` shows on the same pass's dashboard). A failure is logged.
    */
-  readonly onRepository?: (installationId: number, repo: ManifestsRepo, config: Config) => Promise<void>;
+  readonly onRepository?: (
+    installationId: number,
+    repo: ManifestsRepo,
+    config: Config,
+    pulls: OpenAppPulls,
+  ) => Promise<void>;
 }
 
 /** What one pass over one manifests repository found and did. */
@@ -75,7 +81,7 @@ export class Reconciler {
   private readonly dashboard: Dashboard;
 
   constructor(private readonly deps: ReconcilerDeps) {
-    this.dashboard = new Dashboard(deps.pacer, deps.identity);
+    this.dashboard = new Dashboard(deps.pacer);
   }
 
   /** One pass over the installation's manifests repositories (`only`: just these). */
@@ -173,9 +179,12 @@ export class Reconciler {
       }
     }
     const delivery = await this.delivery(octokit, repo, observation, budget.left());
-    await this.afterRepository(installationId, repo, observation.config);
+    // Read once, when first needed: the gates (after a restart) and the dashboard both list them.
+    const pulls = openAppPulls(octokit, repo, this.deps.identity);
+    await this.afterRepository(installationId, repo, observation.config, pulls);
     if (observation.config.reconcile.dashboard)
       await this.dashboard.update(octokit, installationId, repo, {
+        pulls,
         observation,
         now: this.deps.now(),
         depth: HISTORY_DEPTH,
@@ -220,9 +229,14 @@ export class Reconciler {
     }
   }
 
-  private async afterRepository(installationId: number, repo: ManifestsRepo, config: Config): Promise<void> {
+  private async afterRepository(
+    installationId: number,
+    repo: ManifestsRepo,
+    config: Config,
+    pulls: OpenAppPulls,
+  ): Promise<void> {
     try {
-      await this.deps.onRepository?.(installationId, repo, config);
+      await this.deps.onRepository?.(installationId, repo, config, pulls);
     } catch (error) {
       this.deps.log.error({ repo: repoKey(repo), err: error }, "the pass's work after the repository failed");
     }

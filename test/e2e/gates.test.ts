@@ -6,6 +6,7 @@ import { GateKeeper } from "../../src/feedback/gates/gate-keeper.js";
 import { MemoryGateRegistry } from "../../src/feedback/gates/gate-registry.js";
 import { MemoryHealthLedger } from "../../src/feedback/health-ledger.js";
 import { Pacer } from "../../src/services/pacer.js";
+import { openAppPulls } from "../../src/services/open-app-pulls.js";
 import {
   closeExpectingNoViolations,
   overlay,
@@ -333,7 +334,9 @@ test("after a restart the reconciliation pass finds the open gate again from the
   const parsed = parseConfig(config("auto-merge"));
   if (!parsed.ok) throw new Error("the test's config does not parse");
   try {
-    await keeper.refind(bot.installation.id, { owner: "acme", name: "manifests" }, parsed.config);
+    const manifests = { owner: "acme", name: "manifests" };
+    const pulls = openAppPulls(client, manifests, async () => ({ slug: "gitops-image-bot" }));
+    await keeper.refind(bot.installation.id, manifests, parsed.config, pulls);
     await keeper.idle();
     expect(await gateRuns()).toHaveLength(1); // taken up, not made twice
     ledger.record(qa(sha));
@@ -346,4 +349,14 @@ test("after a restart the reconciliation pass finds the open gate again from the
   } finally {
     pacer.close();
   }
+});
+
+test("a reconciliation pass lists the app's open pull requests once, for the gates and the dashboard", async () => {
+  await start("auto-merge");
+  await deploy(await bot.commitSource("web"));
+  bot.twin.counters.reset();
+  await bot.bot.reconcile(bot.installation.id);
+  await bot.idle();
+  expect(bot.twin.counters.snapshot().byRoute["GET /repos/{owner}/{repo}/pulls"]).toBe(1);
+  expect(await gateRuns()).toHaveLength(1); // the gate this process knows is not made again
 });

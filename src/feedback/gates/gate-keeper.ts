@@ -7,7 +7,8 @@ import type { Pacer } from "../../services/pacer.js";
 import type { Reported } from "../../services/reporter.js";
 import type { HealthLedger } from "../health-ledger.js";
 import { createGateRun, detailsUrlOf, findGateRun, sameVerdict, updateGateRun } from "./gate-check-run.js";
-import { isOwnRestPull, type AppIdentity } from "../../services/app-identity.js";
+import type { AppIdentity } from "../../services/app-identity.js";
+import type { OpenAppPulls } from "../../services/open-app-pulls.js";
 import { parseTrailers } from "../../core/dora/trailers.js";
 import { mergeAfterGate } from "./gate-merge.js";
 import type { GateRegistry, OpenGate } from "./gate-registry.js";
@@ -29,9 +30,6 @@ export interface GateKeeperDeps {
   /** Who the app is: only its own check runs are taken up again. */
   readonly identity: () => Promise<AppIdentity>;
 }
-
-/** The branches of the app's pull requests (`pullRequestBranch`). */
-const OWN_BRANCH = "gitops-image-bot/";
 
 const keyOf = (manifests: ManifestsRepoId, pull: number): string =>
   `${manifests.owner}/${manifests.name}#${pull}`.toLowerCase();
@@ -83,26 +81,17 @@ export class GateKeeper {
 
   /**
    * Finds the gates of the app's open pull requests that this process does not know (after a restart,
-   * or on another replica) from their bodies' `Deploys:` trailers, and takes up their check runs: one
-   * request per reconciliation pass, only for a repository with a gated environment.
+   * or on another replica) from their bodies' `Deploys:` trailers, and takes up their check runs; the
+   * pass's list of the app's open pull requests, which the dashboard reads too (no request of its own).
    */
-  async refind(installationId: number, repo: RepoId, config: Config): Promise<void> {
+  async refind(installationId: number, repo: RepoId, config: Config, pulls: OpenAppPulls): Promise<void> {
     const gated = Object.entries(config.environments).filter(
       ([, environment]) => environment.after !== undefined && environment.mode !== "commit",
     );
     if (gated.length === 0) return;
-    const octokit = await this.deps.auth(installationId);
-    const { data: pulls } = await octokit.rest.pulls.list({
-      owner: repo.owner,
-      repo: repo.name,
-      state: "open",
-      per_page: 100,
-    });
-    const app = await this.deps.identity();
-    for (const pull of pulls) {
-      if (!pull.head.ref.startsWith(OWN_BRANCH) || !isOwnRestPull(pull, repo, app)) continue;
-      if (this.deps.registry.get(repo, pull.number)?.headOid === pull.head.sha) continue;
-      const deploy = parseTrailers(pull.body ?? "").deploys.find((entry) =>
+    for (const pull of await pulls()) {
+      if (this.deps.registry.get(repo, pull.number)?.headOid === pull.headSha) continue;
+      const deploy = parseTrailers(pull.body).deploys.find((entry) =>
         gated.some(([name]) => name === entry.environment),
       );
       const environment = deploy ? config.environments[deploy.environment] : undefined;
@@ -111,7 +100,7 @@ export class GateKeeper {
         installationId,
         manifests: { owner: repo.owner, name: repo.name },
         pull: pull.number,
-        headOid: pull.head.sha,
+        headOid: pull.headSha,
         environment: deploy.environment,
         rule: environment.after,
         image: deploy.image,
