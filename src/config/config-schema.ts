@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { COMMAND_PERMISSIONS, MERGE_METHODS, MODES, ON_DEGRADED, TRIGGERS, type Trigger } from "./config.js";
+import {
+  COMMAND_PERMISSIONS,
+  MERGE_METHODS,
+  MODES,
+  ON_DEGRADED,
+  ORDERS,
+  TRIGGERS,
+  type Trigger,
+} from "./config.js";
 import type { Finding } from "./finding.js";
 import {
   checkBranchGlob,
@@ -30,20 +38,43 @@ function customIssue(input: unknown, { message, fix }: Finding, at: "value" | "k
   return { code: "custom" as const, input, message, params: { fix, at } };
 }
 
+const HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/;
+
+export const sourceImageSchema = z
+  .strictObject({
+    image: checkedString(checkImageTemplate).describe(
+      "The image, as `image` above: `ghcr.io/{owner}/{repo}-api`, `harbor.example.com/shop/api`.",
+    ),
+    workflows: z
+      .array(checkedString(checkWorkflowGlob))
+      .default(() => [])
+      .describe(
+        "Globs over the workflow files that build this image (`workflow_run.path`), e.g. `.github/workflows/build-api.yml`; `!glob` excludes. Empty: any of the source's workflows.",
+      ),
+  })
+  .describe("One image of a repository that builds several (a monorepo).");
+
 export const sourceSchema = z
   .strictObject({
     repositories: z
       .array(checkedString(checkRepositoryGlob))
       .min(1)
       .describe(
-        'Globs over `owner/name` of the repositories whose builds deploy, matched case-insensitively: `acme/web`, `acme/*`, `acme/{web,api}`. `!glob` excludes: `["acme/*", "!acme/sandbox-*"]`.',
+        'Globs over `owner/name` of the repositories whose builds deploy, matched case-insensitively: `acme/web`, `acme/*`, `acme/{web,api}`. `!glob` excludes: `["acme/*", "!acme/sandbox-*"]`. On another `host`, the whole path: `payments/backend/api`.',
+      ),
+    host: z
+      .string()
+      .regex(HOST, "not a host name, e.g. gitlab.example.com")
+      .optional()
+      .describe(
+        "Where the repositories live when they are not on this GitHub: `gitlab.example.com`, `bitbucket.org`. Their builds come from `POST /api/builds` or a registry; GitHub cannot tell their commits' ancestry, so `order` must be `build-number` or `semver`, and nothing is reported on their commits.",
       ),
     triggers: z
       .array(z.enum(TRIGGERS))
       .min(1)
       .default((): Trigger[] => ["workflow_run"])
       .describe(
-        "Events that start a deployment: `workflow_run` (a build workflow completed successfully) and `package` (an image was published to GitHub Packages).",
+        "Events that start a deployment: `workflow_run` (a build workflow completed successfully), `package` (an image was published to GitHub Packages), `build` (a build sent to `POST /api/builds` by any CI) and `registry` (an image pushed to Harbor, Docker Hub or Quay, whose webhook reaches `/api/registry/...`).",
       ),
     workflows: z
       .array(checkedString(checkWorkflowGlob))
@@ -59,17 +90,90 @@ export const sourceSchema = z
         "The events that started the workflow run (`workflow_run.event`) which deploy, e.g. `push`, `workflow_dispatch`, `release`.",
       ),
     image: checkedString(checkImageTemplate)
-      .default("ghcr.io/{owner}/{repo}")
+      .optional()
       .describe(
-        "The image the source repository builds. Placeholders: `{owner}`, `{repo}`. The rendered name is lower-cased.",
+        "The image the source repository builds (default `ghcr.io/{owner}/{repo}`). Placeholders: `{owner}`, `{repo}`. The rendered name is lower-cased. A repository that builds several images lists them in `images` instead.",
+      ),
+    images: z
+      .array(sourceImageSchema)
+      .min(1)
+      .optional()
+      .describe(
+        "The images of a repository that builds several (a monorepo), each with the workflows that build it: a run of `build-api.yml` deploys only the api image. Each image keeps its own ordering and pull requests. Use either `image` or `images`.",
       ),
     tag: checkedString(checkTagTemplate)
       .default("{sha}")
       .describe(
-        "The tag a build of a commit gets: exactly one `{sha}` (the full commit SHA) or `{sha:N}` (its first N characters, 7 to 40), e.g. `{sha:7}` or `sha-{sha:8}`. The bot also reads the commit back from a tag with it.",
+        "The tag a build gets, and how the bot reads a tag back: `{sha}` (the full commit SHA) or `{sha:N}` (its first N characters, 7 to 40), `{build}` (the build number) and `{version}` (a semantic version such as `1.4.2`), at most one of each, with text between them: `sha-{sha:8}`, `{build}-{sha:7}`, `v{version}`. Another tag of the image (`latest`) is never written.",
+      ),
+    order: z
+      .enum(ORDERS)
+      .default("ancestry")
+      .describe(
+        "How builds are ordered so an older one never replaces a newer one: `ancestry` (the source commits' history on GitHub; the tag needs `{sha}`), `build-number` (the number the CI sends; the tag needs `{build}`), `semver` (release tags as Flux and Renovate order them, `v1.10.0` after `v1.9.3`; the tag needs `{version}`).",
       ),
   })
+  .superRefine((source, ctx) => {
+    const problem = sourceProblem(source);
+    if (problem) ctx.addIssue({ ...customIssue(source[problem.key], problem.finding), path: [problem.key] });
+  })
   .describe("A set of source repositories, the image each builds and how its tags are named.");
+
+/** The checks across a source's keys: its order, tag, host and images agree. */
+function sourceProblem(source: {
+  repositories: string[];
+  host?: string | undefined;
+  image?: string | undefined;
+  images?: unknown[] | undefined;
+  tag: string;
+  order: (typeof ORDERS)[number];
+}): { key: "order" | "images" | "repositories" | "tag"; finding: Finding } | undefined {
+  if (source.image !== undefined && source.images !== undefined)
+    return {
+      key: "images",
+      finding: {
+        message: "the source has both `image` and `images`",
+        fix: "keep one: `images` lists every image of a repository that builds several",
+      },
+    };
+  if (source.host === undefined) {
+    const nested = source.repositories.find((glob) => glob.replace(/^!/, "").split("/").length > 2);
+    if (nested !== undefined)
+      return {
+        key: "repositories",
+        finding: {
+          message: `repository glob \`${nested}\` is not of the form owner/name`,
+          fix: "a GitHub repository is owner/name; for a nested group on GitLab set `host` too",
+        },
+      };
+  }
+  if (source.order === "ancestry" && source.host !== undefined)
+    return {
+      key: "order",
+      finding: {
+        message: `GitHub cannot tell the ancestry of commits on ${source.host}`,
+        fix: "set `order: build-number` (with {build} in `tag`) or `order: semver` (with {version} in `tag`)",
+      },
+    };
+  const parsed = parseTagTemplate(source.tag);
+  if (!parsed.ok) return undefined; // the tag's own check says it
+  const needs = { ancestry: "sha", "build-number": "build", semver: "version" } as const;
+  const needed = needs[source.order];
+  if (!parsed.template[needed])
+    return {
+      key: "tag",
+      finding: {
+        message: `\`order: ${source.order}\` reads the ${needed === "sha" ? "commit" : needed === "build" ? "build number" : "version"} from the tag, but \`${source.tag}\` has no {${needed}}`,
+        fix:
+          needed === "sha"
+            ? "add {sha} or {sha:N}, e.g. sha-{sha:7}"
+            : needed === "build"
+              ? "add {build}, e.g. {build}-{sha:7}"
+              : "write the tag as the version, e.g. v{version}",
+      },
+    };
+  return undefined;
+}
 
 export const environmentSchema = z
   .strictObject({

@@ -12,10 +12,34 @@ export type OnDegraded = "report" | "hold" | "rollback";
 
 export const ON_DEGRADED = ["report", "hold", "rollback"] as const satisfies readonly OnDegraded[];
 
-/** The events that start a deployment: a finished build workflow, or a published package. */
-export type Trigger = "workflow_run" | "package";
+/**
+ * The events that start a deployment: a finished build workflow, a published GitHub package, a build
+ * sent to `POST /api/builds` by any CI, a push to a registry (Harbor, Docker Hub, Quay).
+ */
+export type Trigger = "workflow_run" | "package" | "build" | "registry";
 
-export const TRIGGERS = ["workflow_run", "package"] as const satisfies readonly Trigger[];
+export const TRIGGERS = [
+  "workflow_run",
+  "package",
+  "build",
+  "registry",
+] as const satisfies readonly Trigger[];
+
+/**
+ * How builds of a source are ordered, so an older one never replaces a newer one: by the source
+ * commits' ancestry (GitHub sources), by the build number the CI sends, or by semantic version.
+ */
+export type Order = "ancestry" | "build-number" | "semver";
+
+export const ORDERS = ["ancestry", "build-number", "semver"] as const satisfies readonly Order[];
+
+/** One image of a source repository (a monorepo builds several), and the workflows that build it. */
+export interface SourceImage {
+  /** Image-name template with `{owner}` and `{repo}`; the rendered name is lower-cased. */
+  image: string;
+  /** Globs over the workflow file path; empty = any of the source's workflows. */
+  workflows: string[];
+}
 
 /** Which source repositories build images, and how their images and tags are named (defaults applied). */
 export interface SourceConfig {
@@ -26,10 +50,15 @@ export interface SourceConfig {
   workflows: string[];
   /** `workflow_run.event` values that deploy. */
   events: string[];
-  /** Image-name template with `{owner}` and `{repo}`; the rendered name is lower-cased. */
+  /** Image-name template with `{owner}` and `{repo}`; the rendered name is lower-cased (the first of `images`). */
   image: string;
-  /** Tag template with exactly one `{sha}` or `{sha:N}`. */
+  /** Every image the source builds (one unless the config lists `images`), in the config's order. */
+  images: SourceImage[];
+  /** Tag template: `{sha}`/`{sha:N}`, `{build}` and `{version}`, at most one of each. */
   tag: string;
+  order: Order;
+  /** Where the repositories live when not on this GitHub (`gitlab.example.com`); undefined: GitHub. */
+  host: string | undefined;
 }
 
 /** A deployment target: the files that belong to it and how changes reach them (defaults applied). */

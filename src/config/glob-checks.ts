@@ -41,7 +41,8 @@ export function checkPathList(globs: readonly string[]): Finding | undefined {
 
 function repositoryGlob(glob: string): Finding | undefined {
   const segments = glob.split("/");
-  if (glob !== "" && segments.length !== 2) {
+  // GitLab's nested groups (`group/sub/name`) are checked against the source's host (config-schema.ts).
+  if (glob !== "" && segments.length < 2) {
     const example =
       segments.length === 1
         ? `\`${glob}/*\` for every repository of ${glob}`

@@ -3,10 +3,28 @@ import type { Config } from "./config.js";
 import type { configSchema } from "./config-schema.js";
 import { durationSeconds } from "./duration.js";
 
+/** The image a source builds when its config names none. */
+export const DEFAULT_IMAGE = "ghcr.io/{owner}/{repo}";
+
 /** The schema's output in the shape of `Config`: optional keys become explicit `undefined`s, `_extends` goes. */
 export function toConfig(parsed: z.output<typeof configSchema>): Config {
   return {
-    sources: parsed.sources.map((source) => ({ ...source })),
+    sources: parsed.sources.map(
+      ({ repositories, host, triggers, workflows, events, image, images, tag, order }) => {
+        const listed = images ?? [{ image: image ?? DEFAULT_IMAGE, workflows: [] }];
+        return {
+          repositories,
+          host: host?.toLowerCase(),
+          triggers,
+          workflows,
+          events,
+          image: listed[0]?.image ?? DEFAULT_IMAGE,
+          images: listed.map((entry) => ({ image: entry.image, workflows: entry.workflows })),
+          tag,
+          order,
+        };
+      },
+    ),
     environments: Object.fromEntries(
       Object.entries(parsed.environments).map(
         ([name, { paths, mode, branches, mergeMethod, commands, argocd, after, onDegraded }]) => [

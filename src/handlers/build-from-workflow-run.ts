@@ -33,6 +33,7 @@ export function buildFromWorkflowRun(payload: unknown, id: string, receivedAt: n
       workflowPath: run.path,
       url: run.html_url,
       image: undefined,
+      buildNumber: run.run_number,
       receivedAt,
       committedAt: timeOf(run.head_commit?.timestamp),
     },

@@ -34,6 +34,8 @@ export const workflowRunPayloadSchema = z.object({
     event: z.string(),
     path: z.string().optional(),
     html_url: z.string().optional(),
+    /** The run's number in its workflow (`github.run_number`): fills `{build}` in a tag template. */
+    run_number: z.number().int().nonnegative().optional(),
     /** The commit built; its `timestamp` (ISO 8601) is the source commit time lead time starts from. */
     head_commit: z.object({ timestamp: z.string().optional() }).nullish(),
   }),

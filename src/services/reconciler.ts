@@ -278,7 +278,7 @@ export class Reconciler {
     const wanted: Wanted[] = [];
     for (const { build, environments } of builds.values()) {
       const resolution = resolveBuild(config, build);
-      if (resolution.ok) wanted.push({ ...resolution.wanted, only: [...environments] });
+      if (resolution.ok) for (const one of resolution.all) wanted.push({ ...one, only: [...environments] });
     }
     return new Promise<CommandResult>((settle) =>
       this.deps.enqueue(installationId, repo, {

@@ -26,7 +26,10 @@ describe("parseConfig: defaults", () => {
             workflows: [],
             events: ["push"],
             image: "ghcr.io/{owner}/{repo}",
+            images: [{ image: "ghcr.io/{owner}/{repo}", workflows: [] }],
             tag: "{sha}",
+            order: "ancestry",
+            host: undefined,
           },
         ],
         environments: {
@@ -83,7 +86,10 @@ report: { statuses: false }
             workflows: [".github/workflows/build.yml"],
             events: ["push", "release"],
             image: "registry.example.com/{owner}/{repo}",
+            images: [{ image: "registry.example.com/{owner}/{repo}", workflows: [] }],
             tag: "sha-{sha:8}",
+            order: "ancestry",
+            host: undefined,
           },
         ],
         environments: {
@@ -418,14 +424,14 @@ const ERRORS: ErrorCase[] = [
     line: 3,
     column: 10,
     message: "`sources[0].tag`: tag template `latest` has no {sha} placeholder",
-    fix: "add {sha} or {sha:N} (7 to 40), e.g. sha-{sha:7}: the bot reads the commit back from the tag",
+    fix: "add {sha} or {sha:N} (7 to 40), e.g. sha-{sha:7}: the bot reads the commit back from the tag (or {build} / {version} with `order: build-number` / `semver`)",
   },
   {
     kind: "tag template with two shas",
     text: MINIMAL.replace('["acme/*"]', '["acme/*"]\n    tag: "{sha:7}-{sha}"'),
     line: 3,
     column: 10,
-    message: "`sources[0].tag`: tag template `{sha:7}-{sha}` has 2 SHA placeholders",
+    message: "`sources[0].tag`: tag template `{sha:7}-{sha}` has more than one {sha} placeholder",
     fix: "keep exactly one {sha} or {sha:N}",
   },
   {
@@ -442,7 +448,7 @@ const ERRORS: ErrorCase[] = [
     line: 3,
     column: 10,
     message: "`sources[0].tag`: tag template has an unknown placeholder `{branch}`",
-    fix: "the tag template knows only {sha} (the full commit SHA) and {sha:N} (its first N characters)",
+    fix: "the tag template knows {sha} (the full commit SHA), {sha:N} (its first N characters), {build} (the build number) and {version} (a semantic version)",
   },
   {
     kind: "tag template rendering an invalid tag",

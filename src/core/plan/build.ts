@@ -1,7 +1,10 @@
 /** What a trigger says was built: the source of every desired change (see docs/architecture.md, "One flow"). */
 export interface Build {
-  /** `reconcile`: the newest successful build of a branch, found by a reconciliation pass. */
-  readonly trigger: "workflow_run" | "package" | "command" | "reconcile";
+  /**
+   * `build`: sent by any CI to `POST /api/builds`; `registry`: an image pushed to Harbor, Docker Hub or
+   * Quay; `reconcile`: the newest successful build of a branch, found by a reconciliation pass.
+   */
+  readonly trigger: "workflow_run" | "package" | "build" | "registry" | "command" | "reconcile";
   /** The webhook's delivery id (or another unique id): duplicates are dropped by it. */
   readonly id: string;
   readonly repository: SourceRepository;
@@ -18,6 +21,11 @@ export interface Build {
   /** A package event names the image, its tag and digest; a workflow run leaves them to the config. */
   readonly image:
     { readonly name: string; readonly tag: string; readonly digest: string | undefined } | undefined;
+  /**
+   * The CI's build number (`workflow_run.run_number`, the `buildNumber` a CI sends): fills `{build}`
+   * in the tag template and orders builds of an `order: build-number` source.
+   */
+  readonly buildNumber?: number | undefined;
   /** When the webhook arrived (ms since the epoch), for latency figures. */
   readonly receivedAt: number;
   /**
@@ -29,6 +37,12 @@ export interface Build {
 }
 
 export interface SourceRepository {
+  /**
+   * Where the repository lives when not on this GitHub (`gitlab.example.com`): nothing is asked of
+   * GitHub about it and nothing is reported on its commits. Undefined: a GitHub repository.
+   */
+  readonly host?: string | undefined;
+  /** The owner, or for another host every segment before the name (`payments/backend`). */
   readonly owner: string;
   readonly name: string;
   readonly defaultBranch: string;

@@ -1,4 +1,5 @@
 import { fullName } from "./build.js";
+import { compareTags } from "./order.js";
 import type { Comparison } from "./verdict.js";
 import type { Wanted } from "./wanted.js";
 
@@ -27,8 +28,7 @@ export function pickNewest(candidates: readonly Wanted[], compare: CompareLookup
       newest = winner;
       continue;
     }
-    const shas = comparable(newest, candidate);
-    const status = shas ? compare(repoOf(newest), shas[0], shas[1]) : "unknown";
+    const status = byTags(newest, candidate) ?? byAncestry(newest, candidate, compare);
     if (status === "behind" || status === "identical" || sameTarget(newest, candidate)) {
       superseded.push({ wanted: candidate, by: newest });
     } else {
@@ -64,6 +64,22 @@ export function comparisonsNeeded(
 
 function repoOf(wanted: Wanted): string {
   return fullName(wanted.build.repository).toLowerCase();
+}
+
+function byAncestry(newest: Wanted, candidate: Wanted, compare: CompareLookup): Comparison {
+  const shas = comparable(newest, candidate);
+  return shas ? compare(repoOf(newest), shas[0], shas[1]) : "unknown";
+}
+
+/**
+ * Where `candidate` stands by an order its tags tell (`build-number`, `semver`), undefined for ancestry.
+ * Builds of one image come from one source, so they share its order and template.
+ */
+function byTags(newest: Wanted, candidate: Wanted): Comparison | undefined {
+  const order = newest.order ?? "ancestry";
+  if (order === "ancestry" || candidate.order !== order || candidate.tagTemplate !== newest.tagTemplate)
+    return undefined;
+  return compareTags(order, newest.tagTemplate, newest.tag, candidate.tag);
 }
 
 /** The two builds' SHAs when GitHub can order them (same repository, both known, different). */

@@ -12,7 +12,7 @@ import { comparisonsNeeded, pickNewest, type CompareLookup, type KnownLookup } f
 import { planFile } from "./plan-file.js";
 import { freezeOf, holdOf, type State } from "../../state/state-file.js";
 import type { PlanSkip } from "./skip.js";
-import { judgeBuild } from "./verdict.js";
+import { judgeBuild, judgeByTags, type Verdict } from "./verdict.js";
 import type { Wanted } from "./wanted.js";
 
 export interface BatchFile {
@@ -200,7 +200,13 @@ export function comparisonsForBatch(
       target.candidates,
       (repo, base, head) => known(repo, base, head) ?? "unknown",
     );
-    if (newest.explicit?.force || newest.build.sha === undefined) continue;
+    // A source ordered by its tags needs nothing from GitHub to judge the newest build.
+    if (
+      newest.explicit?.force ||
+      newest.build.sha === undefined ||
+      (newest.order ?? "ancestry") !== "ancestry"
+    )
+      continue;
     const repo = fullName(newest.build.repository).toLowerCase();
     for (const file of target.files) {
       const deployed = deployedOf(file, [target.image]).get(target.image);
@@ -244,16 +250,19 @@ export function planBatch(input: BatchInput, compare: CompareLookup): BatchPlan 
       const deployedSha =
         deployed?.tag === undefined ? undefined : shaFromTag(newest.tagTemplate, deployed.tag);
       const sameBuild = deployed?.tag === newest.tag && deployed.digest === newest.digest;
-      const verdict = sameBuild
-        ? { accept: false as const, skip: { reason: "already-deployed" as const } }
+      const order = newest.order ?? "ancestry";
+      const verdict: Verdict = sameBuild
+        ? { accept: false, skip: { reason: "already-deployed" } }
         : newest.explicit?.force
-          ? { accept: true as const }
-          : judgeBuild(
-              deployedSha,
-              deployedSha === undefined || newest.build.sha === undefined
-                ? undefined
-                : compare(fullName(newest.build.repository).toLowerCase(), deployedSha, newest.build.sha),
-            );
+          ? { accept: true }
+          : order !== "ancestry"
+            ? judgeByTags(order, newest.tagTemplate, deployed?.tag, newest.tag)
+            : judgeBuild(
+                deployedSha,
+                deployedSha === undefined || newest.build.sha === undefined
+                  ? undefined
+                  : compare(fullName(newest.build.repository).toLowerCase(), deployedSha, newest.build.sha),
+              );
       if (!verdict.accept) {
         outcomes.push({
           kind: "skipped",

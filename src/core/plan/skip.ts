@@ -4,6 +4,15 @@ import type { FileRefusal } from "../rewrite/file-limits.js";
 export type PlanSkip =
   | { readonly reason: "older-than-deployed"; readonly deployedSha: string }
   | { readonly reason: "diverged-from-deployed"; readonly deployedSha: string }
+  /** Not newer by the source's `order` (build number or version) than the deployed tag. */
+  | {
+      readonly reason: "older-by-order";
+      readonly order: "build-number" | "semver";
+      readonly deployedTag: string;
+      /** `build 42`, `1.9.3`: what the order read from each tag. */
+      readonly deployed: string;
+      readonly candidate: string;
+    }
   | { readonly reason: "already-deployed" }
   | { readonly reason: "superseded"; readonly by: string }
   | { readonly reason: "branch-not-allowed"; readonly branch: string | undefined }

@@ -1,3 +1,4 @@
+import type { Order } from "../../config/config.js";
 import type { Build } from "./build.js";
 
 /** A build resolved against one manifests repository's configuration: this image should run this tag. */
@@ -9,6 +10,8 @@ export interface Wanted {
   readonly digest: string | undefined;
   /** The config's tag template, to read the SHA back from a deployed tag. */
   readonly tagTemplate: string;
+  /** The source's order (undefined: ancestry): how this build stands against others of its image. */
+  readonly order?: Order;
   /**
    * The environments a reconciliation pass found behind: no other is touched (one whose tag is not a
    * build, or runs another branch's build, stays as it is). Holds, freezes and the ordering guard apply.

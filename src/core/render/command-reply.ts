@@ -54,7 +54,9 @@ export function outcomeLine(outcome: Outcome, landing: { url: string; label: str
   if (outcome.kind === "written")
     return `${what} → ${outcome.environment} in ${landing ? link(landing.label, landing.url) : "the branch"}`;
   const fix =
-    outcome.skip.reason === "older-than-deployed" || outcome.skip.reason === "diverged-from-deployed"
+    outcome.skip.reason === "older-than-deployed" ||
+    outcome.skip.reason === "diverged-from-deployed" ||
+    outcome.skip.reason === "older-by-order"
       ? " (add `--force` to deploy it anyway, or `/rollback`)"
       : "";
   return `${what} → ${outcome.environment}: ${skipText(outcome.skip, MARKDOWN)}${fix}`;

@@ -11,6 +11,8 @@ export function skipText(skip: PlanSkip, style: TextStyle = MARKDOWN): string {
   switch (skip.reason) {
     case "older-than-deployed":
       return `not deployed: older than the deployed ${shortSha(skip.deployedSha)}`;
+    case "older-by-order":
+      return `not deployed: ${style.code(skip.candidate)} is not newer than the deployed ${style.code(skip.deployed)} (order: ${skip.order})`;
     case "diverged-from-deployed":
       return `not deployed: does not descend from the deployed ${shortSha(skip.deployedSha)}`;
     case "already-deployed":

@@ -36,7 +36,7 @@ export function resolveItems(
   for (const item of items) {
     if (item.kind !== "build") continue;
     const resolution = resolveBuild(config, item.build);
-    if (resolution.ok) resolved.push(resolution.wanted);
+    if (resolution.ok) resolved.push(...resolution.all);
     else
       // Every other tag of an image (latest, v1) arrives as its own event: not worth an info line each.
       log[resolution.ignored.reason === "tag-not-from-template" ? "debug" : "info"](
