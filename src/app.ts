@@ -27,6 +27,7 @@ import { BuildRouter } from "./routing/build-router.js";
 import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
 import { DeployQueue } from "./routing/deploy-queue.js";
+import { ExternalBuilds } from "./routing/external-builds.js";
 import { DeliveryFigures } from "./services/delivery-figures.js";
 import type { ObservationListener } from "./feedback/feedback-hub.js";
 import type { ArgocdSettings } from "./feedback/argocd-feedback.js";
@@ -193,6 +194,8 @@ export function createBot(options: BotOptions = {}): Bot {
     installationsRef = installations;
     // The feedback pipeline's parts that act through the deploy queue (onDegraded, Alertmanager freezes).
     feedback.connect({ enqueue, installations });
+    // Builds from outside GitHub's webhooks (any CI, registries): routed across installations.
+    const external = new ExternalBuilds({ registry, deliveries, installations, auth, enqueue, now });
     const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);
     if (tickMs > 0) {
       scheduler = new Scheduler({
@@ -243,6 +246,7 @@ export function createBot(options: BotOptions = {}): Bot {
     app.on("installation_repositories", async (context) =>
       registry.invalidate(context.payload.installation.id),
     );
+    app.on("installation", async () => external.invalidate());
   };
 
   return {
