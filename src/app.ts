@@ -28,6 +28,7 @@ import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
 import { DeployQueue } from "./routing/deploy-queue.js";
 import { ExternalBuilds } from "./routing/external-builds.js";
+import { buildsSecrets, registerBuilds } from "./http/builds-route.js";
 import { DeliveryFigures } from "./services/delivery-figures.js";
 import type { ObservationListener } from "./feedback/feedback-hub.js";
 import type { ArgocdSettings } from "./feedback/argocd-feedback.js";
@@ -196,6 +197,13 @@ export function createBot(options: BotOptions = {}): Bot {
     feedback.connect({ enqueue, installations });
     // Builds from outside GitHub's webhooks (any CI, registries): routed across installations.
     const external = new ExternalBuilds({ registry, deliveries, installations, auth, enqueue, now });
+    // POST /api/builds: any CI's signed builds, routed by `external` (src/http/builds-route.ts).
+    registerBuilds(appOptions, {
+      secrets: buildsSecrets(process.env["BUILDS_WEBHOOK_SECRET"]),
+      route: (build) => external.route(build),
+      now,
+      log: app.log,
+    });
     const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);
     if (tickMs > 0) {
       scheduler = new Scheduler({

@@ -16,10 +16,7 @@ export type EndpointSecrets =
   | { readonly kind: "refused"; readonly reason: string };
 
 export function endpointSecrets(variable: string, text: string | undefined): EndpointSecrets {
-  const secrets = (text ?? "")
-    .split(",")
-    .map((secret) => secret.trim())
-    .filter((secret) => secret !== "");
+  const secrets = secretList(text);
   if (secrets.length === 0) return { kind: "off" };
   for (const [index, secret] of secrets.entries()) {
     const which = secrets.length > 1 ? `secret ${index + 1} of ${variable}` : variable;
@@ -35,6 +32,14 @@ export function endpointSecrets(variable: string, text: string | undefined): End
       };
   }
   return { kind: "on", digests: secrets.map(digest) };
+}
+
+/** The secrets of a comma-separated variable, trimmed, empty ones dropped (not validated: see `endpointSecrets`). */
+export function secretList(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(",")
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== "");
 }
 
 /** Where a request may carry the secret: Basic auth's password always, plus a header of its own or a bearer token. */
