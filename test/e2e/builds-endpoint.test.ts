@@ -2,6 +2,9 @@
 // pipeline or a GitLab CI job signs them (`openssl dgst -sha256 -hmac`, i.e. HMAC-SHA256 of the raw
 // body), and what they leave in the manifests repository, its pull requests and the source's statuses.
 import { createHmac } from "node:crypto";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import type { Logger } from "probot";
 import type { Octokit } from "../../src/adapters/github/octokit.js";
 import { Metrics, type ObservableOctokit } from "../../src/metrics/metrics.js";
 import { closeExpectingNoViolations, overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
@@ -64,11 +67,22 @@ class SeenRequests extends Metrics {
 }
 const seen = new WeakSet<object>();
 
+/** The app's log lines at info and above (JSON, as in production). */
+let lines: Record<string, unknown>[];
+
 async function start(
   secret: string | undefined,
   source: string,
   files: { path: string; content: string }[],
 ): Promise<BotHarness> {
+  lines = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
   if (secret === undefined) delete process.env["BUILDS_WEBHOOK_SECRET"];
   else process.env[VARIABLE] = secret;
   requests = [];
@@ -80,7 +94,7 @@ async function start(
       },
       sourceRepo("web"),
     ],
-    { metrics: new SeenRequests() },
+    { metrics: new SeenRequests(), log: pino({ level: "info" }, sink) as unknown as Logger },
   );
   return bot;
 }
@@ -287,6 +301,13 @@ describe("POST /api/builds deploys a CI's signed build", () => {
 
     expect(first.body["queued"]).toHaveLength(1);
     expect(replay).toEqual({ status: 202, body: { queued: [], ignored: [], duplicate: true } });
+    // One info line for the queued build; neither the body nor the secret is logged.
+    const queued = lines.filter((line) => String(line["msg"]).startsWith("build of acme/web"));
+    expect(queued.map((line) => line["msg"])).toEqual([
+      `build of acme/web (${HARBOR}:${sha}) queued for acme/manifests`,
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+    expect(Object.keys(queued[0]!).filter((key) => /body|secret/i.test(key))).toEqual([]);
     expect(await bot!.deployed(DEV)).toBe(sha);
     expect(await bot!.appCommits()).toHaveLength(1);
   });
