@@ -46,7 +46,7 @@ environments:
 let bot: BotHarness;
 let logged: string[];
 
-async function start(): Promise<void> {
+async function start(extra: Record<string, string> = {}): Promise<void> {
   logged = [];
   const out = new PassThrough();
   out.on("data", (chunk: Buffer) => logged.push(chunk.toString("utf8")));
@@ -68,6 +68,7 @@ async function start(): Promise<void> {
       registrySecrets: registrySecrets({
         HARBOR_WEBHOOK_SECRET: `${HARBOR_SECRET},${ROTATED}`,
         DOCKERHUB_WEBHOOK_SECRET: DOCKERHUB_SECRET,
+        ...extra,
       }),
       log: await redactedLog({ LOG_FORMAT: "json", LOG_LEVEL: "debug" }, out),
     },
@@ -231,5 +232,27 @@ describe("Docker Hub and Quay (the secret in the path)", () => {
       status: 404,
       body: { error: "/api/registry/quay is off: QUAY_WEBHOOK_SECRET is not set" },
     });
+  });
+
+  test("a body that is not a push gets 400 with the reason; a weak secret 503 with the reason", async () => {
+    await start({ QUAY_WEBHOOK_SECRET: "short" });
+    const request = dockerHubPush("acme/api", "sha-1a2b3c4", DOCKERHUB_SECRET);
+    const body = JSON.parse(request.body) as { push_data: Record<string, unknown> };
+    delete body.push_data["tag"];
+    expect(await send({ ...request, body: JSON.stringify(body) })).toEqual({
+      status: 400,
+      body: {
+        error:
+          "not a Docker Hub push webhook: push_data.tag: Invalid input: expected string, received undefined",
+      },
+    });
+    expect(await send({ ...request, body: "{" })).toEqual({
+      status: 400,
+      body: { error: "the body is not JSON" },
+    });
+    const quay = await send(quayPush("quay.io", "acme/api", ["sha-1a2b3c4"], "short"));
+    expect(quay.status).toBe(503);
+    expect(quay.body["error"]).toMatch(/^QUAY_WEBHOOK_SECRET is only 5 characters long/);
+    expect(await bot.appCommits()).toEqual([]);
   });
 });

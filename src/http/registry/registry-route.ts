@@ -74,7 +74,8 @@ export function registryHandler(options: RegistryRouteOptions): Handler {
   return async (req, res) => {
     const url = req.url ?? "";
     if (!url.startsWith(REGISTRY_PREFIX)) return false;
-    const [name = "", secret, ...rest] = url.split(/[?#]/, 1)[0]!.slice(REGISTRY_PREFIX.length).split("/");
+    const path = url.split(/[?#]/, 1)[0] ?? "";
+    const [name = "", secret, ...rest] = path.slice(REGISTRY_PREFIX.length).split("/");
     req.url = redactRegistryPath(url);
     if (!(name in REGISTRIES)) return answerJson(res, 404, { error: `no such registry endpoint: ${USAGE}` });
     const registry = REGISTRIES[name as RegistryName];
