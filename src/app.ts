@@ -33,6 +33,8 @@ import { DeliveryFigures } from "./services/delivery-figures.js";
 import type { ObservationListener } from "./feedback/feedback-hub.js";
 import type { ArgocdSettings } from "./feedback/argocd-feedback.js";
 import { wireFeedback, type FeedbackWiring } from "./feedback/wire-feedback.js";
+import { registerRegistries, registrySecrets, type RegistrySecrets } from "./http/registry/registry-route.js";
+import { RegistryPushes } from "./routing/registry-pushes.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -57,6 +59,8 @@ export interface BotOptions {
   readonly onObserved?: ObservationListener;
   /** How often the gates (`environments.<env>.after`) look at the clock; undefined: every minute; 0: never. */
   readonly gateTickMs?: number;
+  /** Registry webhooks' secrets; default: HARBOR_WEBHOOK_SECRET, DOCKERHUB_WEBHOOK_SECRET, QUAY_WEBHOOK_SECRET. */
+  readonly registrySecrets?: RegistrySecrets;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -202,6 +206,13 @@ export function createBot(options: BotOptions = {}): Bot {
       secrets: buildsSecrets(process.env["BUILDS_WEBHOOK_SECRET"]),
       route: (build) => external.route(build),
       now,
+      log: app.log,
+    });
+    // Registry pushes (Harbor, Docker Hub, Quay): /api/registry/<registry>, routed through `external`.
+    const pushes = new RegistryPushes({ external, auth, log: app.log, now });
+    registerRegistries(appOptions, {
+      secrets: options.registrySecrets ?? registrySecrets(process.env),
+      route: (push) => pushes.route(push),
       log: app.log,
     });
     const tickMs = options.scheduleTickMs ?? (process.env["RECONCILE_SCHEDULE"] === "off" ? 0 : 60_000);

@@ -83,6 +83,17 @@ function basicPassword(authorization: string): string | undefined {
   return colon < 0 ? undefined : decoded.slice(colon + 1);
 }
 
+/**
+ * Whether `offered` (a secret a sender can only put in the URL path) is one of the secrets: compared with
+ * every expected one, in constant time, whatever matched before.
+ */
+export function matchesSecret(offered: string, digests: readonly Buffer[]): boolean {
+  const candidate = digest(offered);
+  let match = false;
+  for (const expected of digests) match = timingSafeEqual(candidate, expected) || match;
+  return match && offered !== "";
+}
+
 /** SHA-256: equal lengths for timingSafeEqual, whatever the client sends. */
 function digest(secret: string): Buffer {
   return createHash("sha256").update(secret, "utf8").digest();

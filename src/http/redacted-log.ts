@@ -1,6 +1,7 @@
 import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
 import type { Env } from "../start.js";
+import { redactRegistryPath } from "./registry/redact-path.js";
 
 /**
  * Request headers that carry credentials: Probot's HTTP log writes every header of every request
@@ -38,7 +39,17 @@ export async function redactedLog(
       level: env["LOG_LEVEL"] || "info",
       name: "probot",
       messageKey: env["LOG_MESSAGE_KEY"] || "msg",
-      redact: REDACTED_HEADERS,
+      // A registry endpoint's URL carries its secret (`/api/registry/dockerhub/<secret>`): only the path
+      // before it is logged; every other redacted value is replaced whole.
+      redact: {
+        paths: [...REDACTED_HEADERS, "req.url"],
+        censor: (value: unknown, path: string[]) =>
+          path.join(".") === "req.url"
+            ? typeof value === "string"
+              ? redactRegistryPath(value)
+              : value
+            : "[Redacted]",
+      },
     },
     transform,
   );

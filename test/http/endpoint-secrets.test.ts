@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { carriesSecret, endpointSecrets } from "../../src/http/endpoint-secrets.js";
+import { carriesSecret, endpointSecrets, matchesSecret } from "../../src/http/endpoint-secrets.js";
 
 const SECRET = "am-0123456789abcdef0123456789abcdef";
 const OTHER = "am-fedcba9876543210fedcba9876543210";
@@ -68,4 +68,16 @@ describe("carriesSecret: header, Bearer or Basic, as each endpoint allows", () =
   ])("%s", (_name, headers, carriers, result) => {
     expect(carriesSecret(headers, expected, carriers)).toBe(result);
   });
+});
+
+test("matchesSecret: a path secret is any of the configured ones, never an empty or a wrong one", () => {
+  const secrets = endpointSecrets(
+    "DOCKERHUB_WEBHOOK_SECRET",
+    "dockerhub-secret-0123456789,dockerhub-rotated-987654",
+  );
+  if (secrets.kind !== "on") throw new Error("expected secrets");
+  expect(matchesSecret("dockerhub-secret-0123456789", secrets.digests)).toBe(true);
+  expect(matchesSecret("dockerhub-rotated-987654", secrets.digests)).toBe(true);
+  expect(matchesSecret("dockerhub-secret-012345678", secrets.digests)).toBe(false);
+  expect(matchesSecret("", secrets.digests)).toBe(false);
 });

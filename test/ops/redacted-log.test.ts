@@ -43,3 +43,20 @@ test("production logs are JSON unless LOG_FORMAT says otherwise; the level comes
   expect(text).not.toContain("hidden");
   expect(JSON.parse(text.trim().split("\n")[0] ?? "{}")).toMatchObject({ msg: "shown", name: "probot" });
 });
+
+test("a registry endpoint's URL is logged without its path secret; other URLs as they are", async () => {
+  const out = new PassThrough();
+  const lines: string[] = [];
+  out.on("data", (chunk: Buffer) => lines.push(chunk.toString("utf8")));
+  const log = await redactedLog({ LOG_FORMAT: "json", LOG_LEVEL: "info" }, out);
+  const secret = "dockerhub-path-secret-0123456789";
+  log.child({ req: { method: "POST", url: `/api/registry/dockerhub/${secret}`, headers: {} } }).info("one");
+  log.info({ req: { method: "POST", url: `/api/registry/quay/${secret}?x=1`, headers: {} } }, "two");
+  log.info({ req: { method: "GET", url: "/metrics", headers: {} } }, "three");
+  await new Promise((resolve) => setImmediate(resolve));
+  const text = lines.join("");
+  expect(text).not.toContain(secret);
+  expect(text).toContain('"url":"/api/registry/dockerhub/[redacted]"');
+  expect(text).toContain('"url":"/api/registry/quay/[redacted]"');
+  expect(text).toContain('"url":"/metrics"');
+});
