@@ -10,4 +10,8 @@ export const EXIT = {
   notReferenced: 3,
   /** `reconcile`: a pass ran out of its request budget before it read everything. */
   incomplete: 4,
+  /** `notify-build`: the bot refused the build (a 4xx: signature, body, endpoint off). Not retried. */
+  refused: 5,
+  /** `notify-build`: no answer from the bot (network error, timeout) or a 5xx, after the retries. */
+  unreachable: 6,
 } as const;
