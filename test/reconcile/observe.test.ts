@@ -195,6 +195,9 @@ environments:
       { kind: "behind", newest: { sha: sha(2), date: main.commits[1]?.date } },
     ],
   ]);
+  // Each row names its image, as the dashboard and /status show it beside the repository.
+  expect(result.map((row) => row.part)).toEqual(["shop-api", "shop-web"]);
+  expect(rows(history([ok]), [{ environment: "dev", tag: sha(1) }])[0]?.part).toBeUndefined();
   const source = monorepo.sources[0]!;
   expect(newestBuild(source, history([web], [api]), source.images[0])).toEqual({ index: 1, pending: false });
   expect(newestBuild(source, history([api], [web]), source.images[1])).toEqual({ index: 1, pending: false });

@@ -71,6 +71,11 @@ export type RowState =
 export interface Row {
   readonly environment: string;
   readonly image: string;
+  /**
+   * The image's short name (the last part of its name, `shop-api`) when its source builds several (a
+   * monorepo): the dashboard and `/status` show it beside the repository, and commands take it.
+   */
+  readonly part?: string;
   /** `owner/name` of the source repository (lower case), when known. */
   readonly repository: string | undefined;
   /** Its web address, when read. */
@@ -155,6 +160,7 @@ export function observe(input: ObserveInput): Row[] {
     const base = {
       environment: entry.environment,
       image: entry.image,
+      ...(found && found.source.images.length > 1 ? { part: imagePart(entry.image) } : {}),
       paths: paths.sort(),
       tag: entry.tag,
       hold,
@@ -261,4 +267,9 @@ export function observe(input: ObserveInput): Row[] {
 
 function envOrder(config: Config, environment: string): number {
   return Object.keys(config.environments).indexOf(environment);
+}
+
+/** The last part of an image's name (`ghcr.io/acme/shop-api` -> `shop-api`), as commands name a monorepo's image. */
+export function imagePart(image: string): string {
+  return image.split("/").pop()?.toLowerCase() ?? image;
 }
