@@ -63,12 +63,15 @@ test.each([
   ["ghcr.io/acme/shop-api", "acme/shop", 0, 0],
   ["ghcr.io/acme/shop-web", "acme/shop", 0, 1],
   ["ghcr.io/acme/web", "acme/web", 1, 0],
-])("a monorepo's every image is found: %s is built by %s (source %i, image %i)", (image, repository, index, entry) => {
-  const found = sourceForImage(MONOREPO, image);
-  expect(found && `${found.owner}/${found.repo}`).toBe(repository);
-  expect(found?.source).toBe(MONOREPO.sources[index]);
-  expect(found?.entry).toBe(MONOREPO.sources[index]?.images[entry]);
-});
+])(
+  "a monorepo's every image is found: %s is built by %s (source %i, image %i)",
+  (image, repository, index, entry) => {
+    const found = sourceForImage(MONOREPO, image);
+    expect(found && `${found.owner}/${found.repo}`).toBe(repository);
+    expect(found?.source).toBe(MONOREPO.sources[index]);
+    expect(found?.entry).toBe(MONOREPO.sources[index]?.images[entry]);
+  },
+);
 
 test("a monorepo's image is not guessed: ghcr.io/acme/shop is the monorepo's repository, not one of its images", () => {
   // acme/shop matches the monorepo's entry first, which renders neither ghcr.io/acme/shop nor anything else.
