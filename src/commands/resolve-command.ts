@@ -8,6 +8,8 @@ import {
   type Config,
   type SourceConfig,
 } from "../config/index.js";
+import type { SourceImage } from "../config/config.js";
+import { imagePart } from "../core/reconcile/observe.js";
 import { fullName, type Build, type SourceRepository } from "../core/plan/build.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
 import { pullRequestBranch } from "../core/render/pull-request-text.js";
@@ -110,7 +112,7 @@ export async function resolveCommand(
     case "unfreeze":
       return job([{ kind: "unfreeze", environment: command.environment }]);
     case "resume": {
-      const images = await imagesOf(context, command.services, ports);
+      const images = await imagesOf(context, command.services, command.environment, ports);
       if (!images.ok) return images.resolved;
       return job(
         images.images === undefined
@@ -134,90 +136,120 @@ export async function resolveCommand(
 type JobOf = (edits: StateEdit[], wanted?: Wanted[]) => Resolved;
 
 /**
- * The images a command means: in a source repository its own image (no services may be named); in
- * the manifests repository the named services (undefined: all of them).
+ * One image a command is about, with its source entry, repository and config entry of `images`;
+ * `named`: the command named this image itself, rather than its repository (every image of a monorepo).
+ */
+interface Target {
+  readonly source: SourceConfig;
+  readonly repo: SourceRepository;
+  readonly image: string;
+  readonly entry: SourceImage;
+  readonly named: boolean;
+}
+
+/** Every image of a source repository (one, or several for a monorepo), as targets not named one by one. */
+function targetsOf(source: SourceConfig, repo: SourceRepository): Target[] {
+  return source.images.map((entry) => ({
+    source,
+    repo,
+    image: renderImageName(entry.image, repo.owner, repo.name),
+    entry,
+    named: false,
+  }));
+}
+
+const NAME_FIX =
+  "name the service as its repository is named, e.g. `checkout` for acme/checkout, or a monorepo's image by the last part of its name, e.g. `shop-api`";
+
+/**
+ * The images a command means: in a source repository its own images (a monorepo's may be named by the
+ * last part of their names, `shop-api`); in the manifests repository those of the named services
+ * (undefined: all of them). A service is a source repository with the manifests repository's owner (all
+ * its images), else the image of that short name that `environment`'s files deploy.
  */
 async function imagesOf(
   context: CommandContext,
   services: readonly string[],
+  environment: string,
   ports: CommandPorts,
 ): Promise<
-  | { ok: true; images: string[] | undefined; sources: { source: SourceConfig; repo: SourceRepository }[] }
-  | { ok: false; resolved: Resolved }
+  { ok: true; images: string[] | undefined; targets: Target[] } | { ok: false; resolved: Resolved }
 > {
+  const fail = (text: string, fix: string) => ({ ok: false as const, resolved: problem(text, fix) });
   if (!context.inManifests) {
-    if (services.length > 0)
-      return {
-        ok: false,
-        resolved: problem(
-          `in a source repository a command is about its own image, not ${services.join(", ")}`,
-          "leave the service names out here, or run the command in the manifests repository",
-        ),
-      };
     const source = matchSource(context.config, fullName(context.repository));
     if (!source)
-      return {
-        ok: false,
-        resolved: problem(
-          `${fullName(context.repository)} does not deploy here`,
-          "add it to `sources` in the manifests repository's config",
-        ),
-      };
-    return {
-      ok: true,
-      images: [renderImageName(source.image, context.repository.owner, context.repository.name)],
-      sources: [{ source, repo: context.repository }],
-    };
+      return fail(
+        `${fullName(context.repository)} does not deploy here`,
+        "add it to `sources` in the manifests repository's config",
+      );
+    const own = targetsOf(source, context.repository);
+    if (services.length === 0) return { ok: true, images: own.map((one) => one.image), targets: own };
+    if (own.length <= 1)
+      return fail(
+        `in a source repository a command is about its own image, not ${services.join(", ")}`,
+        "leave the service names out here, or run the command in the manifests repository",
+      );
+    const targets: Target[] = [];
+    for (const service of services) {
+      const found = own.find((one) => imagePart(one.image) === service.toLowerCase());
+      if (!found)
+        return fail(
+          `${fullName(context.repository)} builds ${own.map((one) => imagePart(one.image)).join(", ")}, not ${service}`,
+          "name one of its images by the last part of its name, or none for all of them",
+        );
+      targets.push({ ...found, named: true });
+    }
+    return { ok: true, images: targets.map((one) => one.image), targets };
   }
-  if (services.length === 0) return { ok: true, images: undefined, sources: [] };
-  const sources: { source: SourceConfig; repo: SourceRepository }[] = [];
+  if (services.length === 0) return { ok: true, images: undefined, targets: [] };
+  const targets: Target[] = [];
+  let deployed: readonly string[] | undefined;
   for (const service of services) {
     // A service is the source repository of that name with the manifests repository's owner.
     const name = `${context.repository.owner}/${service}`;
     const source = matchSource(context.config, name);
     const repo = source ? await ports.repository(context.repository.owner, service) : undefined;
-    if (!source || !repo)
-      return {
-        ok: false,
-        resolved: problem(
-          source ? `the app cannot see a repository ${name}` : `no source repository ${name} deploys here`,
-          "name the service as its repository is named, e.g. `checkout` for acme/checkout",
-        ),
-      };
-    sources.push({ source, repo });
+    if (source && repo) {
+      targets.push(...targetsOf(source, repo));
+      continue;
+    }
+    // Else an image the environment deploys, by the last part of its name (a monorepo's `shop-api`).
+    deployed ??= await ports.imagesIn(environment);
+    const image = deployed.find((one) => imagePart(one) === service.toLowerCase());
+    const found = image === undefined ? undefined : sourceForImage(context.config, image);
+    const built = found ? await ports.repository(found.owner, found.repo) : undefined;
+    if (found && built) {
+      const target = targetsOf(found.source, built).find((one) => one.entry === found.entry);
+      if (target) {
+        targets.push({ ...target, named: true });
+        continue;
+      }
+    }
+    return fail(
+      source ? `the app cannot see a repository ${name}` : `no source repository ${name} deploys here`,
+      NAME_FIX,
+    );
   }
-  return {
-    ok: true,
-    images: sources.map(({ source, repo }) => renderImageName(source.image, repo.owner, repo.name)),
-    sources,
-  };
+  return { ok: true, images: targets.map((one) => one.image), targets };
 }
 
 /**
- * The sources a command that writes tags is about, with their images: in the manifests repository
- * the services must be named (`usage` says how); in a source repository it is that repository.
+ * The images a command that writes tags is about: in the manifests repository the services must be
+ * named (`usage` says how); in a source repository they are its own.
  */
 async function namedSources(
   context: CommandContext,
   services: readonly string[],
+  environment: string,
   usage: string,
   ports: CommandPorts,
-): Promise<
-  | { ok: true; sources: { source: SourceConfig; repo: SourceRepository; image: string }[] }
-  | { ok: false; resolved: Resolved }
-> {
-  const images = await imagesOf(context, services, ports);
+): Promise<{ ok: true; sources: Target[] } | { ok: false; resolved: Resolved }> {
+  const images = await imagesOf(context, services, environment, ports);
   if (!images.ok) return images;
-  if (images.sources.length === 0)
+  if (images.targets.length === 0)
     return { ok: false, resolved: problem("which service? In the manifests repository name it", usage) };
-  return {
-    ok: true,
-    sources: images.sources.map(({ source, repo }) => ({
-      source,
-      repo,
-      image: renderImageName(source.image, repo.owner, repo.name),
-    })),
-  };
+  return { ok: true, sources: images.targets };
 }
 
 function explicit(context: CommandContext, environment: string, force: boolean, anyBranch = false): Explicit {
@@ -254,7 +286,14 @@ async function retag(
     context.inManifests && command.services.length === 0 ? await ownPull(command, context, ports) : undefined;
   if (own && !own.ok) return own.resolved;
   const named =
-    own ?? (await namedSources(context, command.services, "`/retag <env> <sha> <service>...`", ports));
+    own ??
+    (await namedSources(
+      context,
+      command.services,
+      command.environment,
+      "`/retag <env> <sha> <service>...`",
+      ports,
+    ));
   if (!named.ok) return named.resolved;
   const pull = command.ref === undefined && !context.inManifests ? await ports.pullHead() : undefined;
   if (command.ref === undefined && (context.inManifests || !pull))
@@ -268,7 +307,16 @@ async function retag(
       "merge the pull request first, then `/retag <env> <sha>` with the merged commit",
     );
   const wanted: Wanted[] = [];
-  for (const { source, repo } of named.sources) {
+  // One build per repository: a monorepo's images of one commit resolve together.
+  const byRepo = new Map<string, Target[]>();
+  for (const target of named.sources) {
+    const key = fullName(target.repo).toLowerCase();
+    byRepo.set(key, [...(byRepo.get(key) ?? []), target]);
+  }
+  for (const targets of byRepo.values()) {
+    const [first] = targets;
+    if (!first) continue;
+    const { source, repo } = first;
     let sha: string | undefined;
     if (command.ref?.kind === "tag") {
       sha = shaFromTag(source.tag, command.ref.tag);
@@ -281,8 +329,8 @@ async function retag(
     const full = sha === undefined ? undefined : await ports.commit(repo, sha);
     if (full === undefined)
       return problem(`${fullName(repo)} has no commit ${sha ?? ""}`, "check the SHA (7 to 40 hex digits)");
-    const unbuilt = await buildProblem(source, repo, full, ports);
-    if (unbuilt) return unbuilt;
+    const built = await builtTargets(targets, full, ports);
+    if (!built.ok) return built.resolved;
     const branch =
       pull && full === pull.sha
         ? pull.branch
@@ -295,9 +343,34 @@ async function retag(
         `${fullName(repo)} cannot deploy here (${resolution.ignored.reason})`,
         "check `sources`",
       );
-    wanted.push({ ...resolution.wanted, explicit: explicit(context, command.environment, command.force) });
+    // Every image the build means that the command is about and that was built from the commit.
+    for (const one of resolution.all)
+      if (built.images.has(one.image))
+        wanted.push({ ...one, explicit: explicit(context, command.environment, command.force) });
   }
   return job([], wanted);
+}
+
+/**
+ * The images of one repository's targets that were built from `full`. An image the command named must
+ * have been (else the problem); of a monorepo's images not named one by one, those without a build of
+ * the commit are left out (a commit that touched only the api has only the api's build), unless none has.
+ */
+async function builtTargets(
+  targets: readonly Target[],
+  full: string,
+  ports: CommandPorts,
+): Promise<{ ok: true; images: Set<string> } | { ok: false; resolved: Resolved }> {
+  const images = new Set<string>();
+  let first: Resolved | undefined;
+  for (const target of targets) {
+    const unbuilt = await buildProblem(target.source, target.repo, full, ports, target.entry);
+    if (!unbuilt) images.add(target.image);
+    else if (target.named || target.source.images.length <= 1) return { ok: false, resolved: unbuilt };
+    else first ??= unbuilt;
+  }
+  if (images.size === 0 && first) return { ok: false, resolved: first };
+  return { ok: true, images };
 }
 
 /**
@@ -309,9 +382,12 @@ async function buildProblem(
   repo: SourceRepository,
   full: string,
   ports: CommandPorts,
+  entry?: SourceImage,
 ): Promise<Resolved | undefined> {
+  // A monorepo's image is built by its own workflows (build-api.yml), when it names them.
+  const workflows = entry && entry.workflows.length > 0 ? entry.workflows : source.workflows;
   const built = source.triggers.includes("workflow_run")
-    ? await ports.buildSucceeded(repo, full, source.workflows)
+    ? await ports.buildSucceeded(repo, full, workflows)
     : ({ kind: "succeeded" } as const);
   if (built.kind === "fork")
     return problem(
@@ -335,11 +411,7 @@ async function ownPull(
   command: Extract<Command, { kind: "retag" }>,
   context: CommandContext,
   ports: CommandPorts,
-): Promise<
-  | { ok: true; sources: { source: SourceConfig; repo: SourceRepository; image: string }[] }
-  | { ok: false; resolved: Resolved }
-  | undefined
-> {
+): Promise<{ ok: true; sources: Target[] } | { ok: false; resolved: Resolved } | undefined> {
   const pull = await ports.pullHead();
   // A fork's branch of the same name is not the app's pull request, nor one a person opened by hand.
   if (!pull?.branch.startsWith(PULL_PREFIX)) return undefined;
@@ -367,7 +439,7 @@ async function ownPull(
         "name the service: `/retag <env> <sha> <service>`",
       ),
     };
-  return { ok: true, sources: [{ source: found.source, repo, image }] };
+  return { ok: true, sources: [{ source: found.source, repo, image, entry: found.entry, named: true }] };
 }
 
 /** A change to a tag the manifests already had (`/rollback`, `/promote`), not a tag made from a SHA. */
@@ -401,13 +473,14 @@ async function rollback(
   const named = await namedSources(
     context,
     command.services,
+    command.environment,
     "`/rollback <env> [<n>|<sha>] <service>...`",
     ports,
   );
   if (!named.ok) return named.resolved;
   const edits: StateEdit[] = [];
   const wanted: Wanted[] = [];
-  for (const { source, repo, image } of named.sources) {
+  for (const { source, repo, image, entry } of named.sources) {
     const back = await rollbackTarget(command, source, repo, image, ports);
     if (!back.ok) return back.resolved;
     const { tag, sha, ranBefore } = back;
@@ -415,7 +488,7 @@ async function rollback(
     // checks and the branch rule first.
     let branch: string | undefined;
     if (!back.ranBefore) {
-      const unbuilt = await buildProblem(source, repo, back.sha, ports);
+      const unbuilt = await buildProblem(source, repo, back.sha, ports, entry);
       if (unbuilt) return unbuilt;
       branch = (await ports.onDefaultBranch(repo, back.sha)) ? repo.defaultBranch : undefined;
       // Refused here, not in the plan: the hold would otherwise pin a tag that was never written.
@@ -517,15 +590,24 @@ async function promote(
   const named = await namedSources(
     context,
     command.services,
+    command.from,
     "`/promote <from-env> <to-env> <service>...`",
     ports,
   );
   if (!named.ok) return named.resolved;
   const wanted: Wanted[] = [];
-  for (const { source, repo, image } of named.sources) {
+  let undeployed: Resolved | undefined;
+  for (const { source, repo, image, named: byName } of named.sources) {
     const tag = await ports.deployedTag(command.from, image);
-    if (tag === undefined)
-      return problem(`no file in ${command.from} deploys ${image}`, "check the environment and the service");
+    if (tag === undefined) {
+      undeployed = problem(
+        `no file in ${command.from} deploys ${image}`,
+        "check the environment and the service",
+      );
+      // Of a monorepo's images not named one by one, those the source environment lacks are left out.
+      if (byName || source.images.length <= 1) return undeployed;
+      continue;
+    }
     const sha = shaFromTag(source.tag, tag);
     // The tag's commit decides the target environment's branch rule (e.g. prod only from main).
     const branch =
@@ -534,5 +616,6 @@ async function promote(
       tagWanted(context, repo, source, image, tag, sha, branch, explicit(context, command.to, false)),
     );
   }
+  if (wanted.length === 0 && undeployed) return undeployed;
   return job([], wanted);
 }

@@ -1,13 +1,15 @@
 import { normalizeImageName } from "../core/image-ref/normalize-image-name.js";
-import type { Config, SourceConfig } from "./config.js";
+import type { Config, SourceConfig, SourceImage } from "./config.js";
 import { matchSource } from "./match-source.js";
 import { fillImageTemplate } from "./image-template.js";
 
-/** The source repository that builds an image, and the config entry that deploys it. */
+/** The source repository that builds an image, the config entry that deploys it, and which of its images it is. */
 export interface ImageSource {
   readonly source: SourceConfig;
   readonly owner: string;
   readonly repo: string;
+  /** The entry of `source.images` that renders the image (a monorepo's one image, with its workflows). */
+  readonly entry: SourceImage;
 }
 
 const GLOB = /[*?[\]{}!]/;
@@ -18,23 +20,30 @@ const PART = { owner: "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", repo: "[a-z0-9._-]+" };
  * against `ghcr.io/acme/web` gives acme/web). A placeholder the template lacks comes from a literal
  * part of the source's repository globs (`acme/*` gives the owner acme). The repository found must be
  * one that the config deploys with that very entry (first match wins) and render the same image, so a
- * name is never guessed. Names are lower case, as images are; GitHub ignores case in repository names.
+ * name is never guessed. Every image of a monorepo source (`images`) is tried, in the config's order.
+ * Names are lower case, as images are; GitHub ignores case in repository names.
  */
 export function sourceForImage(config: Config, image: string): ImageSource | undefined {
   const wanted = normalizeImageName(image.toLowerCase());
   for (const source of config.sources) {
-    for (const candidate of candidates(source, wanted)) {
-      if (matchSource(config, `${candidate.owner}/${candidate.repo}`) !== source) continue;
-      if (normalizeImageName(fillImageTemplate(source.image, candidate.owner, candidate.repo)) !== wanted)
-        continue;
-      return { source, ...candidate };
+    for (const entry of source.images) {
+      for (const candidate of candidates(source, entry.image, wanted)) {
+        if (matchSource(config, `${candidate.owner}/${candidate.repo}`) !== source) continue;
+        if (normalizeImageName(fillImageTemplate(entry.image, candidate.owner, candidate.repo)) !== wanted)
+          continue;
+        return { source, ...candidate, entry };
+      }
     }
   }
   return undefined;
 }
 
-function candidates(source: SourceConfig, image: string): { owner: string; repo: string }[] {
-  const template = normalizeTemplate(source.image);
+function candidates(
+  source: SourceConfig,
+  imageTemplate: string,
+  image: string,
+): { owner: string; repo: string }[] {
+  const template = normalizeTemplate(imageTemplate);
   const names: ("owner" | "repo")[] = [];
   const pattern = template
     .split(/(\{owner\}|\{repo\})/)

@@ -3,6 +3,7 @@ import type { Octokit } from "../adapters/github/octokit.js";
 import type { ManifestsRepoId } from "../core/feedback/observation.js";
 import { isProductionEnvironment, type TrackedDeployment } from "../core/feedback/tracked-deployment.js";
 import { Lru } from "../services/lru.js";
+import { normalizeImageName } from "../core/image-ref/normalize-image-name.js";
 
 /**
  * After a restart the ledger is empty: the deployment of an observed (environment, image, tag) is found
@@ -39,11 +40,15 @@ export class DeploymentFinder {
       ...(sha.length === 40 ? { sha } : { per_page: 100 }),
     });
     const where = `${manifests.owner}/${manifests.name}`.toLowerCase();
-    const deployment = data.find(
-      (one) =>
+    // A monorepo's images deploy from the same commit: the payload's image tells them apart.
+    const deployment = data.find((one) => {
+      const payload = one.payload as { manifests?: unknown; image?: unknown } | null;
+      return (
         one.sha.startsWith(sha) &&
-        String((one.payload as { manifests?: unknown } | null)?.manifests ?? "").toLowerCase() === where,
-    );
+        String(payload?.manifests ?? "").toLowerCase() === where &&
+        (payload?.image === undefined || sameImage(String(payload.image), image))
+      );
+    });
     if (!deployment) return undefined;
     return {
       manifests,
@@ -63,4 +68,8 @@ export class DeploymentFinder {
       onBranchAt: undefined,
     };
   }
+}
+
+function sameImage(a: string, b: string): boolean {
+  return normalizeImageName(a.toLowerCase()) === normalizeImageName(b.toLowerCase());
 }

@@ -77,7 +77,8 @@ export class OnDegraded {
       );
       return;
     }
-    const image = renderImageName(found.source.image, found.owner, found.repo);
+    // A monorepo's image, not its first: the hold and the rollback are about the image that degraded.
+    const image = renderImageName(found.entry.image, found.owner, found.repo);
     const octokit = await this.deps.auth(installationId);
     const job = await this.job(octokit, key, environment, image, found, reaction, observed);
     const result = new Promise<CommandResult>((settle) =>
@@ -194,7 +195,8 @@ export class OnDegraded {
     const body = degradedComment({
       reaction,
       environment,
-      service: found.repo,
+      // Commands name a monorepo's image by the last part of its name (`/resume prod shop-api`).
+      service: found.source.images.length > 1 ? (health.image.split("/").pop() ?? found.repo) : found.repo,
       manifests: `${manifests.owner}/${manifests.name}`,
       argoUrl: health.url,
       landing: settled.kind === "done" ? settled.stateLanding : undefined,

@@ -1,5 +1,6 @@
 import type { Context } from "probot";
-import { matchSource, renderImageName } from "../config/index.js";
+import { matchSource, renderImageName, type SourceConfig } from "../config/index.js";
+import { globMatcher } from "../config/glob-matcher.js";
 import type { Octokit } from "../adapters/github/octokit.js";
 import { fullName, type Build } from "../core/plan/build.js";
 import type { BuildParse } from "../handlers/build-from-workflow-run.js";
@@ -73,9 +74,7 @@ export class BuildRouter {
     for (const repo of await repos) {
       const source = repo.config.ok ? matchSource(repo.config.config, fullName(build.repository)) : undefined;
       if (repo.config.ok && !source) continue;
-      const hintImage =
-        build.image?.name ??
-        (source ? renderImageName(source.image, build.repository.owner, build.repository.name) : undefined);
+      const hintImage = build.image?.name ?? (source ? hintFor(source, build) : undefined);
       this.deps.enqueue(installationId, repo, {
         kind: "build",
         installationId,
@@ -85,4 +84,18 @@ export class BuildRouter {
       });
     }
   }
+}
+
+/**
+ * The image a build most likely means: of a monorepo's images, the first one its workflow builds (a run
+ * of build-web.yml means the web image, not the first listed); else the source's first image.
+ */
+function hintFor(source: SourceConfig, build: Build): string {
+  const path = build.workflowPath;
+  const entry =
+    (path === undefined
+      ? undefined
+      : source.images.find((one) => one.workflows.length > 0 && globMatcher(one.workflows)(path))) ??
+    source.images[0];
+  return renderImageName(entry?.image ?? source.image, build.repository.owner, build.repository.name);
 }

@@ -267,7 +267,10 @@ export class Observer {
         const fresh = read.get(historyKey);
         if (fresh) {
           // A build still running above the newest success may finish: read the branch again next time.
-          const settled = !(newestBuild(repo.source, fresh)?.pending ?? false);
+          // Each image of a monorepo has its own builds: settled when none of them is still running.
+          const settled = !repo.source.images.some(
+            (image) => newestBuild(repo.source, fresh, image)?.pending ?? false,
+          );
           this.histories.set(historyKey, { history: fresh, settled });
           histories.set(branch, fresh);
         } else {

@@ -14,6 +14,7 @@ import type { Pacer } from "./pacer.js";
 import type { LastErrors } from "./last-errors.js";
 import { DELIVERY_WINDOW_DAYS, type Delivery, type DeliveryFigures } from "./delivery-figures.js";
 import type { Config } from "../config/config.js";
+import { normalizeImageName } from "../core/image-ref/normalize-image-name.js";
 
 export interface ReconcilerDeps {
   readonly registry: ManifestsRegistry;
@@ -250,12 +251,13 @@ export class Reconciler {
     rows: readonly Row[],
   ): Promise<CommandResult> {
     const now = this.deps.now();
-    const builds = new Map<string, { build: Build; environments: Set<string> }>();
+    // Per image too: a monorepo's images have their own builds (the api's newest is not the web's).
+    const builds = new Map<string, { build: Build; image: string; environments: Set<string> }>();
     for (const row of rows) {
       if (row.state.kind !== "behind" || row.repository === undefined || row.branch === undefined) continue;
       const [owner = "", name = ""] = row.repository.split("/");
       const sha = row.state.newest.sha;
-      const key = `${row.repository}@${sha}@${row.branch}`;
+      const key = `${row.repository}@${sha}@${row.branch}@${row.image}`;
       const entry = builds.get(key) ?? {
         build: {
           trigger: "reconcile" as const,
@@ -270,15 +272,18 @@ export class Reconciler {
           receivedAt: now,
           committedAt: Date.parse(row.state.newest.date) || undefined,
         },
+        image: row.image,
         environments: new Set<string>(),
       };
       entry.environments.add(row.environment);
       builds.set(key, entry);
     }
     const wanted: Wanted[] = [];
-    for (const { build, environments } of builds.values()) {
+    for (const { build, image, environments } of builds.values()) {
       const resolution = resolveBuild(config, build);
-      if (resolution.ok) for (const one of resolution.all) wanted.push({ ...one, only: [...environments] });
+      if (!resolution.ok) continue;
+      for (const one of resolution.all)
+        if (sameImage(one.image, image)) wanted.push({ ...one, only: [...environments] });
     }
     return new Promise<CommandResult>((settle) =>
       this.deps.enqueue(installationId, repo, {
@@ -290,4 +295,9 @@ export class Reconciler {
       }),
     );
   }
+}
+
+/** The manifests' spelling of an image (`GHCR.io/Acme/Web`) and the config's rendered name are one image. */
+function sameImage(a: string, b: string): boolean {
+  return normalizeImageName(a.toLowerCase()) === normalizeImageName(b.toLowerCase());
 }

@@ -46,3 +46,34 @@ test.each([
 ])("%s has no source (%s)", (image) => {
   expect(sourceForImage(SOURCES, image)).toBeUndefined();
 });
+
+const MONOREPO = config(`sources:
+  - repositories: [acme/shop]
+    images:
+      - image: ghcr.io/acme/shop-api
+        workflows: [.github/workflows/build-api.yml]
+      - image: ghcr.io/{owner}/{repo}-web
+        workflows: [.github/workflows/build-web.yml]
+  - repositories: ["acme/*"]
+environments:
+  dev: { paths: ["**"] }
+`);
+
+test.each([
+  ["ghcr.io/acme/shop-api", "acme/shop", 0, 0],
+  ["ghcr.io/acme/shop-web", "acme/shop", 0, 1],
+  ["ghcr.io/acme/web", "acme/web", 1, 0],
+])(
+  "a monorepo's every image is found: %s is built by %s (source %i, image %i)",
+  (image, repository, index, entry) => {
+    const found = sourceForImage(MONOREPO, image);
+    expect(found && `${found.owner}/${found.repo}`).toBe(repository);
+    expect(found?.source).toBe(MONOREPO.sources[index]);
+    expect(found?.entry).toBe(MONOREPO.sources[index]?.images[entry]);
+  },
+);
+
+test("a monorepo's image is not guessed: ghcr.io/acme/shop is the monorepo's repository, not one of its images", () => {
+  // acme/shop matches the monorepo's entry first, which renders neither ghcr.io/acme/shop nor anything else.
+  expect(sourceForImage(MONOREPO, "ghcr.io/acme/shop")).toBeUndefined();
+});

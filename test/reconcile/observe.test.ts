@@ -144,3 +144,61 @@ test("held or frozen: behind, shown, not repaired", () => {
     ["prod", "behind", false, undefined, "alice"],
   ]);
 });
+
+test("a monorepo's images each stand against the newest successful build of their own workflow", () => {
+  const monorepo = config(`sources:
+  - repositories: [acme/shop]
+    images:
+      - image: ghcr.io/acme/shop-api
+        workflows: [.github/workflows/build-api.yml]
+      - image: ghcr.io/acme/shop-web
+        workflows: [.github/workflows/build-web.yml]
+environments:
+  dev: { paths: ["dev/**"], branches: ["**"] }
+`);
+  const api = { ...ok, workflowPath: ".github/workflows/build-api.yml" };
+  const web = { ...ok, workflowPath: ".github/workflows/build-web.yml" };
+  // Commit 1 built only the api, commit 2 only the web, commit 3 both.
+  const main = history([api], [web], [api, web]);
+  const result = observe({
+    config: monorepo,
+    state: EMPTY_STATE,
+    now: Date.parse("2026-11-22T00:00:00Z"),
+    depth: 30,
+    entries: ["api", "web"].map((name) => ({
+      environment: "dev",
+      tag: sha(3),
+      path: `dev/shop/kustomization.yaml`,
+      image: `ghcr.io/acme/shop-${name}`,
+    })),
+    sources: new Map([
+      [
+        "acme/shop",
+        {
+          url: "https://github.com/acme/shop",
+          defaultBranch: "main",
+          histories: new Map([["main", main]]),
+          dates: new Map(),
+        },
+      ],
+    ]),
+  });
+  expect(result.map((row) => [row.image, row.repository, row.state])).toEqual([
+    [
+      "ghcr.io/acme/shop-api",
+      "acme/shop",
+      { kind: "behind", newest: { sha: sha(1), date: main.commits[0]?.date } },
+    ],
+    [
+      "ghcr.io/acme/shop-web",
+      "acme/shop",
+      { kind: "behind", newest: { sha: sha(2), date: main.commits[1]?.date } },
+    ],
+  ]);
+  // Each row names its image, as the dashboard and /status show it beside the repository.
+  expect(result.map((row) => row.part)).toEqual(["shop-api", "shop-web"]);
+  expect(rows(history([ok]), [{ environment: "dev", tag: sha(1) }])[0]?.part).toBeUndefined();
+  const source = monorepo.sources[0]!;
+  expect(newestBuild(source, history([web], [api]), source.images[0])).toEqual({ index: 1, pending: false });
+  expect(newestBuild(source, history([api], [web]), source.images[1])).toEqual({ index: 1, pending: false });
+});

@@ -6,6 +6,7 @@ import {
   type EnvironmentConfig,
   type SourceConfig,
 } from "../../config/index.js";
+import type { SourceImage } from "../../config/config.js";
 import { globMatcher } from "../../config/glob-matcher.js";
 import { code } from "../render/markdown.js";
 import { freezeOf, holdOf, type Freeze, type Hold, type State } from "../../state/state-file.js";
@@ -70,6 +71,11 @@ export type RowState =
 export interface Row {
   readonly environment: string;
   readonly image: string;
+  /**
+   * The image's short name (the last part of its name, `shop-api`) when its source builds several (a
+   * monorepo): the dashboard and `/status` show it beside the repository, and commands take it.
+   */
+  readonly part?: string;
   /** `owner/name` of the source repository (lower case), when known. */
   readonly repository: string | undefined;
   /** Its web address, when read. */
@@ -100,23 +106,31 @@ export function trackedBranch(env: EnvironmentConfig, defaultBranch: string): st
   return env.branches?.find((pattern) => !GLOB.test(pattern));
 }
 
-/** Whether a check suite is a build of this source: a workflow run of its workflows (and events). */
-export function isBuildOf(source: SourceConfig, suite: SuiteInfo): boolean {
+/**
+ * Whether a check suite is a build of this source: a workflow run of its workflows (and events); of a
+ * monorepo's `image`, one of that image's workflows too (a run of build-web.yml is no build of the api).
+ */
+export function isBuildOf(source: SourceConfig, suite: SuiteInfo, image?: SourceImage): boolean {
   if (suite.workflowPath === undefined) return false;
   if (source.workflows.length > 0 && !globMatcher(source.workflows)(suite.workflowPath)) return false;
+  if (image && image.workflows.length > 0 && !globMatcher(image.workflows)(suite.workflowPath)) return false;
   if (source.triggers.includes("workflow_run") && suite.event !== undefined)
     return source.events.includes(suite.event);
   return true;
 }
 
-/** The newest commit of the history whose build succeeded, and whether a newer build is still running. */
+/**
+ * The newest commit of the history whose build (of `image`, for a monorepo) succeeded, and whether a
+ * newer build is still running.
+ */
 export function newestBuild(
   source: SourceConfig,
   history: HistoryInfo,
+  image?: SourceImage,
 ): { index: number; pending: boolean } | undefined {
   let pending = false;
   for (const [index, commit] of history.commits.entries()) {
-    const builds = commit.suites.filter((suite) => isBuildOf(source, suite));
+    const builds = commit.suites.filter((suite) => isBuildOf(source, suite, image));
     if (builds.some((suite) => suite.status === "COMPLETED" && suite.conclusion === "SUCCESS"))
       return { index, pending };
     if (builds.some((suite) => suite.status !== "COMPLETED")) pending = true;
@@ -146,6 +160,7 @@ export function observe(input: ObserveInput): Row[] {
     const base = {
       environment: entry.environment,
       image: entry.image,
+      ...(found && found.source.images.length > 1 ? { part: imagePart(entry.image) } : {}),
       paths: paths.sort(),
       tag: entry.tag,
       hold,
@@ -223,7 +238,7 @@ export function observe(input: ObserveInput): Row[] {
     const at = history.commits.findIndex((commit) => commit.oid.startsWith(sha.toLowerCase()));
     const whole = history.commits.length < input.depth;
     const behind = at >= 0 ? at : whole ? undefined : input.depth;
-    const newest = newestBuild(found.source, history);
+    const newest = newestBuild(found.source, history, found.entry);
     const row = {
       ...base,
       repository,
@@ -252,4 +267,9 @@ export function observe(input: ObserveInput): Row[] {
 
 function envOrder(config: Config, environment: string): number {
   return Object.keys(config.environments).indexOf(environment);
+}
+
+/** The last part of an image's name (`ghcr.io/acme/shop-api` -> `shop-api`), as commands name a monorepo's image. */
+export function imagePart(image: string): string {
+  return image.split("/").pop()?.toLowerCase() ?? image;
 }

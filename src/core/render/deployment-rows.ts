@@ -60,7 +60,9 @@ export function stateText(row: Row, depth: number): string {
 
 /** The table cells of a row: service, tag, source commit, age, commits behind, state. */
 export function rowCells(row: Row, now: number, depth: number, coarse: boolean): string[] {
-  const service = row.repository ? link(plain(row.repository), row.url) : code(row.image);
+  const repository = row.repository ? link(plain(row.repository), row.url) : code(row.image);
+  // A monorepo's images share the repository: each row names its image too.
+  const service = row.repository && row.part ? `${repository} ${code(row.part)}` : repository;
   const tag = row.tag === undefined ? "(none)" : code(row.tag);
   const commit = row.sha === undefined ? "?" : link(shortSha(row.sha), commitUrl(row.url, row.sha));
   const behind = row.behind === undefined ? "?" : row.behind >= depth ? `${depth}+` : String(row.behind);
