@@ -3,7 +3,8 @@
 // (a pull request the app merges once the build has been Healthy in dev for 5 seconds), an app
 // repository, the real app behind Probot's real server, Argo CD Notifications posting to the app. A good
 // build goes dev -> Healthy -> gate -> prod -> Healthy; a bad one goes Degraded in dev and is held; a
-// reconciliation pass reads Argo CD's API once; `gitops-image-bot report` prints the delivery figures.
+// reconciliation pass reads Argo CD's API once; `gitops-image-bot report` prints the delivery figures;
+// a Jenkins pipeline sends its builds with `gitops-image-bot notify-build`, and a late build never wins.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { parse } from "yaml";
@@ -26,6 +27,11 @@ import {
 
 const CONFIG = `# .github/gitops-image-bot.yml
 sources:
+  - repositories: ["acme/payments"] # built by Jenkins, pushed to Harbor, sent to POST /api/builds
+    triggers: [build]
+    image: harbor.example.com/acme/{repo}
+    tag: "{build}-{sha:7}"           # Jenkins' BUILD_NUMBER and the commit
+    order: build-number              # a late build 41 never replaces 42
   - repositories: ["acme/*"]       # builds of any acme repository may deploy here
 environments:
   dev:
@@ -67,6 +73,17 @@ spec:
           image: ghcr.io/acme/shop
 `;
 
+/** acme/payments in dev: built by Jenkins into Harbor (step 11). */
+const PAYMENTS_DEV = `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: dev
+resources:
+  - ../../base
+images:
+  - name: harbor.example.com/acme/payments
+    newTag: "40-0000000" # written by gitops-image-bot
+`;
+
 // The Argo CD twin renders kustomizations with `kubectl kustomize`, as Argo CD's repo server does.
 await promisify(execFile)("kubectl", ["version", "--client"]).catch(() => {
   throw new Error("the demo's Argo CD twin renders with `kubectl kustomize`: install kubectl first");
@@ -74,6 +91,9 @@ await promisify(execFile)("kubectl", ["version", "--client"]).catch(() => {
 
 const OLD = "1111111111111111111111111111111111111111";
 const SECRET = "demo-argocd-notifications-secret";
+/** The secret Jenkins signs its builds with (`POST /api/builds`), read by the app as it starts. */
+const BUILDS_SECRET = "demo-jenkins-builds-secret-0123";
+process.env["BUILDS_WEBHOOK_SECRET"] = BUILDS_SECRET;
 const TOKEN = "demo-argocd-read-only-token";
 const ENVIRONMENTS = ["dev", "prod"];
 const begun = Date.now();
@@ -103,9 +123,19 @@ const harness = await startHarness({
         { path: "apps/shop/base/deployment.yaml", content: DEPLOYMENT },
         { path: "apps/shop/overlays/dev/kustomization.yaml", content: overlay("dev", OLD) },
         { path: "apps/shop/overlays/prod/kustomization.yaml", content: overlay("prod", OLD) },
+        { path: "apps/payments/base/kustomization.yaml", content: "resources:\n  - deployment.yaml\n" },
+        { path: "apps/payments/overlays/dev/kustomization.yaml", content: PAYMENTS_DEV },
+        {
+          path: "apps/payments/base/deployment.yaml",
+          content: DEPLOYMENT.replaceAll("shop", "payments").replace(
+            "ghcr.io/acme",
+            "harbor.example.com/acme",
+          ),
+        },
       ],
     },
     { name: "shop", files: [{ path: "Dockerfile", content: "FROM scratch\n" }] },
+    { name: "payments", files: [{ path: "Jenkinsfile", content: "pipeline { agent any }\n" }] },
   ],
 });
 const { twin } = harness;
@@ -353,6 +383,61 @@ try {
         .join("\n"),
     ),
   );
+
+  // 11. Another team builds with Jenkins: its pipeline's last step signs the build and sends it.
+  console.log(
+    `\n11. ${clock()} acme/payments is built by Jenkins into Harbor; each build's last step runs \`gitops-image-bot notify-build\`:`,
+  );
+  const payments = harness.repo("acme", "payments");
+  const jenkins = async (number: number): Promise<string> => {
+    const sha = await twin.store.commitFiles(
+      payments,
+      "main",
+      [{ path: "VERSION", content: `${number}\n` }],
+      `build ${number}`,
+    );
+    return sha;
+  };
+  // Build 41 started first but finished last: its notification arrives after 42's.
+  const sha41 = await jenkins(41);
+  const sha42 = await jenkins(42);
+  for (const [number, sha] of [
+    [42, sha42],
+    [41, sha41],
+  ] as const) {
+    const tag = `${number}-${sha.slice(0, 7)}`;
+    const sent = await promisify(execFile)(
+      process.execPath,
+      [
+        "dist/cli.js",
+        "notify-build",
+        "--url",
+        new URL(harness.webhookUrl).origin,
+        "--repository",
+        "acme/payments",
+        "--sha",
+        sha,
+        "--image",
+        "harbor.example.com/acme/payments",
+        "--tag",
+        tag,
+        "--branch",
+        "main",
+        "--build-number",
+        String(number),
+      ],
+      { env: { ...process.env, GITOPS_IMAGE_BOT_BUILD_SECRET: BUILDS_SECRET } },
+    );
+    console.log(`   $ gitops-image-bot notify-build ... --tag ${tag}\n${quote(sent.stdout.trimEnd())}`);
+    await harness.idle();
+  }
+  const paymentsTag = devOverlayTag(
+    await harness.file("acme", "manifests", "apps/payments/overlays/dev/kustomization.yaml"),
+  );
+  console.log(
+    `   dev runs acme/payments ${paymentsTag ?? "?"}: the late build 41 was not written over 42 (order: build-number).`,
+  );
+
   const violations = [...twin.violations, ...argocd.violations];
   if (violations.length > 0)
     throw new Error(`the twins saw requests real services refuse:\n${violations.join("\n")}`);
