@@ -10,7 +10,10 @@ import {
 } from "../config/index.js";
 import type { SourceImage } from "../config/config.js";
 import { imagePart } from "../core/reconcile/observe.js";
-import { fullName, type Build, type SourceRepository } from "../core/plan/build.js";
+import { fullName, onGitHub, sourceName, type Build, type SourceRepository } from "../core/plan/build.js";
+import { tagFor } from "../config/render-tag.js";
+import { valuesFromTag } from "../config/sha-from-tag.js";
+import { requireTagTemplate } from "../config/tag-template.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
 import { pullRequestBranch } from "../core/render/pull-request-text.js";
 
@@ -318,14 +321,29 @@ async function retag(
     if (!first) continue;
     const { source, repo } = first;
     let sha: string | undefined;
-    if (command.ref?.kind === "tag") {
-      sha = shaFromTag(source.tag, command.ref.tag);
-      if (sha === undefined)
+    const tag = command.ref?.kind === "tag" ? command.ref.tag : undefined;
+    if (tag !== undefined) {
+      const values = valuesFromTag(source.tag, tag);
+      if (values === undefined)
         return problem(
-          `the tag ${command.ref.tag} is not one this config makes (\`${source.tag}\`), so its commit is unknown`,
+          `the tag ${tag} is not one this config makes (\`${source.tag}\`), so its commit is unknown`,
           "name the build by its commit SHA",
         );
+      // The tag names no commit GitHub could check (`v{version}`, or a repository on another host):
+      // the tag itself is the build, taken on the person's word past the branch rule (as /rollback's).
+      if (values.sha === undefined || !onGitHub(repo)) {
+        const asked = { ...explicit(context, command.environment, command.force), anyBranch: true };
+        for (const { image } of targets)
+          wanted.push(tagWanted(context, repo, source, image, tag, undefined, undefined, asked));
+        continue;
+      }
+      sha = values.sha;
     } else sha = command.ref?.kind === "sha" ? command.ref.sha : pull?.sha;
+    if (!onGitHub(repo))
+      return problem(
+        `${sourceName(repo)} is not on GitHub, so the app cannot look up its commit ${sha ?? ""}`,
+        `name the build by its tag: \`/retag ${command.environment} <tag>\``,
+      );
     const full = sha === undefined ? undefined : await ports.commit(repo, sha);
     if (full === undefined)
       return problem(`${fullName(repo)} has no commit ${sha ?? ""}`, "check the SHA (7 to 40 hex digits)");
@@ -337,16 +355,31 @@ async function retag(
         : (await ports.onDefaultBranch(repo, full))
           ? repo.defaultBranch
           : undefined;
-    const resolution = resolveBuild(context.config, commandBuild(context, repo, full, branch));
-    if (!resolution.ok)
-      return problem(
-        `${fullName(repo)} cannot deploy here (${resolution.ignored.reason})`,
-        "check `sources`",
-      );
-    // Every image the build means that the command is about and that was built from the commit.
-    for (const one of resolution.all)
-      if (built.images.has(one.image))
-        wanted.push({ ...one, explicit: explicit(context, command.environment, command.force) });
+    const values = tag === undefined ? undefined : valuesFromTag(source.tag, tag);
+    const build = commandBuild(context, repo, full, branch);
+    // A tag named keeps its build number, per image; a SHA alone makes the tags from the template.
+    const builds =
+      tag === undefined
+        ? [build]
+        : targets.map(({ image }) => ({
+            ...build,
+            image: { name: image, tag, digest: undefined },
+            buildNumber: values?.build,
+          }));
+    for (const one of builds) {
+      const resolution = resolveBuild(context.config, one);
+      if (!resolution.ok && resolution.ignored.reason === "tag-not-renderable")
+        return notRenderable(source, command.environment, "/retag");
+      if (!resolution.ok)
+        return problem(
+          `${fullName(repo)} cannot deploy here (${resolution.ignored.reason})`,
+          "check `sources`",
+        );
+      // Every image the build means that the command is about and that was built from the commit.
+      for (const resolved of resolution.all)
+        if (built.images.has(resolved.image))
+          wanted.push({ ...resolved, explicit: explicit(context, command.environment, command.force) });
+    }
   }
   return job([], wanted);
 }
@@ -430,7 +463,11 @@ async function ownPull(
     (name) => pullRequestBranch(command.environment, name) === pull.branch,
   );
   const found = image === undefined ? undefined : sourceForImage(context.config, image);
-  const repo = found ? await ports.repository(found.owner, found.repo) : undefined;
+  const repo = !found
+    ? undefined
+    : found.source.host === undefined
+      ? await ports.repository(found.owner, found.repo)
+      : foreignRepository(found.source.host, found.owner, found.repo);
   if (!found || !repo || image === undefined)
     return {
       ok: false,
@@ -460,8 +497,21 @@ function tagWanted(
     tag,
     digest: undefined,
     tagTemplate: source.tag,
+    // Ordered as the source's builds are (a /promote of build 41 over 42 is older by build number).
+    order: source.order,
     explicit: asked,
   };
+}
+
+/** A SHA cannot make the tag: the template needs the CI's build number or a version. */
+function notRenderable(source: SourceConfig, environment: string, verb: "/retag" | "/rollback"): Resolved {
+  const needs = requireTagTemplate(source.tag).version ? "a version" : "the CI's build number";
+  return problem(
+    `the tag template \`${source.tag}\` needs ${needs}, which a commit SHA does not give`,
+    verb === "/retag"
+      ? `name the tag: \`/retag ${environment} <tag>\``
+      : `name the tag, or how many builds back: \`/rollback ${environment} <tag>\` or \`/rollback ${environment} 1\``,
+  );
 }
 
 async function rollback(
@@ -556,7 +606,7 @@ async function rollbackTarget(
     const { tag } = command.ref;
     if ((await history()).includes(tag))
       return { ok: true, tag, sha: shaFromTag(source.tag, tag), ranBefore: true };
-    const short = shaFromTag(source.tag, tag);
+    const short = onGitHub(repo) ? shaFromTag(source.tag, tag) : undefined;
     if (short === undefined)
       return {
         ok: false,
@@ -568,6 +618,8 @@ async function rollbackTarget(
     const full = await ports.commit(repo, short);
     return full === undefined ? unknownCommit(repo, short) : { ok: true, tag, sha: full, ranBefore: false };
   }
+  if (!onGitHub(repo) || tagFor(source.tag, { sha: "0".repeat(40) }) === undefined)
+    return { ok: false, resolved: notRenderable(source, command.environment, "/rollback") };
   const full = await ports.commit(repo, command.ref.sha);
   if (full === undefined) return unknownCommit(repo, command.ref.sha);
   const tag = renderTag(source.tag, full);
@@ -608,14 +660,20 @@ async function promote(
       if (byName || source.images.length <= 1) return undeployed;
       continue;
     }
-    const sha = shaFromTag(source.tag, tag);
-    // The tag's commit decides the target environment's branch rule (e.g. prod only from main).
+    const sha = onGitHub(repo) ? shaFromTag(source.tag, tag) : undefined;
+    // The tag's commit decides the target environment's branch rule (e.g. prod only from main). A tag
+    // that names no commit GitHub has (`v{version}`, another host) ran in the first environment: it
+    // goes on the person's word, as /rollback's does; the ordering guard still applies.
     const branch =
       sha !== undefined && (await ports.onDefaultBranch(repo, sha)) ? repo.defaultBranch : undefined;
-    wanted.push(
-      tagWanted(context, repo, source, image, tag, sha, branch, explicit(context, command.to, false)),
-    );
+    const asked = explicit(context, command.to, false, sha === undefined);
+    wanted.push(tagWanted(context, repo, source, image, tag, sha, branch, asked));
   }
   if (wanted.length === 0 && undeployed) return undeployed;
   return job([], wanted);
+}
+
+/** A repository on another host, named from the config: GitHub is asked nothing about it. */
+function foreignRepository(host: string, owner: string, name: string): SourceRepository {
+  return { host, owner, name, defaultBranch: "main", htmlUrl: `https://${host}/${owner}/${name}` };
 }

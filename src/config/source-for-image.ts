@@ -22,13 +22,14 @@ const PART = { owner: "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", repo: "[a-z0-9._-]+" };
  * one that the config deploys with that very entry (first match wins) and render the same image, so a
  * name is never guessed. Every image of a monorepo source (`images`) is tried, in the config's order.
  * Names are lower case, as images are; GitHub ignores case in repository names.
+ * A source on another host (`source.host`) is found too: callers ask GitHub nothing about it.
  */
 export function sourceForImage(config: Config, image: string): ImageSource | undefined {
   const wanted = normalizeImageName(image.toLowerCase());
   for (const source of config.sources) {
     for (const entry of source.images) {
       for (const candidate of candidates(source, entry.image, wanted)) {
-        if (matchSource(config, `${candidate.owner}/${candidate.repo}`) !== source) continue;
+        if (matchSource(config, `${candidate.owner}/${candidate.repo}`, source.host) !== source) continue;
         if (normalizeImageName(fillImageTemplate(entry.image, candidate.owner, candidate.repo)) !== wanted)
           continue;
         return { source, ...candidate, entry };

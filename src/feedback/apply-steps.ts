@@ -18,7 +18,9 @@ export async function applySteps(
   for (const step of steps) {
     const { deployment } = step;
     const source = { owner: deployment.source.owner, repo: deployment.source.name };
-    if (!step.byGitHub && deployment.deploymentId !== undefined) {
+    // A commit on another host has neither a deployment nor statuses on GitHub.
+    const github = deployment.source.host === undefined;
+    if (github && !step.byGitHub && deployment.deploymentId !== undefined) {
       await pacer.take();
       await octokit.rest.repos.createDeploymentStatus({
         ...source,
@@ -30,7 +32,7 @@ export async function applySteps(
       });
       requests += 1;
     }
-    if (step.commit !== undefined && deployment.statuses) {
+    if (github && step.commit !== undefined && deployment.statuses) {
       await pacer.take();
       await octokit.rest.repos.createCommitStatus({
         ...source,

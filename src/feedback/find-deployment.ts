@@ -31,6 +31,8 @@ export class DeploymentFinder {
     if (this.asked.has(key)) return undefined;
     this.asked.set(key, true);
     const found = sourceForImage(config, image);
+    // A source on another host has no deployments on GitHub (the app creates none for it).
+    if (found?.source.host !== undefined) return undefined;
     const sha = found ? shaFromTag(found.source.tag, tag) : undefined;
     if (!found || sha === undefined) return undefined;
     const { data } = await octokit.rest.repos.listDeployments({

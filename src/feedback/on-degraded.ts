@@ -9,6 +9,7 @@ import {
 } from "../core/feedback/degraded-reaction.js";
 import type { EnvironmentObservation, ManifestsRepoId } from "../core/feedback/observation.js";
 import type { Wanted } from "../core/plan/wanted.js";
+import type { SourceRepository } from "../core/plan/build.js";
 import { degradedComment } from "../core/render/degraded-comment.js";
 import { clipLine } from "../core/render/fit-github.js";
 import type { DeployItem, Logger } from "../services/deployer.js";
@@ -138,17 +139,11 @@ export class OnDegraded {
     ];
     const wanted: Wanted[] = [];
     if (reaction.kind === "rollback") {
-      const { data } = await octokit.rest.repos.get({ owner: found.owner, repo: found.repo });
       wanted.push({
         build: {
           trigger: "command",
           id: `degraded:${key}`,
-          repository: {
-            owner: data.owner.login,
-            name: data.name,
-            defaultBranch: data.default_branch,
-            htmlUrl: data.html_url,
-          },
+          repository: await sourceRepository(octokit, found),
           sha: shaFromTag(found.source.tag, reaction.to),
           branch: undefined,
           event: undefined,
@@ -185,6 +180,14 @@ export class OnDegraded {
     const fromTag = shaFromTag(found.source.tag, health.tag);
     const sha = tracked?.sha ?? (fromTag?.length === 40 ? fromTag : undefined);
     const source: RepoId = tracked ? tracked.source : { owner: found.owner, name: found.repo };
+    if (found.source.host !== undefined || tracked?.source.host !== undefined) {
+      // Its commit is on another host: the hold (or rollback) is in the manifests repository's history.
+      this.deps.log.info(
+        { environment, image: health.image, tag: health.tag, host: found.source.host },
+        `onDegraded: the bad build's source is on ${found.source.host ?? "another host"}; no comment`,
+      );
+      return;
+    }
     if (sha === undefined) {
       this.deps.log.info(
         { environment, image: health.image, tag: health.tag },
@@ -210,4 +213,31 @@ export class OnDegraded {
       body,
     });
   }
+}
+
+/**
+ * The source repository of a rollback's build: GitHub's answer for a GitHub source (its real name and
+ * default branch); for a source on another host, the config's name, asking nothing (GitHub's repository
+ * of that name, if any, is another one).
+ */
+async function sourceRepository(
+  octokit: Octokit,
+  found: { source: Config["sources"][number]; owner: string; repo: string },
+): Promise<SourceRepository> {
+  const { host } = found.source;
+  if (host !== undefined)
+    return {
+      host,
+      owner: found.owner,
+      name: found.repo,
+      defaultBranch: "main",
+      htmlUrl: `https://${host}/${found.owner}/${found.repo}`,
+    };
+  const { data } = await octokit.rest.repos.get({ owner: found.owner, repo: found.repo });
+  return {
+    owner: data.owner.login,
+    name: data.name,
+    defaultBranch: data.default_branch,
+    htmlUrl: data.html_url,
+  };
 }

@@ -30,6 +30,7 @@ import type { HeadRead } from "./read-head.js";
 import { readHead } from "./read-head.js";
 import { Lru } from "./lru.js";
 import type { ManifestIndex, RefusedFile } from "./manifest-index.js";
+import { notLookedFor } from "../core/reconcile/pass-looks-for.js";
 
 /** How many commits of a tracked branch are read: enough to find the newest build and count how far behind. */
 export const HISTORY_DEPTH = 30;
@@ -186,7 +187,9 @@ export class Observer {
     >();
     for (const entry of entries) {
       const found = sourceForImage(config, entry.image);
-      if (!found) continue;
+      // Another host, builds only from the endpoint or a registry, tags by build number or version:
+      // nothing on GitHub to look for (`notLookedFor`), and no request for it.
+      if (!found || notLookedFor(found.source, `${found.owner}/${found.repo}`) !== undefined) continue;
       const key = `${found.owner}/${found.repo}`;
       const repo = repos.get(key) ?? {
         owner: found.owner,

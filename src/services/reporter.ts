@@ -9,6 +9,7 @@ import {
   type TrackedLanding,
 } from "../core/feedback/tracked-deployment.js";
 import { normalizeImageName } from "../core/image-ref/normalize-image-name.js";
+import { onGitHub } from "../core/plan/build.js";
 import { applySteps } from "../feedback/apply-steps.js";
 import type { DeploymentLedger } from "../feedback/deployment-ledger.js";
 import type { Pacer } from "./pacer.js";
@@ -33,7 +34,9 @@ type Written = Extract<Outcome, { kind: "written" }>;
  * linking to the manifests commit or pull request, and for written changes a GitHub deployment, created
  * once per (build, environment) and tracked in the ledger so that later steps (merged, closed, Argo CD's
  * observations) update it in place: `pending` in a pull request, `in_progress` on the branch (never
- * `success` before Argo CD says so). Paced as content-creating requests, after the writes.
+ * `success` before Argo CD says so). Paced as content-creating requests, after the writes. Builds of a
+ * source on another host (`repository.host`) are neither reported nor tracked: their commits are not
+ * GitHub's.
  */
 export async function reportOutcomes(
   octokit: Octokit,
@@ -57,6 +60,9 @@ export async function reportOutcomes(
     const { build } = outcome.wanted;
     if (build.sha === undefined || (outcome.kind === "skipped" && outcome.skip.reason === "already-deployed"))
       continue;
+    // A commit of a repository on another host: GitHub has a repository of that name at best (another
+    // one), so nothing is posted; the commit message and the pull request still name the build.
+    if (!onGitHub(build.repository)) continue;
     const where = `${manifests.owner}/${manifests.name}`;
     const text = commitStatusText(outcome, landing, where, skippedFiles.get(key(outcome)) ?? 0);
     if (outcome.kind === "written") {

@@ -311,3 +311,126 @@ test.each<[string, Partial<CommandPorts>, string]>([
   );
   expect(resolved).toMatchObject({ ok: false, problem: expect.stringContaining(why) });
 });
+
+describe("sources ordered by build number or version", () => {
+  const ORDERED = `sources:
+  - repositories: ["acme/web"]
+    tag: "{build}-{sha:7}"
+    order: build-number
+  - repositories: ["acme/api"]
+    triggers: [build]
+    tag: "v{version}"
+    order: semver
+environments:
+  dev: { paths: ["apps/*/dev/**"], branches: ["**"] }
+  prod: { paths: ["apps/*/prod/**"], mode: pull-request }
+`;
+  const parsed = parseConfig(ORDERED);
+  if (!parsed.ok) throw new Error("bad config");
+  const api = { ...web, name: "api", htmlUrl: "https://github.com/acme/api" };
+  const at = (repository: typeof web): CommandContext => ({
+    ...context(),
+    config: parsed.config,
+    repository,
+  });
+  const numbered = ports({
+    tagHistory: async () => ["42-bbbbbbb", "41-aaaaaaa"],
+    deployedTag: async () => "42-aaaaaaa",
+  });
+  const versioned = ports({
+    tagHistory: async () => ["v1.10.0", "v1.9.3"],
+    deployedTag: async (environment) => (environment === "dev" ? "v1.10.0" : undefined),
+  });
+
+  test("/rollback goes back to the previous build's tag, ordered by build number", async () => {
+    const resolved = await resolveCommand(command("/rollback prod"), at(web), numbered);
+    expect(resolved).toMatchObject({
+      job: {
+        wanted: [{ tag: "41-aaaaaaa", order: "build-number", build: { sha: "aaaaaaa" } }],
+        edits: [{ kind: "hold", hold: { tag: "41-aaaaaaa" } }],
+      },
+    });
+    // A version tag names no commit: the tag itself is the build.
+    const back = await resolveCommand(command("/rollback prod"), at(api), versioned);
+    expect(back).toMatchObject({
+      job: { wanted: [{ tag: "v1.9.3", order: "semver", build: { sha: undefined } }] },
+    });
+  });
+
+  test("/retag <tag> keeps the tag and its build number, with the commit it names checked", async () => {
+    const resolved = await resolveCommand(command("/retag dev 42-bbbbbbb"), at(web), numbered);
+    expect(resolved).toMatchObject({
+      job: {
+        wanted: [
+          {
+            tag: "42-bbbbbbb",
+            order: "build-number",
+            build: { sha: B, buildNumber: 42 },
+            explicit: { environments: ["dev"], force: false, anyBranch: false },
+          },
+        ],
+      },
+    });
+  });
+
+  test("/retag <version tag>: the tag is the build (no commit to look up), past the branch rule on the person's word", async () => {
+    const asked: string[] = [];
+    const resolved = await resolveCommand(
+      command("/retag prod v1.10.0"),
+      at(api),
+      ports({
+        commit: async (_repo, ref) => {
+          asked.push(ref);
+          return undefined;
+        },
+      }),
+    );
+    expect(resolved).toMatchObject({
+      job: {
+        wanted: [
+          {
+            tag: "v1.10.0",
+            order: "semver",
+            build: { sha: undefined, image: { tag: "v1.10.0" } },
+            explicit: { environments: ["prod"], force: false, anyBranch: true },
+          },
+        ],
+      },
+    });
+    expect(asked).toEqual([]);
+  });
+
+  test("/retag <sha> and /rollback <sha> cannot make a tag that needs the build number: the reply says to name the tag", async () => {
+    const retag = await resolveCommand(command(`/retag dev ${B}`), at(web), numbered);
+    expect(retag).toEqual({
+      ok: false,
+      problem:
+        "the tag template `{build}-{sha:7}` needs the CI's build number, which a commit SHA does not give",
+      fix: "name the tag: `/retag dev <tag>`",
+    });
+    const rollback = await resolveCommand(command(`/rollback dev ${A}`), at(web), numbered);
+    expect(!rollback.ok && rollback.fix).toContain("`/rollback dev 1`");
+    const version = await resolveCommand(command(`/retag dev ${B}`), at(api), versioned);
+    expect(!version.ok && version.problem).toContain("needs a version");
+  });
+
+  test("/promote carries the order: an older build or version is judged by it, not taken as unordered", async () => {
+    const numberedPromote = await resolveCommand(command("/promote dev prod"), at(web), numbered);
+    expect(numberedPromote).toMatchObject({
+      job: { wanted: [{ tag: "42-aaaaaaa", order: "build-number", explicit: { force: false } }] },
+    });
+    const versionPromote = await resolveCommand(command("/promote dev prod"), at(api), versioned);
+    expect(versionPromote).toMatchObject({
+      job: {
+        wanted: [
+          {
+            tag: "v1.10.0",
+            order: "semver",
+            build: { sha: undefined },
+            explicit: { force: false, anyBranch: true },
+          },
+        ],
+      },
+    });
+  });
+});

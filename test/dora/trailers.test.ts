@@ -1,6 +1,7 @@
 // The app's commit trailers: written by commitMessage, read back by parseTrailers.
 import { COMMIT_MESSAGE_LINES, commitMessage } from "../../src/core/render/commit-message.js";
 import { parseTrailers } from "../../src/core/dora/trailers.js";
+import { deployHistory } from "../../src/core/dora/deploy-history.js";
 import type { FileUpdate } from "../../src/core/plan/outcome.js";
 import type { Wanted } from "../../src/core/plan/wanted.js";
 import type { StateEdit } from "../../src/state/state-file.js";
@@ -140,4 +141,59 @@ test("trailers count wherever they stand (a squash of several commits), and look
     { environment: "dev", image: "ghcr.io/acme/web", tag: "v1", repository: "acme/web", sha: SHA },
   ]);
   expect(parsed.rollbacks).toEqual([]);
+});
+
+test("a source on another host is named with its host, and parsed back into host and path", () => {
+  const base = wanted("registry.example.com/payments/api", "42-0123456");
+  const foreign: Wanted = {
+    ...base,
+    build: {
+      ...base.build,
+      trigger: "build",
+      repository: {
+        host: "gitlab.example.com",
+        owner: "payments/backend",
+        name: "api",
+        defaultBranch: "main",
+        htmlUrl: "https://gitlab.example.com/payments/backend/api",
+      },
+    },
+  };
+  const text = message([update("dev", foreign)]);
+  expect(text).toContain(
+    `Deploys: dev registry.example.com/payments/api:42-0123456 gitlab.example.com/payments/backend/api@${SHA}\n`,
+  );
+  expect(text).toContain(`Source-Repository: gitlab.example.com/payments/backend/api\nSource-Commit: ${SHA}`);
+  const parsed = parseTrailers(text);
+  expect(parsed.deploys).toEqual([
+    {
+      environment: "dev",
+      image: "registry.example.com/payments/api",
+      tag: "42-0123456",
+      host: "gitlab.example.com",
+      repository: "payments/backend/api",
+      sha: SHA,
+    },
+  ]);
+  expect(parsed.sources).toEqual([
+    { host: "gitlab.example.com", repository: "payments/backend/api", sha: SHA, committedAt: MADE },
+  ]);
+  // The delivery figures find the source's time for the deployment: a lead time for a GitLab build.
+  const history = deployHistory(
+    [{ oid: "c1", committedAt: MADE + 60_000, message: text, parents: [] }],
+    "c1",
+  );
+  expect(history.steps[0]?.deployments[0]?.sourceCommittedAt).toBe(MADE);
+});
+
+test("old trailers and GitHub sources parse as before: no host", () => {
+  const parsed = parseTrailers(
+    [
+      `Deploys: dev ghcr.io/acme/web:v1 acme/web@${SHA}`,
+      "Source-Repository: acme/web",
+      `Source-Commit: ${SHA}`,
+    ].join("\n"),
+  );
+  expect(parsed.deploys[0]).toMatchObject({ repository: "acme/web", host: undefined });
+  expect(parsed.sources[0]).toMatchObject({ repository: "acme/web", host: undefined });
 });

@@ -59,3 +59,14 @@ test("a refused claim takes the branch away from its builds only", () => {
   expect(checked[1]).toBe(builds[1]);
   expect(checked[2]).toBe(builds[2]);
 });
+
+test("a build of a repository on another host claims nothing GitHub could check: its branch is taken as the CI says", () => {
+  const foreign = (entry: Wanted): Wanted => ({
+    ...entry,
+    build: { ...entry.build, repository: { ...entry.build.repository, host: "gitlab.example.com" } },
+  });
+  const builds = [foreign(wanted("main")), foreign(wanted("main", "build"))];
+  expect(branchClaims(config('["**"]'), builds)).toEqual([]);
+  // Its branch stays: the plan's branch rule applies to what the CI said.
+  expect(withoutBranches(builds, []).map((entry) => entry.build.branch)).toEqual(["main", "main"]);
+});

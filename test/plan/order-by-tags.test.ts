@@ -4,7 +4,7 @@ import { renderTag, tagFor } from "../../src/config/render-tag.js";
 import { parseTagTemplate } from "../../src/config/tag-template.js";
 import type { Build } from "../../src/core/plan/build.js";
 import { compareTags } from "../../src/core/plan/order.js";
-import { planBatch } from "../../src/core/plan/plan-batch.js";
+import { comparisonsForBatch, planBatch } from "../../src/core/plan/plan-batch.js";
 import { resolveBuild } from "../../src/core/plan/resolve-build.js";
 import type { Wanted } from "../../src/core/plan/wanted.js";
 
@@ -330,4 +330,46 @@ environments:
     );
     expect(plan.commit.writes[0]?.text).toContain('newTag: "v1.0.0"');
   });
+});
+
+test("no commit of a repository on another host is ever put to GitHub, whatever the order says", () => {
+  const parsed = parseConfig(`sources:
+  - repositories: [acme/*]
+environments:
+  dev: { paths: [dev/**], branches: ["**"] }
+`);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const sha = (n: number) => String(n).repeat(40);
+  const foreign = (n: number): Wanted => ({
+    build: {
+      trigger: "build",
+      id: `b${n}`,
+      repository: {
+        host: "gitlab.example.com",
+        owner: "acme",
+        name: "web",
+        defaultBranch: "main",
+        htmlUrl: "https://gitlab.example.com/acme/web",
+      },
+      sha: sha(n),
+      branch: "main",
+      event: undefined,
+      workflowPath: undefined,
+      url: undefined,
+      image: undefined,
+      receivedAt: 0,
+    },
+    image: "ghcr.io/acme/web",
+    tag: sha(n),
+    digest: undefined,
+    tagTemplate: "{sha}",
+  });
+  const files = [
+    {
+      path: "dev/k.yaml",
+      text: `images:\n  - name: ghcr.io/acme/web\n    newTag: "${sha(1)}"\n`,
+      images: ["ghcr.io/acme/web"],
+    },
+  ];
+  expect(comparisonsForBatch({ config: parsed.config, wanted: [foreign(2), foreign(3)], files })).toEqual([]);
 });

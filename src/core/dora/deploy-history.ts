@@ -1,4 +1,10 @@
-import { parseTrailers, type DeployTrailer, type FailedTrailer, type RollbackTrailer } from "./trailers.js";
+import {
+  parseTrailers,
+  trailerSource,
+  type DeployTrailer,
+  type FailedTrailer,
+  type RollbackTrailer,
+} from "./trailers.js";
 
 /** A commit of the deployed branch's history, as the history read gives it. */
 export interface HistoryCommit {
@@ -69,7 +75,7 @@ export function deployHistory(commits: readonly HistoryCommit[], headOid: string
     omitted += trailers.omitted;
     const committedAt = new Map(
       trailers.sources.map((source) => [
-        `${source.repository}@${source.sha}`.toLowerCase(),
+        `${trailerSource(source.repository, source.host)}@${source.sha}`.toLowerCase(),
         source.committedAt,
       ]),
     );
@@ -90,7 +96,7 @@ function deployment(
 ): Deployment {
   const source =
     deploy.repository !== undefined && deploy.sha !== undefined
-      ? committedAt.get(`${deploy.repository}@${deploy.sha}`.toLowerCase())
+      ? committedAt.get(`${trailerSource(deploy.repository, deploy.host)}@${deploy.sha}`.toLowerCase())
       : undefined;
   return {
     environment: deploy.environment,

@@ -4,10 +4,11 @@
  *
  * ```
  * Deploys: <env> <image>:<tag> <source-owner>/<repo>@<sha>    one per (environment, image) written
+ *          (a source on another host: <host>/<path>@<sha>, e.g. gitlab.example.com/payments/api@<sha>)
  * Deploys-Omitted: <n>                                        when more were written than listed
  * Rollback: <env> <image> <from-tag> -> <to-tag>              /rollback, or onDegraded: rollback
  * Deploy-Failed: <env> <image>:<tag>                          a hold placed because <tag> went Degraded
- * Source-Repository: <owner>/<repo>                           (as before)
+ * Source-Repository: <owner>/<repo>                           (as before; <host>/<path> elsewhere)
  * Source-Commit: <sha>                                        (as before)
  * Source-Committed-At: <ISO 8601 time>                        after its Source-Commit, when known
  * ```
@@ -20,8 +21,13 @@ export interface DeployTrailer {
   readonly environment: string;
   readonly image: string;
   readonly tag: string;
-  /** `owner/name` of the source repository; absent for an update of no known source. */
+  /**
+   * `owner/name` of the source repository (the whole path on another host); absent for an update of
+   * no known source.
+   */
   readonly repository: string | undefined;
+  /** The source's host when it is not on GitHub (`gitlab.example.com`); undefined: GitHub. */
+  readonly host?: string | undefined;
   /** The source commit; absent when the build named none (a package without a revision label). */
   readonly sha: string | undefined;
 }
@@ -40,7 +46,9 @@ export interface FailedTrailer {
 }
 
 export interface SourceTrailer {
+  /** As `DeployTrailer.repository`: the path on its host. */
   readonly repository: string;
+  readonly host?: string | undefined;
   readonly sha: string;
   /** ms since the epoch, from `Source-Committed-At`. */
   readonly committedAt: number | undefined;
@@ -69,11 +77,28 @@ function splitImageTag(text: string): { image: string; tag: string } | undefined
   return tag === "" ? undefined : { image, tag };
 }
 
+/** How a trailer names a source: `owner/name` on GitHub, `<host>/<path>` on another host. */
+export function trailerSource(repository: string, host: string | undefined): string {
+  return host === undefined ? repository : `${host}/${repository}`;
+}
+
+/**
+ * The inverse of `trailerSource`: a first segment with a dot or a port (`gitlab.example.com`,
+ * `git.local:8443`) is a host; a GitHub owner never has either, so old trailers read as before.
+ */
+export function splitTrailerSource(text: string): { repository: string; host: string | undefined } {
+  const slash = text.indexOf("/");
+  const first = slash < 0 ? "" : text.slice(0, slash);
+  if (/[.:]/.test(first) && text.indexOf("/", slash + 1) > 0)
+    return { host: first.toLowerCase(), repository: text.slice(slash + 1) };
+  return { host: undefined, repository: text };
+}
+
 export function deploysTrailer(deploy: DeployTrailer): string {
   const source =
     deploy.repository === undefined
       ? ""
-      : ` ${deploy.repository}${deploy.sha === undefined ? "" : `@${deploy.sha}`}`;
+      : ` ${trailerSource(deploy.repository, deploy.host)}${deploy.sha === undefined ? "" : `@${deploy.sha}`}`;
   return `Deploys: ${deploy.environment} ${deploy.image}:${deploy.tag}${source}`;
 }
 
@@ -87,7 +112,7 @@ export function failedTrailer(failed: FailedTrailer): string {
 
 export function sourceTrailers(source: SourceTrailer): string[] {
   return [
-    `Source-Repository: ${source.repository}`,
+    `Source-Repository: ${trailerSource(source.repository, source.host)}`,
     `Source-Commit: ${source.sha}`,
     ...(source.committedAt === undefined || !Number.isFinite(source.committedAt)
       ? []
@@ -108,14 +133,16 @@ export function parseTrailers(message: string): Trailers {
   const failures: FailedTrailer[] = [];
   const sources: SourceTrailer[] = [];
   let omitted = 0;
-  let repository: string | undefined;
+  let repository: { repository: string; host: string | undefined } | undefined;
   for (const raw of message.split(/\r?\n/)) {
     const line = raw.trim();
     const deploy = DEPLOYS.exec(line);
     if (deploy) {
       const [, environment = "", ref = "", repo, sha] = deploy;
       const split = splitImageTag(ref);
-      if (split) deploys.push({ environment, ...split, repository: repo, sha: sha?.toLowerCase() });
+      const named =
+        repo === undefined ? { repository: undefined, host: undefined } : splitTrailerSource(repo);
+      if (split) deploys.push({ environment, ...split, ...named, sha: sha?.toLowerCase() });
       continue;
     }
     const rollback = ROLLBACK.exec(line);
@@ -135,9 +162,9 @@ export function parseTrailers(message: string): Trailers {
     const key = (pair[1] ?? "").toLowerCase();
     const value = pair[2] ?? "";
     if (key === "deploys-omitted") omitted += /^\d+$/.test(value) ? Number(value) : 0;
-    else if (key === "source-repository") repository = value;
+    else if (key === "source-repository") repository = splitTrailerSource(value);
     else if (key === "source-commit" && repository !== undefined)
-      sources.push({ repository, sha: value.toLowerCase(), committedAt: undefined });
+      sources.push({ ...repository, sha: value.toLowerCase(), committedAt: undefined });
     else if (key === "source-committed-at") {
       const last = sources.at(-1);
       const at = Date.parse(value);

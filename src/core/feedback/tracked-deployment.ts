@@ -24,8 +24,11 @@ export interface TrackedDeployment {
   /** The image as `normalizeImageName` writes it (what Argo CD observations name). */
   readonly image: string;
   readonly tag: string;
-  /** The source repository and full commit SHA the deployment is on. */
-  readonly source: { readonly owner: string; readonly name: string };
+  /**
+   * The source repository and full commit SHA the deployment is on (`host`: another host than GitHub,
+   * where nothing is written).
+   */
+  readonly source: { readonly owner: string; readonly name: string; readonly host?: string | undefined };
   readonly sha: string;
   /** The build that was written (undefined when found again after a restart). */
   readonly build: Build | undefined;

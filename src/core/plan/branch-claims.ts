@@ -18,13 +18,18 @@ export interface BranchClaim {
  * The claims of a batch worth checking: workflow runs' branches that some environment would let
  * deploy (a branch no environment allows is refused anyway, and costs nothing to check). Commands and
  * reconciliation passes name their branch themselves; packages are checked as they arrive.
+ *
+ * A build of a repository on another host (`repository.host`: GitLab, Bitbucket) claims its branch
+ * too, but GitHub cannot check it: it is taken as the CI says, authenticated by the build endpoint's
+ * secret (whoever holds it may name any branch, as a workflow run's author may push any branch). No
+ * claim of such a build is made here, so GitHub is never asked about a repository it does not hold.
  */
 export function branchClaims(config: Config, wanted: readonly Wanted[]): BranchClaim[] {
   const claims = new Map<string, BranchClaim>();
   const environments = Object.values(config.environments);
   for (const { build, explicit } of wanted) {
     if (build.trigger !== "workflow_run" || explicit || build.branch === undefined) continue;
-    if (build.sha === undefined) continue;
+    if (build.sha === undefined || build.repository.host !== undefined) continue;
     const { branch, sha } = build;
     const defaultBranch = build.repository.defaultBranch;
     if (!environments.some((env) => branchAllowed(env, branch, defaultBranch))) continue;

@@ -52,3 +52,16 @@ export interface SourceRepository {
 export function fullName(repository: Pick<SourceRepository, "owner" | "name">): string {
   return `${repository.owner}/${repository.name}`;
 }
+
+/**
+ * The repository as people and trailers name it: `owner/name` on GitHub, the host first elsewhere
+ * (`gitlab.example.com/payments/api`). A GitHub owner never has a dot, so the two never collide.
+ */
+export function sourceName(repository: Pick<SourceRepository, "host" | "owner" | "name">): string {
+  return repository.host === undefined ? fullName(repository) : `${repository.host}/${fullName(repository)}`;
+}
+
+/** Whether GitHub can be asked about the repository (statuses, deployments, compares): not on another host. */
+export function onGitHub(repository: Pick<SourceRepository, "host">): boolean {
+  return repository.host === undefined;
+}

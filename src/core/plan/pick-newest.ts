@@ -82,10 +82,12 @@ function byTags(newest: Wanted, candidate: Wanted): Comparison | undefined {
   return compareTags(order, newest.tagTemplate, newest.tag, candidate.tag);
 }
 
-/** The two builds' SHAs when GitHub can order them (same repository, both known, different). */
+/** The two builds' SHAs when GitHub can order them (same GitHub repository, both known, different). */
 function comparable(a: Wanted, b: Wanted): [string, string] | undefined {
   const [shaA, shaB] = [a.build.sha, b.build.sha];
   if (shaA === undefined || shaB === undefined || shaA === shaB || repoOf(a) !== repoOf(b)) return undefined;
+  // GitHub orders only its own repositories' commits (a source on another host orders by its tags).
+  if (a.build.repository.host !== undefined || b.build.repository.host !== undefined) return undefined;
   return [shaA, shaB];
 }
 

@@ -200,10 +200,11 @@ export function comparisonsForBatch(
       target.candidates,
       (repo, base, head) => known(repo, base, head) ?? "unknown",
     );
-    // A source ordered by its tags needs nothing from GitHub to judge the newest build.
+    // A source ordered by its tags, or on another host, needs nothing from GitHub to judge the newest build.
     if (
       newest.explicit?.force ||
       newest.build.sha === undefined ||
+      newest.build.repository.host !== undefined ||
       (newest.order ?? "ancestry") !== "ancestry"
     )
       continue;

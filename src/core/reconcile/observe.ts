@@ -9,6 +9,8 @@ import {
 import type { SourceImage } from "../../config/config.js";
 import { globMatcher } from "../../config/glob-matcher.js";
 import { code } from "../render/markdown.js";
+import { sourceName } from "../plan/build.js";
+import { notLookedFor, tagOrder } from "./pass-looks-for.js";
 import { freezeOf, holdOf, type Freeze, type Hold, type State } from "../../state/state-file.js";
 
 /** One image in one file of one environment, as the manifests say now. */
@@ -96,6 +98,11 @@ export interface Row {
   readonly freeze: Freeze | undefined;
   /** A newer build is to be written now: behind, not held, not frozen. */
   readonly repair: boolean;
+  /**
+   * For a source ordered by its tags (`build-number`, `semver`): the order and where the tag stands in
+   * it (`build 42`, `v1.10.0`); commits behind mean nothing there.
+   */
+  readonly order?: { readonly order: "build-number" | "semver"; readonly value: string } | undefined;
 }
 
 const GLOB = /[*?[\]{}!]/;
@@ -185,6 +192,13 @@ export function observe(input: ObserveInput): Row[] {
     }
     const repository = `${found.owner}/${found.repo}`;
     const sha = entry.tag === undefined ? undefined : shaFromTag(found.source.tag, entry.tag);
+    const order = tagOrder(found.source, entry.tag);
+    const named = sourceName({ host: found.source.host, owner: found.owner, name: found.repo });
+    const skipped = notLookedFor(found.source, named);
+    if (skipped !== undefined) {
+      rows.push(untracked(skipped, { repository: named, sha, order }));
+      continue;
+    }
     const info = input.sources.get(repository);
     if (info === undefined) {
       rows.push(untracked("not read in this pass", { sha }));

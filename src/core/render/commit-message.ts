@@ -1,4 +1,4 @@
-import { fullName } from "../plan/build.js";
+import { fullName, sourceName } from "../plan/build.js";
 import type { FileUpdate } from "../plan/outcome.js";
 import type { StateEdit } from "../../state/state-file.js";
 import { shortSha } from "./short-sha.js";
@@ -109,6 +109,7 @@ export function commitTrailers(updates: readonly FileUpdate[], edits: readonly S
         image: update.wanted.image,
         tag: update.wanted.tag,
         repository: fullName(update.wanted.build.repository),
+        host: update.wanted.build.repository.host,
         sha: update.wanted.build.sha,
       });
   }
@@ -150,11 +151,12 @@ export function commitTrailers(updates: readonly FileUpdate[], edits: readonly S
   for (const update of updates) {
     const { build } = update.wanted;
     if (build.sha === undefined) continue;
-    const key = `${fullName(build.repository)}@${build.sha}`;
+    const key = `${sourceName(build.repository)}@${build.sha}`;
     const known = sources.get(key);
     if (known === undefined || (known.committedAt === undefined && build.committedAt !== undefined))
       sources.set(key, {
         repository: fullName(build.repository),
+        host: build.repository.host,
         sha: build.sha,
         committedAt: build.committedAt,
       });

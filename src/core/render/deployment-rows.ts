@@ -1,4 +1,5 @@
 import type { Row } from "../reconcile/observe.js";
+import { orderText } from "../reconcile/pass-looks-for.js";
 import { link } from "./command-reply.js";
 import { shortSha } from "./short-sha.js";
 import { takeLines, textSize } from "./fit-github.js";
@@ -58,14 +59,24 @@ export function stateText(row: Row, depth: number): string {
   return parts.join("; ");
 }
 
-/** The table cells of a row: service, tag, source commit, age, commits behind, state. */
+/**
+ * The table cells of a row: service, tag, source commit, age, commits behind (for a source ordered by
+ * build number or version: the tag's place in that order, `build 42 (by build number)`), state.
+ */
 export function rowCells(row: Row, now: number, depth: number, coarse: boolean): string[] {
   const repository = row.repository ? link(plain(row.repository), row.url) : code(row.image);
   // A monorepo's images share the repository: each row names its image too.
   const service = row.repository && row.part ? `${repository} ${code(row.part)}` : repository;
   const tag = row.tag === undefined ? "(none)" : code(row.tag);
   const commit = row.sha === undefined ? "?" : link(shortSha(row.sha), commitUrl(row.url, row.sha));
-  const behind = row.behind === undefined ? "?" : row.behind >= depth ? `${depth}+` : String(row.behind);
+  // A source ordered by its tags: where the tag stands in that order, and which order it is.
+  const behind = row.order
+    ? `${plain(row.order.value)} (by ${orderText(row.order.order)})`
+    : row.behind === undefined
+      ? "?"
+      : row.behind >= depth
+        ? `${depth}+`
+        : String(row.behind);
   return [service, tag, commit, ageText(row.date, now, coarse), behind, stateText(row, depth)].map(cell);
 }
 

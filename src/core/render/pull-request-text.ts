@@ -1,4 +1,4 @@
-import { fullName } from "../plan/build.js";
+import { sourceName } from "../plan/build.js";
 import type { PullRequestChange } from "../plan/plan-batch.js";
 import { shortSha } from "./short-sha.js";
 import { clipLine, GITHUB_LIMITS, takeLines, textSize } from "./fit-github.js";
@@ -40,8 +40,8 @@ export function pullRequestText(change: PullRequestChange, gate?: GateRule): { t
     return `| ${cells.map(cell).join(" | ")} |`;
   });
   const source = wanted.build.sha
-    ? `[${fullName(repo)}@${shortSha(wanted.build.sha)}](${repo.htmlUrl}/commit/${wanted.build.sha})`
-    : fullName(repo);
+    ? `[${sourceName(repo)}@${shortSha(wanted.build.sha)}](${repo.htmlUrl}/commit/${wanted.build.sha})`
+    : sourceName(repo);
   const text = (files: readonly string[], omitted: number) =>
     [
       `Deploys ${code(`${wanted.image}:${wanted.tag}`, 500)}${wanted.digest ? ` (${code(wanted.digest)})` : ""} to **${change.environment}**, built from ${source}${wanted.build.branch ? ` on ${code(wanted.build.branch, 500)}` : ""}.`,
