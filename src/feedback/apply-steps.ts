@@ -37,7 +37,7 @@ export async function applySteps(
       await octokit.rest.repos.createCommitStatus({
         ...source,
         sha: deployment.sha,
-        context: `gitops-image-bot/${deployment.environment}`,
+        context: deployment.context ?? `gitops-image-bot/${deployment.environment}`,
         state: step.commit,
         description: step.description,
         ...(step.url ? { target_url: step.url } : {}),

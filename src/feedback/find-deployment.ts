@@ -1,3 +1,4 @@
+import { imageShortName, statusContext } from "../core/render/status-context.js";
 import { shaFromTag, sourceForImage, type Config } from "../config/index.js";
 import type { Octokit } from "../adapters/github/octokit.js";
 import type { ManifestsRepoId } from "../core/feedback/observation.js";
@@ -61,6 +62,10 @@ export class DeploymentFinder {
       sha: deployment.sha,
       build: undefined,
       deploymentId: deployment.id,
+      context: statusContext(
+        environment,
+        found.source.images.length > 1 ? imageShortName(found.entry.image) : undefined,
+      ),
       statuses: config.report.statuses,
       production: deployment.production_environment ?? isProductionEnvironment(environment),
       landing: undefined,

@@ -1,3 +1,4 @@
+import { statusContext } from "../core/render/status-context.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import type { Outcome } from "../core/plan/outcome.js";
 import type { Landing } from "../core/plan/landing.js";
@@ -75,7 +76,7 @@ export async function reportOutcomes(
       owner: build.repository.owner,
       repo: build.repository.name,
       sha: build.sha,
-      context: `gitops-image-bot/${outcome.environment}`,
+      context: statusContext(outcome.environment, outcome.wanted.part),
       ...text,
     });
   }
@@ -112,7 +113,7 @@ async function reportWritten(
     await octokit.rest.repos.createCommitStatus({
       ...source,
       sha,
-      context: `gitops-image-bot/${outcome.environment}`,
+      context: statusContext(outcome.environment, outcome.wanted.part),
       state: "pending",
       description: statusDescription,
       ...(landing ? { target_url: landing.url } : {}),
@@ -158,6 +159,7 @@ async function reportWritten(
     sha,
     build,
     deploymentId,
+    context: statusContext(outcome.environment, outcome.wanted.part),
     statuses: options.statuses,
     production,
     landing: trackedLanding(landing),

@@ -34,6 +34,8 @@ export interface TrackedDeployment {
   readonly build: Build | undefined;
   /** The GitHub deployment (undefined when the config turns deployments off). */
   readonly deploymentId: number | undefined;
+  /** The commit status context (`statusContext`): per image for a monorepo; undefined: the environment's. */
+  readonly context?: string | undefined;
   /** Whether the commit status is written (the config's `report.statuses`). */
   readonly statuses: boolean;
   /** GitHub's `production_environment`: its `auto_inactive` leaves such deployments alone. */

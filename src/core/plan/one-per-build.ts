@@ -1,4 +1,4 @@
-import { fullName } from "./build.js";
+import { sourceName } from "./build.js";
 import type { Wanted } from "./wanted.js";
 
 /**
@@ -17,7 +17,7 @@ export function onePerBuild(wanted: readonly Wanted[]): Wanted[] {
       continue;
     }
     const key = [
-      fullName(entry.build.repository).toLowerCase(),
+      sourceName(entry.build.repository).toLowerCase(),
       entry.build.sha,
       entry.image,
       entry.tag,

@@ -10,6 +10,11 @@ export interface Wanted {
   readonly digest: string | undefined;
   /** The config's tag template, to read the SHA back from a deployed tag. */
   readonly tagTemplate: string;
+  /**
+   * The image's short name when its source builds several (a monorepo): its statuses carry it, so the
+   * images of one commit do not overwrite each other's (`statusContext`). Undefined for one image.
+   */
+  readonly part?: string | undefined;
   /** The source's order (undefined: ancestry): how this build stands against others of its image. */
   readonly order?: Order;
   /**
