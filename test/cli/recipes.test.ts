@@ -420,8 +420,12 @@ function harborPush(
 async function withHarborApi(
   work: (url: string) => Promise<void>,
 ): Promise<{ path: string; authorization: string | undefined; type: string | undefined; body: string }[]> {
-  const created: { path: string; authorization: string | undefined; type: string | undefined; body: string }[] =
-    [];
+  const created: {
+    path: string;
+    authorization: string | undefined;
+    type: string | undefined;
+    body: string;
+  }[] = [];
   const harbor = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -552,7 +556,11 @@ describe("Docker Hub (docs/recipes/docker-hub.md)", () => {
   }
 
   const deliver = (url: string, body: unknown) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   test("a push to the printed webhook URL, which carries the secret the bot checks, deploys", async () => {
     const sha = await target.commit("cart");

@@ -5,7 +5,13 @@ import { parseConfig, sourceForImage, type Config } from "../../src/config/index
 import { hostSourceForImage } from "../../src/config/host-source-for-image.js";
 import { tagFor } from "../../src/config/render-tag.js";
 import { registrySecrets } from "../../src/http/registry/registry-route.js";
-import { closeExpectingNoViolations, overlay, sourceRepo, startBot, type BotHarness } from "../e2e/bot-harness.js";
+import {
+  closeExpectingNoViolations,
+  overlay,
+  sourceRepo,
+  startBot,
+  type BotHarness,
+} from "../e2e/bot-harness.js";
 import { buildBodySchema, type ContractBuild } from "./build-contract.js";
 import { recipesConfigText } from "./recipes-config.js";
 import { startRecordingProxy, type Recorded } from "./recording-proxy.js";
@@ -137,7 +143,9 @@ export async function startBotTarget(): Promise<BotTarget> {
     secrets: BOT_SECRETS,
     requests: proxy.requests,
     get builds() {
-      return accepted("/api/builds").map((one) => buildBodySchema.parse(JSON.parse(one.raw.toString("utf8"))));
+      return accepted("/api/builds").map((one) =>
+        buildBodySchema.parse(JSON.parse(one.raw.toString("utf8"))),
+      );
     },
     get pushes() {
       return [

@@ -8,7 +8,13 @@ import { recipeBlocks } from "./recipe-blocks.js";
  * narrow ones come first and Docker Hub's `acme/*` last: acme/api is the Jenkins recipe's, acme/web
  * the Harbor recipe's (its other repository), any other acme repository Docker Hub's.
  */
-export const CONFIG_RECIPES = ["jenkins.md", "gitlab-ci.md", "github-actions.md", "harbor.md", "docker-hub.md"];
+export const CONFIG_RECIPES = [
+  "jenkins.md",
+  "gitlab-ci.md",
+  "github-actions.md",
+  "harbor.md",
+  "docker-hub.md",
+];
 
 interface Environment {
   readonly paths: readonly string[];

@@ -68,7 +68,14 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
     req.on("end", () => {
       const raw = Buffer.concat(chunks);
       const record = (status: number | "hang", answer: string) =>
-        requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, raw, status, answer });
+        requests.push({
+          method: req.method ?? "",
+          path: req.url ?? "",
+          headers: req.headers,
+          raw,
+          status,
+          answer,
+        });
       const failure = failures.shift();
       if (failure === "hang") return record("hang", "");
       if (failure !== undefined) {
@@ -78,7 +85,10 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
       }
       forward(target, req, raw).then(
         ({ status, headers, body }) => {
-          const { "transfer-encoding": _chunked, connection: _connection, ...kept } = headers;
+          // The body is sent whole: its framing is this server's, not the upstream's.
+          const kept = Object.fromEntries(
+            Object.entries(headers).filter(([name]) => name !== "transfer-encoding" && name !== "connection"),
+          );
           res.writeHead(status, kept).end(body);
           record(status, body.toString("utf8"));
         },
