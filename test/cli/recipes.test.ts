@@ -33,6 +33,7 @@ const SHA = "3f2c1a9e0b7d4c6a8e5f1b2d3c4a5e6f7a8b9c0d";
 const START = { jenkins: "1-0000000", gitlab: "1-00000000", harbor: "1-0000000", dockerHub: "sha-0000000" };
 const CLI = join(process.cwd(), "dist", "cli.js");
 
+// A bot of its own per test (it starts in about a second): every test starts from the same acme/manifests.
 let target: BuildTarget;
 let dir: string;
 beforeEach(async () => {
@@ -329,7 +330,7 @@ describe("GitHub Actions (docs/recipes/github-actions.md)", () => {
     url: "https://github.com/partner/web/actions/runs/9876543210",
   };
 
-  test("the workflow's step sends a signed build the config deploys", async () => {
+  test("the workflow's step sends a signed build the bot deploys, from a repository the app is not installed on", async () => {
     const workflow = parse(recipe("github-actions.md", "github-actions").text) as {
       jobs: Record<string, { steps: Step[] }>;
     };
