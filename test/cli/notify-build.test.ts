@@ -2,15 +2,15 @@ import { execFile } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { refusedLine } from "../../src/cli/build-answer-text.js";
-import { startBuildTarget, type BuildTarget } from "../helpers/build-target.js";
+import { startBuildReceiver, type BuildReceiver } from "../helpers/build-receiver.js";
 
 // The bin as `npm ci` leaves it (npm test builds first), run as a CI runs it, against a target over real HTTP.
 const BIN = join(process.cwd(), "dist", "cli.js");
 const SHA = "3f2c1a9e0b7d4c6a8e5f1b2d3c4a5e6f7a8b9c0d";
 
-let target: BuildTarget;
+let target: BuildReceiver;
 beforeEach(async () => {
-  target = await startBuildTarget();
+  target = await startBuildReceiver();
 });
 afterEach(async () => {
   await target.close();

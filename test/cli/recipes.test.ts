@@ -15,16 +15,25 @@ import {
 } from "../../src/config/index.js";
 import { valuesFromTag } from "../../src/config/sha-from-tag.js";
 import type { ContractBuild } from "../helpers/build-contract.js";
+import { RECIPE_IMAGES } from "../helpers/bot-target.js";
 import { startBuildTarget, type BuildTarget } from "../helpers/build-target.js";
 import { recipe, recipeBlocks, RECIPES_DIR } from "../helpers/recipe-blocks.js";
+import { CONFIG_RECIPES, recipesConfigText } from "../helpers/recipes-config.js";
 
-// Every recipe in docs/recipes run as written: the CI's script with the CI's variables, sending to a target
-// that checks the request against the wire contract (test/helpers/build-target.ts). `npx gitops-image-bot`
-// runs the built CLI (dist/cli.js, built by `npm test`).
+// Every recipe in docs/recipes run as written: the CI's script with the CI's variables, sending to the real
+// bot (the Probot server against the GitHub twin, behind a recording proxy: test/helpers/build-target.ts)
+// whose manifests repository is configured with the recipes' own config blocks. Each test checks what was
+// sent against the wire contract, the bot's real answer, and the outcome: the tag written into
+// acme/manifests (or nothing written). `npx gitops-image-bot` runs the built CLI (dist/cli.js, built by
+// `npm test`).
 
+/** The commit of a source not on the twin (GitLab's, or a GitHub repository the app is not installed on). */
 const SHA = "3f2c1a9e0b7d4c6a8e5f1b2d3c4a5e6f7a8b9c0d";
+/** What acme/manifests deploys every image at before a test: build 1 of the zero commit, by its template. */
+const START = { jenkins: "1-0000000", gitlab: "1-00000000", harbor: "1-0000000", dockerHub: "sha-0000000" };
 const CLI = join(process.cwd(), "dist", "cli.js");
 
+// A bot of its own per test (it starts in about a second): every test starts from the same acme/manifests.
 let target: BuildTarget;
 let dir: string;
 beforeEach(async () => {
@@ -83,7 +92,7 @@ function expectConfigTakes(file: string, build: ContractBuild): void {
   const source = matchSource(config, build.repository, build.host);
   expect(source?.triggers).toContain("build");
   const values = valuesFromTag(source!.tag, build.tag);
-  expect(SHA.startsWith(values?.sha ?? "-")).toBe(true);
+  expect(build.sha.startsWith(values?.sha ?? "-")).toBe(true);
   expect(values?.build).toBe(Number(build.buildNumber));
   const slash = build.repository.lastIndexOf("/");
   const image = renderImageName(
@@ -116,13 +125,19 @@ describe("Jenkins (docs/recipes/jenkins.md)", () => {
     return { environment, script, credential };
   }
 
-  const JENKINS_ENV = {
-    GIT_COMMIT: SHA,
+  /** The Jenkins variables for a build of `sha` (a commit of acme/api in the twin). */
+  const jenkinsEnv = (sha: string) => ({
+    GIT_COMMIT: sha,
     BUILD_NUMBER: "42",
     BUILD_URL: "https://jenkins.example.com/job/api/job/main/42/",
-  };
+  });
 
-  async function runJenkins(name: string, variables: Record<string, string>, edit = (text: string) => text) {
+  async function runJenkins(
+    name: string,
+    sha: string,
+    variables: Record<string, string>,
+    edit = (text: string) => text,
+  ) {
     const main = jenkinsfile(recipe("jenkins.md", "jenkins").text);
     const step = jenkinsfile(edit(recipe("jenkins.md", name).text));
     const environment = {
@@ -132,53 +147,72 @@ describe("Jenkins (docs/recipes/jenkins.md)", () => {
     // Jenkins runs an `sh` step as `/bin/sh -xe script`.
     return runScript(["/bin/sh", "-xe"], step.script, {
       ...environment,
-      ...JENKINS_ENV,
+      ...jenkinsEnv(sha),
       ...variables,
       [step.credential]: target.secrets.builds,
     });
   }
 
-  const expected = {
+  const IMAGE = RECIPE_IMAGES.jenkins;
+  const expected = (sha: string) => ({
     repository: "acme/api",
-    sha: SHA,
-    image: "harbor.example.com/shop/api",
-    tag: "42-3f2c1a9",
+    sha,
+    image: IMAGE,
+    tag: `42-${sha.slice(0, 7)}`,
     branch: "main",
     url: "https://jenkins.example.com/job/api/job/main/42/",
-  };
-
-  test("the post { success } step (curl + openssl) sends a signed build the config deploys", async () => {
-    const run = await runJenkins("jenkins", { BRANCH_NAME: "main" });
-    expect(run.stdout).toContain('"queued":[{"manifests":"acme/manifests"');
-    expect(run.code).toBe(0);
-    expect(target.builds).toEqual([{ ...expected, buildNumber: "42" }]);
-    expect(run.stderr).not.toContain(target.secrets.builds);
-    expectConfigTakes("jenkins.md", target.builds[0]!);
   });
 
-  test("a pipeline that is not multibranch: the branch from GIT_BRANCH without origin/", async () => {
-    const run = await runJenkins("jenkins", { GIT_BRANCH: "origin/release/1.x" });
+  test("the post { success } step (curl + openssl) sends a signed build the bot deploys to dev and proposes for prod", async () => {
+    const sha = await target.commit("api");
+    const tag = `42-${sha.slice(0, 7)}`;
+    const run = await runJenkins("jenkins", sha, { BRANCH_NAME: "main" });
+    // The step prints the bot's answer.
+    expect(JSON.parse(run.stdout)).toEqual({
+      queued: [{ manifests: "acme/manifests", images: [`${IMAGE}:${tag}`] }],
+      ignored: [],
+    });
     expect(run.code).toBe(0);
-    expect(target.builds).toEqual([{ ...expected, branch: "release/1.x", buildNumber: "42" }]);
+    expect(target.builds).toEqual([{ ...expected(sha), buildNumber: "42" }]);
+    expect(run.stderr).not.toContain(target.secrets.builds);
+    expectConfigTakes("jenkins.md", target.builds[0]!);
+    expect(await target.deployed(IMAGE)).toBe(tag);
+    expect(await target.deployed(IMAGE, "prod")).toBe(START.jenkins);
+    expect(await target.proposed(IMAGE, "prod")).toEqual([tag]);
+  });
+
+  test("a pipeline that is not multibranch: the branch from GIT_BRANCH without origin/, deployed by dev's branch rule", async () => {
+    const sha = await target.commit("api");
+    const run = await runJenkins("jenkins", sha, { GIT_BRANCH: "origin/release/1.x" });
+    expect(run.code).toBe(0);
+    expect(target.builds).toEqual([{ ...expected(sha), branch: "release/1.x", buildNumber: "42" }]);
+    // dev takes any branch; prod only the default branch's builds.
+    expect(await target.deployed(IMAGE)).toBe(`42-${sha.slice(0, 7)}`);
+    expect(await target.proposed(IMAGE, "prod")).toEqual([]);
   });
 
   test("with notify-build instead of curl", async () => {
-    const run = await runJenkins("jenkins-notify-build", { BRANCH_NAME: "main" });
-    expect(run).toMatchObject({
-      code: 0,
-      stdout: expect.stringContaining("queued for acme/manifests: harbor.example.com/shop/api:42-3f2c1a9"),
-    });
-    expect(target.builds).toEqual([{ ...expected, buildNumber: 42 }]);
+    const sha = await target.commit("api");
+    const tag = `42-${sha.slice(0, 7)}`;
+    const run = await runJenkins("jenkins-notify-build", sha, { BRANCH_NAME: "main" });
+    expect(run).toMatchObject({ code: 0, stdout: `queued for acme/manifests: ${IMAGE}:${tag}\n` });
+    expect(target.builds).toEqual([{ ...expected(sha), buildNumber: 42 }]);
+    expect(await target.deployed(IMAGE)).toBe(tag);
+    expect(await target.proposed(IMAGE, "prod")).toEqual([tag]);
   });
 
-  test("a recipe that signs in the wrong header is refused, and its step fails the build", async () => {
-    const run = await runJenkins("jenkins", { BRANCH_NAME: "main" }, (text) =>
+  test("a recipe that signs in the wrong header is refused, its step fails the build, and nothing is written", async () => {
+    const sha = await target.commit("api");
+    const run = await runJenkins("jenkins", sha, { BRANCH_NAME: "main" }, (text) =>
       text.replace("X-Gitops-Image-Bot-Signature-256", "X-Hub-Signature-256"),
     );
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain('{"error":"unauthorized"}');
     expect(target.requests.map((one) => one.status)).toEqual([401]);
     expect(target.builds).toEqual([]);
+    expect(await target.deployed(IMAGE)).toBe(START.jenkins);
+    expect(await target.proposed(IMAGE, "prod")).toEqual([]);
+    expect(await target.bot.appCommits()).toEqual([]);
   });
 });
 
@@ -226,18 +260,27 @@ describe("GitLab CI (docs/recipes/gitlab-ci.md)", () => {
     committedAt: "2026-05-04T10:20:30+00:00",
   };
 
-  test("the job's script sends a signed build from another host that the config deploys", async () => {
+  const IMAGE = RECIPE_IMAGES.gitlab;
+
+  test("the job's script sends a signed build from another host that the bot deploys", async () => {
     const run = await runJob("gitlab-ci");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      queued: [{ manifests: "acme/manifests", images: [`${IMAGE}:${expected.tag}`] }],
+      ignored: [],
+    });
     expect(target.builds).toEqual([{ ...expected, buildNumber: "17" }]);
     expectConfigTakes("gitlab-ci.md", target.builds[0]!);
+    expect(await target.deployed(IMAGE)).toBe(expected.tag);
+    expect(await target.proposed(IMAGE, "prod")).toEqual([expected.tag]);
   });
 
   test("with notify-build instead of curl", async () => {
     const run = await runJob("gitlab-ci-notify-build");
-    expect(run.code).toBe(0);
+    expect(run).toMatchObject({ code: 0, stdout: `queued for acme/manifests: ${IMAGE}:${expected.tag}\n` });
     expect(target.builds).toEqual([{ ...expected, buildNumber: 17 }]);
+    expect(await target.deployed(IMAGE)).toBe(expected.tag);
   });
 });
 
@@ -277,6 +320,7 @@ describe("GitHub Actions (docs/recipes/github-actions.md)", () => {
     return runScript(["bash", "--noprofile", "--norc", "-eo", "pipefail"], step.run!, env);
   }
 
+  const IMAGE = RECIPE_IMAGES.githubActions;
   const expected = {
     repository: "partner/web",
     sha: SHA,
@@ -286,7 +330,7 @@ describe("GitHub Actions (docs/recipes/github-actions.md)", () => {
     url: "https://github.com/partner/web/actions/runs/9876543210",
   };
 
-  test("the workflow's step sends a signed build the config deploys", async () => {
+  test("the workflow's step sends a signed build the bot deploys, from a repository the app is not installed on", async () => {
     const workflow = parse(recipe("github-actions.md", "github-actions").text) as {
       jobs: Record<string, { steps: Step[] }>;
     };
@@ -294,8 +338,14 @@ describe("GitHub Actions (docs/recipes/github-actions.md)", () => {
     const run = await runStep(step);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      queued: [{ manifests: "acme/manifests", images: [`${IMAGE}:${expected.tag}`] }],
+      ignored: [],
+    });
     expect(target.builds).toEqual([{ ...expected, defaultBranch: "main", buildNumber: 57 }]);
     expectConfigTakes("github-actions.md", target.builds[0]!);
+    expect(await target.deployed(IMAGE)).toBe(expected.tag);
+    expect(await target.proposed(IMAGE, "prod")).toEqual([expected.tag]);
   });
 
   test("with notify-build instead of curl", async () => {
@@ -303,8 +353,9 @@ describe("GitHub Actions (docs/recipes/github-actions.md)", () => {
       steps: Step[];
     };
     const run = await runStep(steps[0]!);
-    expect(run.code).toBe(0);
+    expect(run).toMatchObject({ code: 0, stdout: `queued for acme/manifests: ${IMAGE}:${expected.tag}\n` });
     expect(target.builds).toEqual([{ ...expected, buildNumber: 57 }]);
+    expect(await target.deployed(IMAGE)).toBe(expected.tag);
   });
 });
 
@@ -327,16 +378,21 @@ const harborPolicy = z.strictObject({
     .length(1),
 });
 
-/** A PUSH_ARTIFACT as Harbor formats it (the shapes of Harbor's formats/default_test.go and cloudevents_test.go). */
-function harborPush(format: "Default" | "CloudEvents"): { contentType: string; body: unknown } {
+/** A PUSH_ARTIFACT of `image:tag` as Harbor formats it (the shapes of Harbor's formats/default_test.go and cloudevents_test.go). */
+function harborPush(
+  format: "Default" | "CloudEvents",
+  image: string,
+  tag: string,
+): { contentType: string; body: unknown } {
+  const [, namespace = "", name = ""] = image.split("/");
   const digest = `sha256:${"d".repeat(64)}`;
   const data = {
-    resources: [{ digest, tag: "42-3f2c1a9", resource_url: "harbor.example.com/shop/api:42-3f2c1a9" }],
+    resources: [{ digest, tag, resource_url: `${image}:${tag}` }],
     repository: {
       date_created: 1677053165,
-      name: "api",
-      namespace: "shop",
-      repo_full_name: "shop/api",
+      name,
+      namespace,
+      repo_full_name: `${namespace}/${name}`,
       repo_type: "private",
     },
   };
@@ -361,52 +417,76 @@ function harborPush(format: "Default" | "CloudEvents"): { contentType: string; b
   };
 }
 
-describe("Harbor (docs/recipes/harbor.md)", () => {
-  test("the API call creates a policy Harbor takes, whose pushes reach the bot in both formats", async () => {
-    const created: {
-      path: string;
-      authorization: string | undefined;
-      type: string | undefined;
-      body: string;
-    }[] = [];
-    const harbor = createServer((req: IncomingMessage, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        created.push({
-          path: `${req.method} ${req.url}`,
-          authorization: req.headers.authorization,
-          type: req.headers["content-type"],
-          body: Buffer.concat(chunks).toString("utf8"),
-        });
-        res.writeHead(201, { location: "/api/v2.0/projects/shop/webhook/policies/3" }).end();
+/** Harbor's API as the recipe calls it: records each request and answers 201 Created. */
+async function withHarborApi(
+  work: (url: string) => Promise<void>,
+): Promise<{ path: string; authorization: string | undefined; type: string | undefined; body: string }[]> {
+  const created: {
+    path: string;
+    authorization: string | undefined;
+    type: string | undefined;
+    body: string;
+  }[] = [];
+  const harbor = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      created.push({
+        path: `${req.method} ${req.url}`,
+        authorization: req.headers.authorization,
+        type: req.headers["content-type"],
+        body: Buffer.concat(chunks).toString("utf8"),
       });
+      res.writeHead(201, { location: "/api/v2.0/projects/shop/webhook/policies/3" }).end();
     });
-    await new Promise<void>((resolve) => harbor.listen(0, "127.0.0.1", resolve));
-    try {
-      const run = await runScript(["/bin/sh", "-e"], recipe("harbor.md", "harbor-api").text, {
-        HARBOR_URL: `http://127.0.0.1:${(harbor.address() as AddressInfo).port}`,
-        HARBOR_USER: "admin",
-        HARBOR_PASSWORD: "Harbor12345",
-        GITOPS_IMAGE_BOT_URL: target.url,
-        HARBOR_WEBHOOK_SECRET: target.secrets.harbor,
-      });
-      expect(run).toMatchObject({ code: 0, stderr: "" });
-    } finally {
-      await new Promise<void>((resolve) => harbor.close(() => resolve()));
-    }
-    expect(created).toHaveLength(1);
-    expect(created[0]).toMatchObject({
-      path: "POST /api/v2.0/projects/shop/webhook/policies",
-      authorization: `Basic ${Buffer.from("admin:Harbor12345").toString("base64")}`,
-      type: "application/json",
-    });
-    const policy = harborPolicy.parse(JSON.parse(created[0]!.body));
-    const hook = policy.targets[0]!;
+  });
+  await new Promise<void>((resolve) => harbor.listen(0, "127.0.0.1", resolve));
+  try {
+    await work(`http://127.0.0.1:${(harbor.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise<void>((resolve) => harbor.close(() => resolve()));
+  }
+  return created;
+}
 
-    // Harbor delivers: a POST to the address, the auth header as Authorization, in either format.
-    for (const format of ["Default", "CloudEvents"] as const) {
-      const push = harborPush(format);
+describe("Harbor (docs/recipes/harbor.md)", () => {
+  const IMAGE = RECIPE_IMAGES.harbor;
+
+  // The recipe creates a Default policy and says CloudEvents works as well: Harbor delivers in the format
+  // of the policy it took, so each format is the recipe's call with that `payload_format`.
+  test.each([
+    ["Default", 42],
+    ["CloudEvents", 43],
+  ] as const)(
+    "the API call creates a %s policy Harbor takes, whose push the bot deploys",
+    async (format, build) => {
+      const text = recipe("harbor.md", "harbor-api").text;
+      const edited = text.replace('"payload_format": "Default"', `"payload_format": "${format}"`);
+      expect(edited === text).toBe(format === "Default");
+      const created = await withHarborApi(async (url) => {
+        const run = await runScript(["/bin/sh", "-e"], edited, {
+          HARBOR_URL: url,
+          HARBOR_USER: "admin",
+          HARBOR_PASSWORD: "Harbor12345",
+          GITOPS_IMAGE_BOT_URL: target.url,
+          HARBOR_WEBHOOK_SECRET: target.secrets.harbor,
+        });
+        expect(run).toMatchObject({ code: 0, stderr: "" });
+      });
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({
+        path: "POST /api/v2.0/projects/shop/webhook/policies",
+        authorization: `Basic ${Buffer.from("admin:Harbor12345").toString("base64")}`,
+        type: "application/json",
+      });
+      const policy = harborPolicy.parse(JSON.parse(created[0]!.body));
+      const hook = policy.targets[0]!;
+      expect(hook.payload_format).toBe(format);
+
+      // Harbor delivers: a POST to the address, the auth header as Authorization, in the policy's format.
+      const sha = await target.commit("web");
+      const tag = `${build}-${sha.slice(0, 7)}`;
+      const push = harborPush(format, IMAGE, tag);
       const answer = await fetch(hook.address, {
         method: "POST",
         headers: {
@@ -416,46 +496,106 @@ describe("Harbor (docs/recipes/harbor.md)", () => {
         body: JSON.stringify(push.body),
       });
       expect(answer.status).toBe(202);
-    }
-    expect(target.pushes.map((push) => push.registry)).toEqual(["harbor", "harbor"]);
+      expect(await answer.json()).toEqual({
+        pushes: [
+          {
+            pushed: `${IMAGE}:${tag}`,
+            queued: [{ manifests: "acme/manifests", images: [`${IMAGE}:${tag}`] }],
+            ignored: [],
+          },
+        ],
+      });
+      expect(target.pushes).toEqual([{ registry: "harbor", body: push.body }]);
+      expect(await target.deployed(IMAGE)).toBe(tag);
+      expect(await target.proposed(IMAGE, "prod")).toEqual([tag]);
 
-    const config = recipeConfig("harbor.md");
-    const found = sourceForImage(config, "harbor.example.com/shop/api");
-    expect(found).toMatchObject({ owner: "acme", repo: "api" });
-    expect(found?.source.triggers).toContain("registry");
-    expect(valuesFromTag(found!.source.tag, "42-3f2c1a9")).toEqual({ build: 42, sha: "3f2c1a9" });
-    expect(valuesFromTag(found!.source.tag, "latest")).toBeUndefined();
+      const found = sourceForImage(recipeConfig("harbor.md"), IMAGE);
+      expect(found).toMatchObject({ owner: "acme", repo: "web" });
+      expect(found?.source.triggers).toContain("registry");
+      expect(valuesFromTag(found!.source.tag, tag)).toEqual({ build, sha: sha.slice(0, 7) });
+    },
+  );
+
+  test("a push of `latest` is answered with the reason and never written", async () => {
+    const push = harborPush("Default", IMAGE, "latest");
+    const answer = await fetch(`${target.url}/api/registry/harbor`, {
+      method: "POST",
+      headers: { "content-type": push.contentType, authorization: target.secrets.harbor },
+      body: JSON.stringify(push.body),
+    });
+    expect(answer.status).toBe(202);
+    const body = (await answer.json()) as { pushes: { queued: unknown[]; ignored: { reason: string }[] }[] };
+    expect(body.pushes[0]!.queued).toEqual([]);
+    expect(body.pushes[0]!.ignored[0]!.reason).toContain("latest");
+    expect(await target.deployed(IMAGE)).toBe(START.harbor);
+    expect(await target.bot.appCommits()).toEqual([]);
   });
 });
 
 describe("Docker Hub (docs/recipes/docker-hub.md)", () => {
-  test("the printed webhook URL carries the secret the bot checks", async () => {
+  const IMAGE = RECIPE_IMAGES.dockerHub;
+
+  /** Docker Hub's push webhook payload (docs.docker.com/docker-hub/repos/manage/webhooks/). */
+  const dockerHubPush = (tag: string) => ({
+    callback_url: "https://registry.hub.docker.com/u/acme/cart/hook/2141b5bi5i5b02bec211i4eeih0242eg11000a/",
+    push_data: { pushed_at: 1417566161, pusher: "acme-ci", tag },
+    repository: {
+      name: "cart",
+      namespace: "acme",
+      repo_name: "acme/cart",
+      repo_url: "https://registry.hub.docker.com/u/acme/cart/",
+    },
+  });
+
+  async function webhookUrl(secret: string): Promise<string> {
     const run = await runScript(["/bin/sh", "-e"], recipe("docker-hub.md", "dockerhub-url").text, {
       GITOPS_IMAGE_BOT_URL: target.url,
-      DOCKERHUB_WEBHOOK_SECRET: target.secrets.dockerhub,
+      DOCKERHUB_WEBHOOK_SECRET: secret,
     });
     expect(run.code).toBe(0);
-    // Docker Hub's push webhook payload (docs.docker.com/docker-hub/repos/manage/webhooks/).
-    const answer = await fetch(run.stdout.trim(), {
+    return run.stdout.trim();
+  }
+
+  const deliver = (url: string, body: unknown) =>
+    fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        callback_url:
-          "https://registry.hub.docker.com/u/acme/api/hook/2141b5bi5i5b02bec211i4eeih0242eg11000a/",
-        push_data: { pushed_at: 1417566161, pusher: "acme-ci", tag: "sha-3f2c1a9" },
-        repository: {
-          name: "api",
-          namespace: "acme",
-          repo_name: "acme/api",
-          repo_url: "https://registry.hub.docker.com/u/acme/api/",
-        },
-      }),
+      body: JSON.stringify(body),
     });
+
+  test("a push to the printed webhook URL, which carries the secret the bot checks, deploys", async () => {
+    const sha = await target.commit("cart");
+    const tag = `sha-${sha.slice(0, 7)}`;
+    const answer = await deliver(await webhookUrl(target.secrets.dockerhub), dockerHubPush(tag));
     expect(answer.status).toBe(202);
-    expect(target.pushes.map((push) => push.registry)).toEqual(["dockerhub"]);
-    const found = sourceForImage(recipeConfig("docker-hub.md"), "docker.io/acme/api");
-    expect(found).toMatchObject({ owner: "acme", repo: "api" });
-    expect(valuesFromTag(found!.source.tag, "sha-3f2c1a9")).toEqual({ sha: "3f2c1a9" });
+    expect(await answer.json()).toEqual({
+      pushes: [
+        {
+          pushed: `${IMAGE}:${tag}`,
+          queued: [{ manifests: "acme/manifests", images: [`${IMAGE}:${tag}`] }],
+          ignored: [],
+        },
+      ],
+    });
+    expect(target.pushes).toEqual([{ registry: "dockerhub", body: dockerHubPush(tag) }]);
+    expect(await target.deployed(IMAGE)).toBe(tag);
+    expect(await target.proposed(IMAGE, "prod")).toEqual([tag]);
+    const found = sourceForImage(recipeConfig("docker-hub.md"), IMAGE);
+    expect(found).toMatchObject({ owner: "acme", repo: "cart" });
+    expect(valuesFromTag(found!.source.tag, tag)).toEqual({ sha: sha.slice(0, 7) });
+  });
+
+  test("the URL printed with another secret is refused (401) and nothing is written", async () => {
+    const sha = await target.commit("cart");
+    const answer = await deliver(
+      await webhookUrl("not-the-bots-secret-0123456789abcdef"),
+      dockerHubPush(`sha-${sha.slice(0, 7)}`),
+    );
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toEqual({ error: "unauthorized" });
+    expect(target.pushes).toEqual([]);
+    expect(await target.deployed(IMAGE)).toBe(START.dockerHub);
+    expect(await target.bot.appCommits()).toEqual([]);
   });
 });
 
@@ -470,6 +610,28 @@ describe("every recipe", () => {
     "harbor-api",
     "dockerhub-url",
   ];
+
+  test("the bot's config is all the recipes' config blocks: each recipe's build is read by its own recipe's source", () => {
+    const result = parseConfig(recipesConfigText(), "combined");
+    if (!result.ok) throw new Error(result.problems.map((problem) => problem.message).join("\n"));
+    const combined = result.config;
+    expect(combined.sources).toHaveLength(
+      CONFIG_RECIPES.reduce((sum, file) => sum + recipeConfig(file).sources.length, 0),
+    );
+    const cases = [
+      ["jenkins.md", "acme/api", undefined],
+      ["gitlab-ci.md", "payments/backend/api", "gitlab.example.com"],
+      ["github-actions.md", "partner/web", undefined],
+      ["harbor.md", "acme/web", undefined],
+      ["docker-hub.md", "acme/cart", undefined],
+    ] as const;
+    for (const [file, repository, host] of cases) {
+      const own = matchSource(recipeConfig(file), repository, host);
+      expect(own).toBeDefined();
+      expect(matchSource(combined, repository, host)).toEqual(own);
+    }
+    expect(cases.map(([file]) => file)).toEqual(CONFIG_RECIPES);
+  });
 
   test("each file has one config snippet the app parses with no problem, and no block marked but untested", async () => {
     const files = (await readdir(RECIPES_DIR)).filter((file) => file.endsWith(".md") && file !== "README.md");

@@ -1,12 +1,13 @@
-import { startBuildReceiver, type BuildReceiver } from "./build-receiver.js";
+import { startBotTarget, type BotTarget } from "./bot-target.js";
 
 /**
- * Where the recipe and notify-build tests send their builds, and what checks them: the one place to
- * change to point the same tests at the real bot (its url and secrets, with `builds` and `pushes` read
- * from what it accepted). Today: the local receiver, which checks each request against the wire contract.
+ * Where the recipe tests send their builds, and what checks them: the real bot behind a recording
+ * proxy (test/helpers/bot-target.ts), with `builds` and `pushes` read from what it accepted and the
+ * manifests repository to read the outcome from. (test/cli/notify-build.test.ts keeps the stand-in
+ * receiver, test/helpers/build-receiver.ts, whose failures on purpose test the command's retries.)
  */
-export type BuildTarget = BuildReceiver;
+export type BuildTarget = BotTarget;
 
 export function startBuildTarget(): Promise<BuildTarget> {
-  return startBuildReceiver();
+  return startBotTarget();
 }
