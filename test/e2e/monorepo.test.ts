@@ -173,3 +173,22 @@ test("a pass after a lost webhook of build-api.yml repairs only shop-api; the da
     lines.filter((line) => line.includes("`shop-web`") && line.includes("✅ newest build")),
   ).toHaveLength(1);
 });
+
+test("one commit built by both workflows: each image keeps its own commit status per environment", async () => {
+  const sha = await bot.commitSource("shop");
+  await bot.send("workflow_run", bot.workflowRun("shop", sha, { path: BUILD_API }));
+  await bot.send("workflow_run", bot.workflowRun("shop", sha, { path: BUILD_WEB }));
+  await bot.idle();
+  expect(await bot.deployed(file("api", "dev"))).toBe(sha);
+  expect(await bot.deployed(file("web", "dev"))).toBe(sha);
+  const latest = new Map<string, string>();
+  for (const status of bot.repo("acme", "shop").statuses.filter((one) => one.sha === sha))
+    latest.set(status.context, status.state);
+  // Two images of one commit: without the image in the context, the second would overwrite the first.
+  expect([...latest.keys()].sort()).toEqual([
+    "gitops-image-bot/dev/shop-api",
+    "gitops-image-bot/dev/shop-web",
+    "gitops-image-bot/prod/shop-api",
+    "gitops-image-bot/prod/shop-web",
+  ]);
+});
