@@ -28,6 +28,7 @@ import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
 import { DeployQueue } from "./routing/deploy-queue.js";
 import { ExternalBuilds } from "./routing/external-builds.js";
+import { forgetOnForeignPush } from "./routing/manifests-push.js";
 import { buildsSecrets, registerBuilds } from "./http/builds-route.js";
 import { DeliveryFigures } from "./services/delivery-figures.js";
 import type { ObservationListener } from "./feedback/feedback-hub.js";
@@ -200,7 +201,7 @@ export function createBot(options: BotOptions = {}): Bot {
     // The feedback pipeline's parts that act through the deploy queue (onDegraded, Alertmanager freezes).
     feedback.connect({ enqueue, installations });
     // Builds from outside GitHub's webhooks (any CI, registries): routed across installations.
-    const external = new ExternalBuilds({ registry, deliveries, installations, auth, enqueue, now });
+    const external = new ExternalBuilds({ registry, deliveries, installations, auth, enqueue, now, index });
     // POST /api/builds: any CI's signed builds, routed by `external` (src/http/builds-route.ts).
     registerBuilds(appOptions, {
       secrets: buildsSecrets(process.env["BUILDS_WEBHOOK_SECRET"]),
@@ -261,6 +262,8 @@ export function createBot(options: BotOptions = {}): Bot {
     });
     app.on("push", async (context) => {
       if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);
+      // Someone else changed the manifests: what the index knows of the tree may be out of date.
+      await forgetOnForeignPush(index, identity, context.payload);
     });
     app.on("installation_repositories", async (context) =>
       registry.invalidate(context.payload.installation.id),

@@ -1,9 +1,11 @@
 import type { Octokit } from "../adapters/github/octokit.js";
-import { matchSource } from "../config/index.js";
+import { repoKey } from "../adapters/github/octokit.js";
+import { environmentsForPath, matchSource, type Config } from "../config/index.js";
 import { fullName, type Build } from "../core/plan/build.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
 import { ignoredText } from "../core/render/ignored-text.js";
 import type { DeployItem } from "../services/deployer.js";
+import type { ManifestIndex } from "../services/manifest-index.js";
 import type { ManifestsRegistry, ManifestsRepo } from "../services/manifests-registry.js";
 import type { Deliveries } from "./deliveries.js";
 
@@ -27,6 +29,8 @@ export interface ExternalBuildsDeps {
   readonly auth: (installationId: number) => Promise<Octokit>;
   readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
   readonly now: () => number;
+  /** What the manifests repositories' files reference, as of the last tree the app read. */
+  readonly index?: ManifestIndex;
   /** How long the list of installations is kept (default 5 minutes). */
   readonly installationsTtlMs?: number;
 }
@@ -65,7 +69,16 @@ export class ExternalBuilds {
       if (!matchSource(config, fullName(build.repository), build.repository.host)) continue;
       const resolution = resolveBuild(config, build);
       const manifests = `${repo.owner}/${repo.name}`;
-      if (!resolution.ok) ignored.push({ manifests, reason: ignoredText(resolution.ignored) });
+      if (!resolution.ok) {
+        ignored.push({ manifests, reason: ignoredText(resolution.ignored) });
+        continue;
+      }
+      const unreferenced = this.unreferenced(
+        repo,
+        config,
+        resolution.all.map((one) => one.image),
+      );
+      if (unreferenced !== undefined) ignored.push({ manifests, reason: unreferenced });
       else
         targets.push({
           installationId,
@@ -93,6 +106,21 @@ export class ExternalBuilds {
       queued: targets.map(({ repo, images }) => ({ manifests: `${repo.owner}/${repo.name}`, images })),
       ignored,
     };
+  }
+
+  /**
+   * Why nothing would be written (no file under an environment's paths references any of the images),
+   * when the index knows the repository's tree; undefined when some file does, or the tree is not known
+   * (the plan then reads it and says so in the log). A push by someone else makes the index forget the
+   * tree, so a new overlay is never missed.
+   */
+  private unreferenced(repo: ManifestsRepo, config: Config, images: readonly string[]): string | undefined {
+    const index = this.deps.index;
+    if (!index) return undefined;
+    const inEnvironment = (path: string) => environmentsForPath(config, path).length > 0;
+    const answers = images.map((image) => index.references(repoKey(repo), image, inEnvironment));
+    if (answers.some((answer) => answer !== false)) return undefined;
+    return `no file under an environment's \`paths\` references ${images.join(", ")}: add the image to a kustomization, Helm values or manifest there`;
   }
 
   private async installationIds(): Promise<readonly number[]> {

@@ -152,6 +152,19 @@ export class ManifestIndex {
     return paths;
   }
 
+  /**
+   * Whether a file of the last tree listed for the repository, among the paths `wanted` accepts,
+   * references `image`; undefined when no tree is known (nothing listed yet, or forgotten after a push
+   * by someone else): for answers that must not guess.
+   */
+  references(repoKey: string, image: string, wanted: (path: string) => boolean): boolean | undefined {
+    const tree = this.trees.get(repoKey);
+    if (!tree) return undefined;
+    for (const [path, oid] of tree.files)
+      if (wanted(path) && refersTo(this.blobImages.get(oid), image)) return true;
+    return false;
+  }
+
   /** After the app's own commit: the new tree is the old one with these texts written. */
   committed(
     repoKey: string,

@@ -7,6 +7,7 @@ import { pino } from "pino";
 import type { Logger } from "probot";
 import type { Octokit } from "../../src/adapters/github/octokit.js";
 import { Metrics, type ObservableOctokit } from "../../src/metrics/metrics.js";
+import { examplePayload } from "../../twin/examples.js";
 import { closeExpectingNoViolations, overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
 
 const SECRET = "jenkins-builds-0123456789abcdef";
@@ -393,5 +394,65 @@ describe("POST /api/builds refuses what it must, and writes nothing", () => {
     expect(await bot!.deployed(DEV)).toBe(ZERO);
     expect(await bot!.appCommits()).toHaveLength(0);
     expect(openPulls()).toEqual([]);
+  });
+
+  test("an image no file references: 202 with the reason, nothing written; once a person adds the overlay, it deploys", async () => {
+    // Every acme repository's Harbor image may deploy; only acme/web has overlays.
+    const source = `  - repositories: ["acme/*"]
+    triggers: [build]
+    image: harbor.example.com/acme/{repo}
+`;
+    await start(SECRET, source, harborOverlays(ZERO));
+    const web = await bot!.commitSource("web");
+    // The first build reads the tree: from now on the app knows which files reference which image.
+    expect((await post(jenkins(web))).status).toBe(202);
+    await bot!.idle();
+    expect(await bot!.deployed(DEV)).toBe(web);
+
+    const api = jenkins(web, { repository: "acme/api", image: "harbor.example.com/acme/api" });
+    const unreferenced = await post(api);
+    expect(unreferenced).toEqual({
+      status: 202,
+      body: {
+        queued: [],
+        ignored: [
+          {
+            manifests: "acme/manifests",
+            reason: expect.stringContaining(
+              "no file under an environment's `paths` references harbor.example.com/acme/api",
+            ) as unknown,
+          },
+        ],
+      },
+    });
+    await bot!.idle();
+    expect(await bot!.appCommits()).toHaveLength(1);
+
+    // A person adds the api's dev overlay: GitHub sends the push; the same build now deploys.
+    const manifests = bot!.repo("acme", "manifests");
+    await bot!.twin.store.commitFiles(
+      manifests,
+      "main",
+      [{ path: API_DEV, content: overlay("harbor.example.com/acme/api", ZERO) }],
+      "add the api to dev",
+    );
+    const push = examplePayload("push");
+    push["repository"] = {
+      ...(push["repository"] as object),
+      name: "manifests",
+      full_name: "acme/manifests",
+      owner: { login: "acme", name: "acme" },
+    };
+    push["sender"] = { ...(push["sender"] as object), login: "alice", type: "User" };
+    push["commits"] = [
+      { ...((push["commits"] as object[])[0] ?? {}), added: [API_DEV], modified: [], removed: [] },
+    ];
+    expect((await bot!.send("push", push)).status).toBe(200);
+    const again = await post(api);
+    expect(again.body["queued"]).toEqual([
+      { manifests: "acme/manifests", images: [`harbor.example.com/acme/api:${web}`] },
+    ]);
+    await bot!.idle();
+    expect(await bot!.deployed(API_DEV)).toBe(web);
   });
 });
