@@ -56,10 +56,12 @@ export class RegistryPushes {
       const manifests = `${repo.owner}/${repo.name}`;
       const config = repo.config.config;
       const found = sourceForImage(config, push.image);
-      if (!found) {
-        if (hostSourceForImage(config, push.image)) ignored.push({ manifests, reason: HOST_REASON });
+      // A source on another host: GitHub can tell neither its commit nor its branch.
+      if (found?.source.host !== undefined || (!found && hostSourceForImage(config, push.image))) {
+        ignored.push({ manifests, reason: HOST_REASON });
         continue;
       }
+      if (!found) continue;
       const sha = this.shaOf(found, push, manifests, ignored);
       if (sha === undefined) continue;
       const key = `${found.owner}/${found.repo}@${sha}`;

@@ -111,6 +111,17 @@ test("a source not on GitHub: the push cannot name a branch, use /api/builds", a
   expect(routed).toEqual([]);
 });
 
+test("a source not on GitHub whose path is owner/name: the same, and GitHub is asked nothing about it", async () => {
+  const { router, routed } = pushes(
+    manifests(
+      `  - repositories: ["payments/*"]\n    host: gitlab.example.com\n    image: registry.example.com/{owner}/{repo}\n    tag: "{build}-{sha:7}"\n    order: build-number\n    triggers: [registry]\n`,
+    ),
+  );
+  const answer = await router.route(push("registry.example.com/payments/api", "41-1a2b3c4"));
+  expect(answer.ignored).toEqual([{ manifests: "acme/manifests", reason: HOST_REASON }]);
+  expect(routed).toEqual([]);
+});
+
 test("an image no source builds is unrouted", async () => {
   const { router } = pushes(
     manifests(
