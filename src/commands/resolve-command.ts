@@ -221,7 +221,12 @@ async function imagesOf(
     deployed ??= await ports.imagesIn(environment);
     const image = deployed.find((one) => imagePart(one) === service.toLowerCase());
     const found = image === undefined ? undefined : sourceForImage(context.config, image);
-    const built = found ? await ports.repository(found.owner, found.repo) : undefined;
+    // A source on another host is named from the config: GitHub is asked nothing about it.
+    const built = !found
+      ? undefined
+      : found.source.host === undefined
+        ? await ports.repository(found.owner, found.repo)
+        : foreignRepository(found.source.host, found.owner, found.repo);
     if (found && built) {
       const target = targetsOf(found.source, built).find((one) => one.entry === found.entry);
       if (target) {

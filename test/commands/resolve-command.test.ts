@@ -434,3 +434,42 @@ environments:
     });
   });
 });
+
+test("a service on another host named in the manifests repository: GitHub is asked nothing about it", async () => {
+  const parsed = parseConfig(`sources:
+  - repositories: ["payments/*"]
+    host: gitlab.example.com
+    triggers: [build]
+    image: registry.example.com/{owner}/{repo}
+    tag: "{build}-{sha:7}"
+    order: build-number
+environments:
+  dev: { paths: ["apps/*/dev/**"], branches: ["**"] }
+  prod: { paths: ["apps/*/prod/**"], mode: pull-request }
+`);
+  if (!parsed.ok) throw new Error("bad config");
+  const resolved = await resolveCommand(
+    command("/promote dev prod api"),
+    { ...context(true), config: parsed.config },
+    ports({
+      imagesIn: async () => ["registry.example.com/payments/api"],
+      deployedTag: async (environment) => (environment === "dev" ? "42-aaaaaaa" : undefined),
+      repository: async () => {
+        throw new Error("GitHub was asked about a repository on gitlab.example.com");
+      },
+    }),
+  );
+  expect(resolved).toMatchObject({
+    ok: true,
+    job: {
+      wanted: [
+        {
+          image: "registry.example.com/payments/api",
+          tag: "42-aaaaaaa",
+          order: "build-number",
+          build: { repository: { host: "gitlab.example.com", owner: "payments", name: "api" } },
+        },
+      ],
+    },
+  });
+});
