@@ -152,7 +152,7 @@ export async function peerComparison(add: Add, figures: readonly Measurement[]):
   );
   add(
     "peerCiStepRequests",
-    "  its HTTP requests",
+    "  CI-step peer: its HTTP requests for the update (clone and push)",
     median(requests(peers.ciStep)),
     "requests",
     undefined,
@@ -168,7 +168,7 @@ export async function peerComparison(add: Add, figures: readonly Measurement[]):
   );
   add(
     "peerControllerRequests",
-    "  its HTTP requests",
+    "  controller peer: its HTTP requests for the update (fetch and push, 3 applications)",
     median(requests(peers.controller)),
     "requests",
     undefined,
@@ -176,7 +176,7 @@ export async function peerComparison(add: Add, figures: readonly Measurement[]):
   );
   add(
     "quietVsPeer",
-    "the app's quiet update / the faster peer's",
+    "the app's quiet update / the faster peer's (medians, this run)",
     Math.round((quiet / Math.min(ciStep, controller)) * 100) / 100,
     "x",
     { op: "<=", value: 0.5 },
