@@ -1,7 +1,7 @@
 // The whole app (createBot behind the real Probot server, with Probot's own Octokit: throttling and
 // retries on, as in production) in its own process, against the GitHub twin at 100 ms per request.
 // BENCH_BURST_RUNS (default 3) sets how often the 300-service part runs; BENCH_APP_PARTS=size, =burst or
-// =burst2000 (bench/burst2000.bench.ts) runs one part only, BENCH_TWIN_CONTENT_PER_MINUTE lowers the twin's secondary limit (while working on
+// =burst2000 (bench/burst2000.bench.ts) or =peers (bench/peers.bench.ts) runs one part only, BENCH_TWIN_CONTENT_PER_MINUTE lowers the twin's secondary limit (while working on
 // the benchmark: to see refusals counted and the targets missed).
 import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -13,6 +13,7 @@ import { peakInWindow } from "../twin/faults.js";
 import type { Measurement } from "./run.js";
 import { median, type Target } from "./targets.js";
 import { burst2000 } from "./burst2000.bench.js";
+import { peerComparison } from "./peers.bench.js";
 
 /** The manifests repository's config of both app benchmarks: 3 environments, commits, statuses on. */
 export const CONFIG = `sources:
@@ -27,7 +28,7 @@ report:
 `;
 export const ENVIRONMENTS = ["dev", "qa", "prod"] as const;
 const STATUS_ROUTE = "POST /repos/{owner}/{repo}/statuses/{sha}";
-const LATENCY_MS = 100;
+export const LATENCY_MS = 100;
 /** The burst sends one build every 200 ms: 300 builds over 60 s. */
 const BURST_SPACING_MS = 200;
 /** How long the burst may take, from its first build, before the figures are taken as they stand. */
@@ -542,10 +543,15 @@ export async function appBenchmarks(): Promise<Measurement[]> {
   const out: Measurement[] = [];
   const add: Add = (key, label, value, unit, target, runs) =>
     out.push({ key, label, value, unit, ...(target ? { target } : {}), ...(runs ? { runs } : {}) });
-  const parts = process.env["BENCH_APP_PARTS"] ?? "size,burst,burst2000";
+  const parts = process.env["BENCH_APP_PARTS"] ?? "size,burst,burst2000,peers";
   if (parts.includes("burst2000")) await burst2000(add);
   if (parts.includes("size")) await sizeBenchmarks(add);
-  if (!/\bburst\b/.test(parts)) return out;
+  // The peer comparison last: it takes the app's quiet update from the parts before, if one measured it.
+  const withPeers = async () => {
+    if (parts.includes("peers")) await peerComparison(add, out);
+    return out;
+  };
+  if (!/\bburst\b/.test(parts)) return withPeers();
 
   const runs: RunFigures[] = [];
   for (let run = 1; run <= BURST_RUNS; run++) runs.push(await burstRun(run));
@@ -561,5 +567,5 @@ export async function appBenchmarks(): Promise<Measurement[]> {
       ...(first.target ? { target: first.target } : {}),
     });
   }
-  return out;
+  return withPeers();
 }
