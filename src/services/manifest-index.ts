@@ -154,15 +154,21 @@ export class ManifestIndex {
 
   /**
    * Whether a file of the last tree listed for the repository, among the paths `wanted` accepts,
-   * references `image`; undefined when no tree is known (nothing listed yet, or forgotten after a push
-   * by someone else): for answers that must not guess.
+   * references `image`; undefined when the index cannot tell (no tree known: nothing listed yet, or
+   * forgotten after a push by someone else; or a file there not read): for answers that must not guess.
    */
   references(repoKey: string, image: string, wanted: (path: string) => boolean): boolean | undefined {
     const tree = this.trees.get(repoKey);
     if (!tree) return undefined;
-    for (const [path, oid] of tree.files)
-      if (wanted(path) && refersTo(this.blobImages.get(oid), image)) return true;
-    return false;
+    let unread = false;
+    for (const [path, oid] of tree.files) {
+      if (!wanted(path)) continue;
+      const info = this.blobImages.get(oid);
+      if (refersTo(info, image)) return true;
+      // A file not read (yet, or no longer cached) could reference it: the index cannot tell.
+      if (info === undefined) unread = true;
+    }
+    return unread ? undefined : false;
   }
 
   /** After the app's own commit: the new tree is the old one with these texts written. */
