@@ -41,7 +41,7 @@ test.each([
   expect(asked.includes("o-big")).toBe(askedForBig);
   // The bomb names the image in its text: it stays a file of the image, so the build skips it with a reason.
   expect(
-    files
+    files.byImage
       .get("ghcr.io/acme/web")
       ?.map((file) => file.path)
       .sort(),
