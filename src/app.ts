@@ -159,6 +159,8 @@ export function createBot(options: BotOptions = {}): Bot {
       random: options.random ?? Math.random,
       now,
       ...deployerEvents(metrics, lastErrors, options.onCommit, feedback.landed),
+      // Files found after a first pass (the index completed in the background): their builds again.
+      followUp: (item) => queue?.again(item),
     });
     deployerRef = deployer;
     const deployQueue = new DeployQueue({
@@ -292,11 +294,15 @@ export function createBot(options: BotOptions = {}): Bot {
       return passes;
     },
     idle: async () => {
-      while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
-        await deliveries.settled();
+      // A completion of the index may queue builds again: idle once none runs and nothing is queued.
+      do {
+        while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
+          await deliveries.settled();
+          await queue?.idle();
+        }
         await queue?.idle();
-      }
-      await queue?.idle();
+        await deployerRef?.indexCompleted();
+      } while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0);
       await deployerRef?.reportsSent();
       await feedbackRef?.idle();
     },

@@ -53,6 +53,11 @@ export class DeployQueue {
     this.queue.add(key, item);
   };
 
+  /** Queues an item again for its repository (a build whose files were found later); its window stays. */
+  readonly again = (item: DeployItem): void => {
+    this.queue.add(`${item.installationId}:${repoKey(item.repo)}`, item);
+  };
+
   /** Items waiting or being written. */
   get depth(): number {
     return this.queue.depth;

@@ -19,6 +19,7 @@ import type { CommandJob, CommandResult } from "../commands/command-job.js";
 import { commandDone, frozenEnvironments, onSourceCommits, type Attempt } from "./deploy/attempt.js";
 import type { Batch } from "./deploy/batch.js";
 import { batchFiles } from "./deploy/batch-files.js";
+import { IndexCompletions } from "./deploy/complete-index.js";
 import { batchHints, batchJobs, resolveItems } from "./deploy/batch-items.js";
 import { batchState, type BatchState } from "./deploy/batch-state.js";
 import { logPlan } from "./deploy/log-plan.js";
@@ -75,6 +76,8 @@ export interface DeployerDeps {
   readonly onPullRequest?: (action: "opened" | "updated" | "unchanged" | "closed") => void;
   /** The deployments the app follows from written to Healthy (the feedback pipeline updates them). */
   readonly deployments?: DeploymentLedger;
+  /** Queues a build again (files found after a first pass reference its image): the deploy queue. */
+  readonly followUp?: (item: BuildItem) => void;
 }
 
 const MAX_STALE_RETRIES = 6;
@@ -94,9 +97,16 @@ export class Deployer {
   private readonly refusedFiles = new RefusedFilesReport();
   private reporting: Promise<void> = Promise.resolve();
   private readonly lifecycle: Lifecycle;
+  private readonly completions: IndexCompletions;
 
   constructor(private readonly deps: DeployerDeps) {
     this.lifecycle = { ledger: deps.deployments ?? new MemoryDeploymentLedger(), now: deps.now };
+    this.completions = new IndexCompletions(deps);
+  }
+
+  /** Resolves when the index has read what first passes left unread (builds queued again by then). */
+  indexCompleted(): Promise<void> {
+    return this.completions.settled();
   }
 
   /** Resolves when every report queued so far has been sent (or has failed and been logged). */
@@ -159,6 +169,8 @@ export class Deployer {
         continue;
       }
       if (attempt.kind === "done") this.startReports(batch, attempt);
+      if (attempt.kind === "done" && attempt.firstPass)
+        this.completions.start(batch, items, attempt.firstPass.wanted, attempt.firstPass.unread);
       return attempt;
     }
   }
@@ -174,8 +186,14 @@ export class Deployer {
     const wanted = resolveItems(config, items, this.deps.log, batch.key);
     if (wanted.length === 0 && !state.write)
       return { kind: "done", reported: [], config, stateLanding: undefined, frozen: new Map() };
-    // 3. Read the files that deploy the wanted images.
-    const files = wanted.length > 0 ? await batchFiles(this.deps.index, batch, snapshot, config, wanted) : [];
+    // 3. Read the files that deploy the wanted images: builds alone, which a follow-up can queue again,
+    // may be planned on a first pass (see batchFiles); a person's command reads every file.
+    const firstPass = this.deps.followUp !== undefined && items.every((item) => item.kind === "build");
+    const found =
+      wanted.length > 0
+        ? await batchFiles(this.deps.index, batch, snapshot, config, wanted, firstPass)
+        : { files: [], unread: undefined };
+    const { files } = found;
     if (wanted.length > 0) this.reportRefused(batch, snapshot.headOid, config);
     const readAt = Date.now();
     // 4. Order the builds and check their branch claims (the compare cache answers the plan).
@@ -204,6 +222,7 @@ export class Deployer {
       config,
       stateLanding: commit.stateLanding,
       frozen: frozenEnvironments(config, state.stops, now),
+      firstPass: found.unread && { wanted, unread: found.unread },
     };
   }
 

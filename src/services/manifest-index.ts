@@ -50,6 +50,38 @@ export interface IndexedFile {
   readonly oid: string;
 }
 
+/** What `filesFor` found, and whether it read every file that might reference an image. */
+export interface FilesFound {
+  readonly byImage: Map<string, IndexedFile[]>;
+  /**
+   * Undefined when every file under the paths was screened; else every such file (path -> oid) of the
+   * tree planned on, some unread: `complete` reads them, `matching` then says which reference the images.
+   */
+  readonly unread: ReadonlyMap<string, string> | undefined;
+}
+
+/** Unread files up to this many are read at once (one query): a first pass saves nothing below it. */
+const READ_ALL_UP_TO = 100;
+
+/**
+ * Whether the path names one of the images: the image's last name segment (`web` of `ghcr.io/acme/web`)
+ * as a whole word of the path, between `/`, `.`, `-`, `_` or its ends (`apps/web/overlays/dev/...`,
+ * `values-web.yaml`). A guess for the first pass only: it may name more files, never proves all.
+ */
+export function pathNamesAny(path: string, images: readonly string[]): boolean {
+  const lower = path.toLowerCase();
+  return images.some((image) => {
+    const name = image.slice(image.lastIndexOf("/") + 1).toLowerCase();
+    if (name === "") return false;
+    for (let at = lower.indexOf(name); at >= 0; at = lower.indexOf(name, at + 1)) {
+      const before = at === 0 ? "/" : lower.charAt(at - 1);
+      const after = lower.charAt(at + name.length) || "/";
+      if (/[/._-]/.test(before) && /[/._-]/.test(after)) return true;
+    }
+    return false;
+  });
+}
+
 /**
  * Which files reference which images, per manifests repository, without per-service configuration:
  * the tree is listed once per tree oid, and each blob is screened and parsed once per blob oid (blobs
@@ -65,8 +97,17 @@ export class ManifestIndex {
    * since a file may be as large as `MAX_MANIFEST_BYTES`.
    */
   private readonly blobTexts = new Lru<string, string>(TEXT_BUDGET, (text) => Math.max(1, text.length));
+  /** Per repository, the completion reading now: the next one waits for it (`complete`). */
+  private readonly completing = new Map<string, Promise<void>>();
 
-  /** The files of the tree that reference `image` among the paths `wanted` accepts. */
+  /**
+   * The files of the tree that reference each image among the paths `wanted` accepts. With `firstPass`
+   * (the first batch after a start, or after much of the tree changed), when more files are unread than
+   * one query returns, only those whose path names an image are read: `unread` then holds every
+   * candidate file (path -> oid) for `complete`, since a file that does not name the image in its path
+   * (Helm values, a shared kustomization) may still reference it. When that guess finds no file for
+   * one of the images, everything is read after all: nothing is known to write.
+   */
   async filesFor(
     repoKey: string,
     treeOid: string,
@@ -74,27 +115,50 @@ export class ManifestIndex {
     images: readonly string[],
     wanted: (path: string) => boolean,
     known: ReadonlyMap<string, { oid: string; text: string }>,
-  ): Promise<Map<string, IndexedFile[]>> {
+    options: { firstPass?: boolean } = {},
+  ): Promise<FilesFound> {
     for (const [path, blob] of known) this.learn(blob.oid, blob.text, path);
     const files = await this.treeFiles(repoKey, treeOid, reader);
-    const candidates = [...files].filter(([path]) => wanted(path));
-    const unknown = new Map(
-      candidates.filter(([, oid]) => !this.blobImages.has(oid)).map(([path, oid]) => [oid, path]),
-    );
-    if (unknown.size > 0) {
-      const { texts, tooLarge } = await reader.readBlobs([...unknown.keys()]);
-      for (const [oid, path] of unknown) {
-        const bytes = tooLarge.get(oid);
-        if (bytes === undefined) this.learn(oid, texts.get(oid) ?? "", path);
-        else this.refuseLarge(oid, bytes);
-      }
+    const candidates = new Map([...files].filter(([path]) => wanted(path)));
+    const unknown = this.unknownOf(candidates);
+    if (options.firstPass && unknown.size > READ_ALL_UP_TO && images.length > 0) {
+      const named = new Map([...unknown].filter(([, path]) => pathNamesAny(path, images)));
+      await this.screen(named, reader);
+      const byImage = this.matching(candidates, images);
+      const guessed = [...byImage.values()].every((list) => list.length > 0);
+      if (guessed && named.size < unknown.size) return { byImage, unread: candidates };
     }
+    await this.screen(this.unknownOf(candidates), reader);
+    return { byImage: this.matching(candidates, images), unread: undefined };
+  }
+
+  /**
+   * Reads the files of `candidates` (path -> oid, from `filesFor`'s `unread`) not screened yet, one
+   * completion per repository at a time (the next one reads what is left, usually nothing).
+   */
+  async complete(
+    repoKey: string,
+    candidates: ReadonlyMap<string, string>,
+    reader: IndexReader,
+  ): Promise<void> {
+    const before = this.completing.get(repoKey) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(() => this.screen(this.unknownOf(candidates), reader));
+    this.completing.set(repoKey, run);
+    try {
+      await run;
+    } finally {
+      if (this.completing.get(repoKey) === run) this.completing.delete(repoKey);
+    }
+  }
+
+  /** The files of `candidates` (path -> oid) known to reference each image. */
+  matching(candidates: ReadonlyMap<string, string>, images: readonly string[]): Map<string, IndexedFile[]> {
     const result = new Map<string, IndexedFile[]>();
     for (const image of images) {
-      const matching = candidates
-        .filter(([, oid]) => refersTo(this.blobImages.get(oid), image))
-        .map(([path, oid]) => ({ path, oid }));
-      result.set(image, matching);
+      const found: IndexedFile[] = [];
+      for (const [path, oid] of candidates)
+        if (refersTo(this.blobImages.get(oid), image)) found.push({ path, oid });
+      result.set(image, found);
     }
     return result;
   }
@@ -191,6 +255,24 @@ export class ManifestIndex {
 
   forget(repoKey: string): void {
     this.trees.delete(repoKey);
+  }
+
+  /** The files of `candidates` not screened yet, by oid (one path each, for the format's detection). */
+  private unknownOf(candidates: ReadonlyMap<string, string>): Map<string, string> {
+    const unknown = new Map<string, string>();
+    for (const [path, oid] of candidates) if (!this.blobImages.has(oid)) unknown.set(oid, path);
+    return unknown;
+  }
+
+  /** Reads and screens blobs (oid -> a path of theirs): each learned once, a large one refused unread. */
+  private async screen(unknown: ReadonlyMap<string, string>, reader: IndexReader): Promise<void> {
+    if (unknown.size === 0) return;
+    const { texts, tooLarge } = await reader.readBlobs([...unknown.keys()]);
+    for (const [oid, path] of unknown) {
+      const bytes = tooLarge.get(oid);
+      if (bytes === undefined) this.learn(oid, texts.get(oid) ?? "", path);
+      else this.refuseLarge(oid, bytes);
+    }
   }
 
   private async treeFiles(

@@ -53,8 +53,9 @@ export async function reportOutcomes(
     reported.filter(({ outcome }) => outcome.kind === "written").map(({ outcome }) => key(outcome)),
   );
   const skippedFiles = new Map<string, number>();
+  // A file that already runs the build (written by an earlier batch) is not one "not written".
   for (const { outcome } of reported)
-    if (outcome.kind === "skipped" && written.has(key(outcome)))
+    if (outcome.kind === "skipped" && outcome.skip.reason !== "already-deployed" && written.has(key(outcome)))
       skippedFiles.set(key(outcome), (skippedFiles.get(key(outcome)) ?? 0) + 1);
   for (const { outcome, landing } of reported) {
     if (outcome.kind === "skipped" && written.has(key(outcome))) continue;

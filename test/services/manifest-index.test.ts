@@ -1,7 +1,7 @@
 // The manifest index screens each file once: a file over the size limit (by the tree listing's size, or
 // by the blob's byteSize) is never read, an alias bomb never walked; both are listed as refused.
 import { MAX_MANIFEST_BYTES } from "../../src/core/index.js";
-import { ManifestIndex, type IndexReader } from "../../src/services/manifest-index.js";
+import { ManifestIndex, pathNamesAny, type IndexReader } from "../../src/services/manifest-index.js";
 import { Lru } from "../../src/services/lru.js";
 
 const OVERLAY = "images:\n- name: ghcr.io/acme/web\n  newTag: v1\n";
@@ -41,7 +41,7 @@ test.each([
   expect(asked.includes("o-big")).toBe(askedForBig);
   // The bomb names the image in its text: it stays a file of the image, so the build skips it with a reason.
   expect(
-    files
+    files.byImage
       .get("ghcr.io/acme/web")
       ?.map((file) => file.path)
       .sort(),
@@ -86,4 +86,99 @@ describe("Lru with a weight", () => {
     lru.set("b", "x".repeat(9));
     expect([lru.has("a"), lru.has("b")]).toEqual([true, true]);
   });
+});
+
+describe("a first pass after a start", () => {
+  const overlay = (image: string) => `images:\n- name: ${image}\n  newTag: v1\n`;
+  const VALUES = "image:\n  repository: ghcr.io/acme/web\n  tag: v1\n";
+  /** 150 services' overlays, and a Helm values file of web whose path does not name it. */
+  function bigTree() {
+    const texts = new Map<string, string>();
+    const files: { path: string; oid: string; size: number }[] = [];
+    const add = (path: string, text: string) => {
+      const oid = `o-${files.length}`;
+      texts.set(oid, text);
+      files.push({ path, oid, size: text.length });
+    };
+    for (let n = 0; n < 150; n++) add(`apps/svc${n}/dev/kustomization.yaml`, overlay(`ghcr.io/acme/svc${n}`));
+    add("apps/web/dev/kustomization.yaml", overlay("ghcr.io/acme/web"));
+    add("platform/dev/frontend/values.yaml", VALUES);
+    const asked: string[][] = [];
+    const fake: IndexReader = {
+      listTree: async () => files,
+      readBlobs: async (oids) => {
+        asked.push([...oids]);
+        return { texts: new Map(oids.map((oid) => [oid, texts.get(oid)!] as const)), tooLarge: new Map() };
+      },
+    };
+    return { fake, asked };
+  }
+  const paths = (found: { path: string }[] | undefined) => (found ?? []).map((file) => file.path).sort();
+
+  test("reads only the files whose paths name the image; completing finds the one that does not", async () => {
+    const index = new ManifestIndex();
+    const { fake, asked } = bigTree();
+    const WEB = "ghcr.io/acme/web";
+    const first = await index.filesFor("acme/m", "t1", fake, [WEB], () => true, new Map(), {
+      firstPass: true,
+    });
+    expect(asked).toEqual([["o-150"]]);
+    expect(paths(first.byImage.get(WEB))).toEqual(["apps/web/dev/kustomization.yaml"]);
+    expect(first.unread?.size).toBe(152);
+    // Not proven either way until the rest is read.
+    expect(index.references("acme/m", WEB, () => true)).toBe(true);
+    expect(index.references("acme/m", "ghcr.io/acme/nowhere", () => true)).toBeUndefined();
+
+    await index.complete("acme/m", first.unread!, fake);
+    expect(asked[1]).toHaveLength(151);
+    expect(paths(index.matching(first.unread!, [WEB]).get(WEB))).toEqual([
+      "apps/web/dev/kustomization.yaml",
+      "platform/dev/frontend/values.yaml",
+    ]);
+    expect(index.references("acme/m", "ghcr.io/acme/nowhere", () => true)).toBe(false);
+    // Complete now: the next first pass reads nothing and leaves nothing unread.
+    const next = await index.filesFor("acme/m", "t1", fake, [WEB], () => true, new Map(), {
+      firstPass: true,
+    });
+    expect([asked.length, next.unread, paths(next.byImage.get(WEB)).length]).toEqual([2, undefined, 2]);
+  });
+
+  test("an image no path names: every file is read at once", async () => {
+    const index = new ManifestIndex();
+    const { fake, asked } = bigTree();
+    const found = await index.filesFor(
+      "acme/m",
+      "t1",
+      fake,
+      ["ghcr.io/acme/frontend-x"],
+      () => true,
+      new Map(),
+      {
+        firstPass: true,
+      },
+    );
+    expect([found.unread, asked.flat().length]).toEqual([undefined, 152]);
+  });
+
+  test("without firstPass (a command, a reconciliation pass) every file is read", async () => {
+    const index = new ManifestIndex();
+    const { fake, asked } = bigTree();
+    const found = await index.filesFor("acme/m", "t1", fake, ["ghcr.io/acme/web"], () => true, new Map());
+    expect([found.unread, asked.flat().length, paths(found.byImage.get("ghcr.io/acme/web")).length]).toEqual([
+      undefined,
+      152,
+      2,
+    ]);
+  });
+});
+
+test.each([
+  ["apps/web/overlays/dev/kustomization.yaml", "ghcr.io/acme/web", true],
+  ["apps/web-worker/overlays/dev/kustomization.yaml", "ghcr.io/acme/web", true],
+  ["charts/values-web.yaml", "ghcr.io/acme/web", true],
+  ["apps/webshop/overlays/dev/kustomization.yaml", "ghcr.io/acme/web", false],
+  ["platform/dev/frontend/values.yaml", "ghcr.io/acme/web", false],
+  ["apps/API/dev/kustomization.yaml", "ghcr.io/acme/api", true],
+])("pathNamesAny(%s, %s) is %s", (path, image, expected) => {
+  expect(pathNamesAny(path, [image])).toBe(expected);
 });

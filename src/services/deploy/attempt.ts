@@ -4,6 +4,8 @@ import type { Landing } from "../../core/plan/landing.js";
 import { freezeOf, type Freeze, type State } from "../../state/state-file.js";
 import type { CommandItem } from "../deployer.js";
 import type { Reported } from "../reporter.js";
+import type { Wanted } from "../../core/plan/wanted.js";
+import type { UnreadFiles } from "./batch-files.js";
 
 /** What one attempt at a batch came to. */
 export type Attempt =
@@ -14,6 +16,8 @@ export type Attempt =
       stateLanding: Landing | undefined;
       /** The environments frozen when the batch was planned (a person's change went through anyway). */
       frozen: ReadonlyMap<string, Freeze>;
+      /** Planned on a first pass: what it asked for, and the files left for the index to read. */
+      firstPass?: { wanted: readonly Wanted[]; unread: UnreadFiles } | undefined;
     }
   /** The branch moved under the commit: read and plan again. */
   | { kind: "stale" }
