@@ -78,8 +78,10 @@ export class CompareCache {
   hasHistory = (repo: string, sha: string): boolean =>
     this.histories.has(`${repo.toLowerCase()}:${sha.toLowerCase()}`);
 
-  /** Whether the claim's commit is known to be on its branch. */
-  confirmed = (claim: BranchClaim): boolean => this.onBranch.has(claimKey(claim));
+  /** Whether the claim's commit is known to be on its branch (seen there, or in its branch's history read). */
+  confirmed = (claim: BranchClaim): boolean =>
+    this.onBranch.has(claimKey(claim)) ||
+    (this.branches.get(`${claim.repo}:refs/heads/${claim.branch}`)?.includes(`\n${claim.sha}`) ?? false);
 
   /** What is known of `base...head` without asking GitHub; undefined when it must be fetched. */
   known = (repo: string, base: string, head: string): Comparison | undefined =>
