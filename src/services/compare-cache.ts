@@ -1,3 +1,4 @@
+import type { AncestryFound } from "../adapters/github/ancestry-fields.js";
 import { compareCommits } from "../adapters/github/compare-commits.js";
 import { recentAncestry } from "../adapters/github/recent-ancestry.js";
 import type { Octokit } from "../adapters/github/octokit.js";
@@ -9,6 +10,7 @@ import { mapLimit } from "./map-limit.js";
 /** Recent histories kept (about 4 KB each): more than a batch's builds, so a batch's pairs need no new query. */
 const HISTORIES_KEPT = 600;
 const FULL_SHA = /^[0-9a-f]{40}$/;
+const SHORT_SHA = /^[0-9a-f]{7,40}$/;
 
 type Pair = { readonly repo: string; readonly base: string; readonly head: string };
 
@@ -26,6 +28,11 @@ export class CompareCache {
   private readonly answers = new Lru<string, Comparison>(50_000);
   /** `owner/name:sha` -> the commit's last ancestors (itself first), newline-joined with a leading newline. */
   private readonly histories = new Lru<string, string>(HISTORIES_KEPT);
+  /**
+   * Branches' recent histories read with a snapshot (`owner/name:refs/heads/<branch>`): a claim among
+   * them is confirmed, one not among them goes straight to a compare (which asks the branch as it is now).
+   */
+  private readonly branches = new Lru<string, string>(HISTORIES_KEPT);
   /** Commits seen on their branch (a commit leaves a branch only when it is force-pushed). */
   private readonly onBranch = new Lru<string, true>(50_000);
 
@@ -37,16 +44,44 @@ export class CompareCache {
   ): Promise<boolean[]> {
     const missing = pairs.filter((pair) => this.known(pair.repo, pair.base, pair.head) === undefined);
     const unique = [...new Map(missing.map((pair) => [key(pair.repo, pair.base, pair.head), pair])).values()];
-    const open = [
+    const unconfirmed = [
       ...new Map(
         claims
           .filter((claim) => !this.onBranch.has(claimKey(claim)))
           .map((claim) => [claimKey(claim), claim]),
       ).values(),
     ];
+    // A branch whose history was read with the snapshot: confirmed from it, else only a compare tells.
+    const history = (claim: BranchClaim) => this.branches.get(`${claim.repo}:refs/heads/${claim.branch}`);
+    for (const claim of unconfirmed)
+      if (history(claim)?.includes(`\n${claim.sha}`)) this.onBranch.set(claimKey(claim), true);
+    const open = unconfirmed.filter((claim) => !this.onBranch.has(claimKey(claim)) && !history(claim));
+    const compared = unconfirmed.filter((claim) => !this.onBranch.has(claimKey(claim)) && history(claim));
     if (unique.length > 0 || open.length > 0) await this.ask(octokit, unique, open);
+    await this.compareClaims(octokit, compared);
     return claims.map((claim) => this.onBranch.has(claimKey(claim)));
   }
+
+  /**
+   * Histories read elsewhere (the batch's snapshot query carries the builds' commits' histories and
+   * their claimed branches'): kept as if this cache had asked, so the guard's pairs among them, and
+   * claims their branch's history confirms, need no request.
+   */
+  remember(found: AncestryFound): void {
+    for (const [commit, ancestors] of found.ancestors)
+      if (ancestors !== null) this.histories.set(commit, `\n${ancestors.join("\n")}`);
+    for (const [branch, commits] of found.branches)
+      if (commits !== null) this.branches.set(branch, `\n${commits.join("\n")}`);
+  }
+
+  /** Whether `sha`'s recent history is at hand (a question about it would read nothing new). */
+  hasHistory = (repo: string, sha: string): boolean =>
+    this.histories.has(`${repo.toLowerCase()}:${sha.toLowerCase()}`);
+
+  /** Whether the claim's commit is known to be on its branch (seen there, or in its branch's history read). */
+  confirmed = (claim: BranchClaim): boolean =>
+    this.onBranch.has(claimKey(claim)) ||
+    (this.branches.get(`${claim.repo}:refs/heads/${claim.branch}`)?.includes(`\n${claim.sha}`) ?? false);
 
   /** What is known of `base...head` without asking GitHub; undefined when it must be fetched. */
   known = (repo: string, base: string, head: string): Comparison | undefined =>
@@ -60,10 +95,13 @@ export class CompareCache {
     unique: readonly Pair[],
     claims: readonly BranchClaim[],
   ): Promise<void> {
-    const found = await recentAncestry(octokit, unique, claims);
+    // A head whose history is at hand did not settle its pair (an older build, a base further back,
+    // another line): a compare tells, rather than a query reading that history again.
+    const read = unique.filter((pair) => !this.hasHistory(pair.repo, pair.head));
+    const found = await recentAncestry(octokit, read, claims);
     for (const [commit, ancestors] of found.histories)
       this.histories.set(commit, `\n${ancestors.join("\n")}`);
-    unique.forEach((pair, index) => {
+    read.forEach((pair, index) => {
       const answer = found.answers[index];
       if (answer === "ahead" || answer === "identical" || answer === "behind") {
         this.answers.set(key(pair.repo, pair.base, pair.head), answer);
@@ -71,9 +109,9 @@ export class CompareCache {
         this.answers.set(key(pair.repo, pair.head, pair.base), reverse(answer));
       }
     });
+    const settled = new Set(read.filter((_pair, index) => found.answers[index] !== undefined));
     const rest = unique.filter(
-      (pair, index) =>
-        found.answers[index] === undefined && !this.answers.has(key(pair.repo, pair.base, pair.head)),
+      (pair) => !settled.has(pair) && this.known(pair.repo, pair.base, pair.head) === undefined,
     );
     await mapLimit(rest, 8, async (pair) => {
       const [owner, name] = pair.repo.split("/") as [string, string];
@@ -85,7 +123,12 @@ export class CompareCache {
       if (found.claims[index] === true) this.onBranch.set(claimKey(claim), true);
       return found.claims[index] === undefined;
     });
-    await mapLimit(unsettled, 8, async (claim) => {
+    await this.compareClaims(octokit, unsettled);
+  }
+
+  /** Whether each claim's commit is on its branch, by one compare each with `refs/heads/<branch>`. */
+  private async compareClaims(octokit: Octokit, claims: readonly BranchClaim[]): Promise<void> {
+    await mapLimit(claims, 8, async (claim) => {
       const [owner, name] = claim.repo.split("/") as [string, string];
       // Qualified: git resolves a bare `main` as the tag `main` when there is one.
       const status = await compareCommits(octokit, { owner, name }, claim.sha, `refs/heads/${claim.branch}`);
@@ -95,7 +138,14 @@ export class CompareCache {
 
   private fromHistories(repo: string, base: string, head: string): Comparison | undefined {
     const [b, h] = [base.toLowerCase(), head.toLowerCase()];
-    if (!FULL_SHA.test(b) || !FULL_SHA.test(h)) return undefined;
+    if (!FULL_SHA.test(h)) return undefined;
+    if (!FULL_SHA.test(b)) {
+      // An abbreviated base (a `{sha:7}` tag): one of the head's last commits begins with it.
+      if (!SHORT_SHA.test(b)) return undefined;
+      const history = this.histories.get(`${repo}:${h}`);
+      if (history?.startsWith(`\n${b}`)) return "identical";
+      return history?.includes(`\n${b}`) ? "ahead" : undefined;
+    }
     if (b === h) return this.histories.has(`${repo}:${h}`) ? "identical" : undefined;
     if (this.histories.get(`${repo}:${h}`)?.includes(`\n${b}`)) return "ahead";
     if (this.histories.get(`${repo}:${b}`)?.includes(`\n${h}`)) return "behind";
@@ -103,8 +153,8 @@ export class CompareCache {
   }
 }
 
-function reverse(answer: "ahead" | "identical" | "behind"): Comparison {
-  return answer === "ahead" ? "behind" : answer === "behind" ? "ahead" : "identical";
+function reverse(answer: Comparison): Comparison {
+  return answer === "ahead" ? "behind" : answer === "behind" ? "ahead" : answer;
 }
 
 function key(repo: string, base: string, head: string): string {

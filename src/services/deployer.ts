@@ -23,7 +23,7 @@ import { IndexCompletions } from "./deploy/complete-index.js";
 import { batchHints, batchJobs, resolveItems } from "./deploy/batch-items.js";
 import { batchState, type BatchState } from "./deploy/batch-state.js";
 import { logPlan } from "./deploy/log-plan.js";
-import { orderBuilds } from "./deploy/ordering.js";
+import { historyQuestions, orderBuilds } from "./deploy/ordering.js";
 import { closeSettledPulls, updatePullRequests } from "./deploy/pull-request-steps.js";
 import { writeBatchCommit } from "./deploy/write-commit.js";
 
@@ -98,6 +98,8 @@ export class Deployer {
   private reporting: Promise<void> = Promise.resolve();
   private readonly lifecycle: Lifecycle;
   private readonly completions: IndexCompletions;
+  /** Each repository's config as the last batch read it: which builds' histories to ask with the head. */
+  private readonly lastConfigs = new Lru<string, Config>(1000);
 
   constructor(private readonly deps: DeployerDeps) {
     this.lifecycle = { ledger: deps.deployments ?? new MemoryDeploymentLedger(), now: deps.now };
@@ -199,7 +201,7 @@ export class Deployer {
     // 4. Order the builds and check their branch claims (the compare cache answers the plan).
     const now = this.deps.now();
     const asked = { config, wanted, files, stops: { state: state.stops, now } };
-    const input = await orderBuilds(this.deps, batch, asked);
+    const input = await orderBuilds(this.deps, batch, asked, snapshot.history);
     const comparedAt = Date.now();
     // 5. Plan, purely.
     const plan = planBatch(input, this.deps.compares.lookup);
@@ -229,10 +231,14 @@ export class Deployer {
   /** Step 1: the head, its config and the state the batch plans with; or why nothing may be deployed. */
   private async readBatchHead(batch: Batch, items: readonly DeployItem[]): Promise<HeadStep> {
     const { octokit, repo, key } = batch;
-    const head = await readHead(octokit, repo, [
-      STATE_PATH,
-      ...this.deps.index.likelyPaths(key, batchHints(items)),
-    ]);
+    const builds = items.flatMap((item) => (item.kind === "build" ? [item.build] : []));
+    const history = historyQuestions(this.deps.compares, this.lastConfigs.get(key), builds);
+    const head = await readHead(
+      octokit,
+      repo,
+      [STATE_PATH, ...this.deps.index.likelyPaths(key, batchHints(items))],
+      history,
+    );
     if (head.kind === "no-config" || head.kind === "no-branch") {
       this.deps.log.warn({ repo: key }, `${head.reason}: nothing deployed`);
       return { kind: "stopped", reason: head.reason };
@@ -243,6 +249,7 @@ export class Deployer {
       return { kind: "stopped", reason: `${CONFIG_PATH} is not valid: see the check run on ${key}` };
     }
     const { snapshot, config } = head;
+    this.lastConfigs.set(key, config);
     const state = batchState(snapshot, batchJobs(items));
     if (!state.ok) {
       await this.stopOnProblems(batch, snapshot, state.fileOid, [state.problem]);

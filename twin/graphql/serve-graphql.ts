@@ -15,6 +15,7 @@ import type { RestResponse } from "../rest/handler.js";
 import { admitContentCreating, errorBody } from "../rest/serve-rest.js";
 import { raceWriters } from "../race.js";
 import { githubSchema } from "./schema.js";
+import { nodeLimitError, possibleNodes } from "./node-limit.js";
 import { mutations, queries } from "./mutations.js";
 import type { GraphqlContext } from "./nodes.js";
 
@@ -117,6 +118,14 @@ export async function serveGraphql(
       : errorBody(failure.status, "Server Error");
     return { ...response, headers: { ...failure.headers } };
   }
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+    ),
+  );
+  const variables = (body.variables ?? {}) as Record<string, unknown>;
+  const tooMany = nodeLimitError(possibleNodes(operation, fragments, variables));
+  if (tooMany) return { status: 200, body: { errors: [tooMany] } };
   if (operation.operation === "mutation") {
     const limited = admitContentCreating(twin, caller, route);
     if (limited) return limited;

@@ -12,18 +12,23 @@ export function graphqlErrorTypes(error: unknown): string[] {
   );
 }
 
-/** A repository this installation cannot see answers NOT_FOUND and null: the rest of the answer stands. */
+/**
+ * A repository this installation cannot see answers NOT_FOUND and null: the rest of the answer stands,
+ * unless one of the `required` root fields is among what was not found (then the error is thrown).
+ */
 export async function queryAllowingNotFound<T>(
   octokit: Octokit,
   query: string,
   variables: Record<string, string>,
+  required: readonly string[] = [],
 ): Promise<Partial<T>> {
   try {
     return await octokit.graphql<T>(query, variables);
   } catch (error) {
     const types = graphqlErrorTypes(error);
     const data = (error as { data?: Partial<T> }).data;
-    if (types.length > 0 && types.every((type) => type === "NOT_FOUND") && data) return data;
+    const missing = required.some((field) => (data as Record<string, unknown> | undefined)?.[field] == null);
+    if (types.length > 0 && types.every((type) => type === "NOT_FOUND") && data && !missing) return data;
     throw error;
   }
 }

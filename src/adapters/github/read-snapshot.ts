@@ -1,3 +1,5 @@
+import { ancestryFields, type AncestryFound, type AncestryQuestions } from "./ancestry-fields.js";
+import { queryAllowingNotFound } from "./graphql-errors.js";
 import type { Octokit, RepoId } from "./octokit.js";
 
 /** One consistent view of a manifests branch: its head, its tree, the config and some files at that head. */
@@ -12,7 +14,12 @@ export interface Snapshot {
   readonly configs: readonly ConfigBlob[];
   /** The requested paths that exist at `headOid`, with their blob oid and text. */
   readonly files: ReadonlyMap<string, BlobText>;
+  /** The answers to the history questions asked with the snapshot (see `readSnapshot`), if any were. */
+  readonly history?: AncestryFound;
 }
+
+/** The ordering guard's questions a snapshot can carry: builds' commits and claimed branches (no bases). */
+export type HistoryQuestions = Pick<AncestryQuestions, "heads" | "branches">;
 
 export interface BlobText {
   readonly oid: string;
@@ -44,6 +51,12 @@ const BLOB = "object { ... on Blob { oid text isBinary } }";
  * The one GraphQL read of a batch: head oid and tree oid of `branch` (default branch when undefined),
  * the config file on the default branch (under each of `configPaths`), and `paths` read from the very same commit (`Commit.file`),
  * so texts and the oid used for `expectedHeadOid` cannot disagree.
+ *
+ * With `history`, the same query also reads the ordering guard's history of the builds' commits and of
+ * the branches they claim, in their own source repositories (one aliased `repository` field each, see
+ * `ancestryFields`): the guard then needs no query of its own. A source repository this installation
+ * cannot see answers null there (NOT_FOUND) without failing the snapshot; the manifests repository's
+ * NOT_FOUND still fails it.
  */
 export async function readSnapshot(
   octokit: Octokit,
@@ -51,6 +64,7 @@ export async function readSnapshot(
   configPaths: readonly string[],
   branch: string | undefined,
   paths: readonly string[],
+  history?: HistoryQuestions,
 ): Promise<Snapshot | undefined> {
   const variables: Record<string, string> = { owner: repo.owner, name: repo.name };
   const declarations = ["$owner: String!", "$name: String!"];
@@ -70,13 +84,26 @@ export async function readSnapshot(
     variables["qualifiedName"] = `refs/heads/${branch}`;
     declarations.push("$qualifiedName: String!");
   }
+  const asked =
+    history && history.heads.length + history.branches.length > 0
+      ? ancestryFields({ ...history, bases: [] }, "a")
+      : undefined;
+  if (asked) {
+    declarations.push(...asked.declarations);
+    Object.assign(variables, asked.variables);
+  }
   const query = `query(${declarations.join(", ")}) {
   repository(owner: $owner, name: $name) {
     defaultBranchRef { name target { ... on Commit { ${onDefault ? head : "oid tree { oid }"} ${configFields.join(" ")} } } }
     ${onDefault ? "" : `ref(qualifiedName: $qualifiedName) { target { ... on Commit { ${head} } } }`}
   }
+  ${asked?.fields.join("\n  ") ?? ""}
 }`;
-  const answer = await octokit.graphql<SnapshotAnswer>(query, variables);
+  const answer = asked
+    ? ((await queryAllowingNotFound<SnapshotAnswer>(octokit, query, variables, [
+        "repository",
+      ])) as SnapshotAnswer)
+    : await octokit.graphql<SnapshotAnswer>(query, variables);
   const defaultRef = answer.repository?.defaultBranchRef;
   if (!defaultRef) return undefined;
   const target = onDefault ? defaultRef.target : answer.repository?.ref?.target;
@@ -98,6 +125,7 @@ export async function readSnapshot(
     config: configs[0],
     configs,
     files,
+    ...(asked ? { history: asked.read(answer as unknown as Record<string, unknown>) } : {}),
   };
 }
 

@@ -1,10 +1,10 @@
 import type { BranchClaim } from "../../core/plan/branch-claims.js";
 import type { Comparison } from "../../core/plan/verdict.js";
+import { ancestryFields, type AncestryFound } from "./ancestry-fields.js";
 import { queryAllowingNotFound } from "./graphql-errors.js";
 import type { Octokit } from "./octokit.js";
 
-/** How many of a head's ancestors one query lists (newest first): deployed builds are recent. */
-export const ANCESTRY_DEPTH = 100;
+export { ANCESTRY_DEPTH } from "./ancestry-fields.js";
 /**
  * Heads (and branches) per query: 50 × 100 history nodes stays far below GitHub's 500,000-node limit
  * and 10 s timeout.
@@ -22,13 +22,6 @@ export interface CommitPair {
   /** The build's commit (full SHA). */
   readonly head: string;
 }
-
-interface HeadAnswer {
-  history?: { nodes: Array<{ oid: string }> } | null;
-  /** A branch: `ref(qualifiedName:)` answers with its target commit. */
-  target?: HeadAnswer | null;
-}
-type RepositoryAnswer = Record<string, (HeadAnswer & { oid?: string }) | null> | null;
 
 export interface AncestryAnswers {
   /** Per pair, in order: the answer, or undefined when only a compare can tell. */
@@ -152,100 +145,21 @@ function headKey(pair: CommitPair): string {
   return `${pair.repo.toLowerCase()}:${pair.head.toLowerCase()}`;
 }
 
-interface RepoQuestions {
-  owner: string;
-  name: string;
-  heads: Set<string>;
-  bases: Set<string>;
-  branches: Set<string>;
-}
-
-/**
- * One query: per repository, each head's recent history, each base's full oid (abbreviations
- * resolved) and each claimed branch's recent history. In the maps, `null` means GitHub has no such
- * commit (or branch).
- */
+/** One query: the pairs' heads' histories, their bases' full oids and the claimed branches' histories. */
 async function ask(
   octokit: Octokit,
   pairs: readonly CommitPair[],
   claims: readonly BranchClaim[],
-): Promise<{
-  ancestors: Map<string, string[] | null>;
-  bases: Map<string, string | null>;
-  branches: Map<string, string[] | null>;
-}> {
-  const byRepo = new Map<string, RepoQuestions>();
-  const entryOf = (repo: string): RepoQuestions => {
-    const key = repo.toLowerCase();
-    const [owner = "", name = ""] = repo.split("/");
-    const entry = byRepo.get(key) ?? { owner, name, heads: new Set(), bases: new Set(), branches: new Set() };
-    byRepo.set(key, entry);
-    return entry;
-  };
-  for (const pair of pairs) {
-    const entry = entryOf(pair.repo);
-    entry.heads.add(pair.head.toLowerCase());
-    entry.bases.add(pair.base.toLowerCase());
-  }
-  for (const claim of claims) entryOf(claim.repo).branches.add(claim.branch);
-  const variables: Record<string, string> = {};
-  const declarations: string[] = [];
-  const fields: string[] = [];
-  const lookups: Array<{
-    repo: string;
-    alias: string;
-    sha: string;
-    kind: "head" | "base" | "branch";
-    field: string;
-  }> = [];
-  [...byRepo].forEach(([repo, entry], r) => {
-    variables[`o${r}`] = entry.owner;
-    variables[`n${r}`] = entry.name;
-    declarations.push(`$o${r}: String!`, `$n${r}: String!`);
-    const objects: string[] = [];
-    [...entry.heads].forEach((sha, h) => {
-      variables[`h${r}_${h}`] = sha;
-      declarations.push(`$h${r}_${h}: GitObjectID!`);
-      objects.push(
-        `h${h}: object(oid: $h${r}_${h}) { ... on Commit { history(first: ${ANCESTRY_DEPTH}) { nodes { oid } } } }`,
-      );
-      lookups.push({ repo, alias: `r${r}`, sha, kind: "head", field: `h${h}` });
-    });
-    [...entry.bases].forEach((sha, b) => {
-      variables[`b${r}_${b}`] = sha;
-      // A full SHA by oid; an abbreviated one (a `{sha:7}` tag) by expression, which GitHub resolves.
-      const full = FULL_SHA.test(sha);
-      declarations.push(`$b${r}_${b}: ${full ? "GitObjectID!" : "String!"}`);
-      objects.push(`b${b}: object(${full ? "oid" : "expression"}: $b${r}_${b}) { ... on Commit { oid } }`);
-      lookups.push({ repo, alias: `r${r}`, sha, kind: "base", field: `b${b}` });
-    });
-    [...entry.branches].forEach((branch, c) => {
-      variables[`c${r}_${c}`] = `refs/heads/${branch}`;
-      declarations.push(`$c${r}_${c}: String!`);
-      objects.push(
-        `c${c}: ref(qualifiedName: $c${r}_${c}) { target { ... on Commit { history(first: ${ANCESTRY_DEPTH}) { nodes { oid } } } } }`,
-      );
-      lookups.push({ repo, alias: `r${r}`, sha: `refs/heads/${branch}`, kind: "branch", field: `c${c}` });
-    });
-    fields.push(`r${r}: repository(owner: $o${r}, name: $n${r}) { ${objects.join(" ")} }`);
+): Promise<AncestryFound> {
+  const built = ancestryFields({
+    heads: pairs.map(({ repo, head }) => ({ repo, sha: head })),
+    bases: pairs.map(({ repo, base }) => ({ repo, sha: base })),
+    branches: claims.map(({ repo, branch }) => ({ repo, branch })),
   });
-  const answer = await queryAllowingNotFound<Record<string, RepositoryAnswer>>(
+  const answer = await queryAllowingNotFound<Record<string, unknown>>(
     octokit,
-    `query(${declarations.join(", ")}) { ${fields.join(" ")} }`,
-    variables,
+    `query(${built.declarations.join(", ")}) { ${built.fields.join(" ")} }`,
+    built.variables,
   );
-  const ancestors = new Map<string, string[] | null>();
-  const bases = new Map<string, string | null>();
-  const branches = new Map<string, string[] | null>();
-  for (const { repo, alias, sha, kind, field } of lookups) {
-    const object = answer[alias]?.[field] ?? null;
-    if (kind === "branch") {
-      const nodes = object?.target?.history?.nodes;
-      branches.set(`${repo}:${sha}`, nodes ? nodes.map((node) => node.oid.toLowerCase()) : null);
-    } else if (kind === "head") {
-      const nodes = object?.history?.nodes;
-      ancestors.set(`${repo}:${sha}`, nodes ? nodes.map((node) => node.oid.toLowerCase()) : null);
-    } else bases.set(`${repo}:${sha}`, typeof object?.oid === "string" ? object.oid.toLowerCase() : null);
-  }
-  return { ancestors, bases, branches };
+  return built.read(answer);
 }

@@ -1,5 +1,5 @@
 import { branchAllowed, type Config } from "../../config/index.js";
-import { fullName } from "./build.js";
+import { fullName, type Build } from "./build.js";
 import type { Wanted } from "./wanted.js";
 
 /**
@@ -25,10 +25,18 @@ export interface BranchClaim {
  * claim of such a build is made here, so GitHub is never asked about a repository it does not hold.
  */
 export function branchClaims(config: Config, wanted: readonly Wanted[]): BranchClaim[] {
+  return buildClaims(
+    config,
+    wanted.flatMap(({ build, explicit }) => (explicit ? [] : [build])),
+  );
+}
+
+/** The claims of builds as they arrived (before the config resolved them): see `branchClaims`. */
+export function buildClaims(config: Config, builds: readonly Build[]): BranchClaim[] {
   const claims = new Map<string, BranchClaim>();
   const environments = Object.values(config.environments);
-  for (const { build, explicit } of wanted) {
-    if (build.trigger !== "workflow_run" || explicit || build.branch === undefined) continue;
+  for (const build of builds) {
+    if (build.trigger !== "workflow_run" || build.branch === undefined) continue;
     if (build.sha === undefined || build.repository.host !== undefined) continue;
     const { branch, sha } = build;
     const defaultBranch = build.repository.defaultBranch;

@@ -1,4 +1,13 @@
-import { branchClaims, withoutBranches } from "../../core/plan/branch-claims.js";
+import type { AncestryFound } from "../../adapters/github/ancestry-fields.js";
+import type { HistoryQuestions } from "../../adapters/github/read-snapshot.js";
+import { matchSource, type Config } from "../../config/index.js";
+import {
+  branchClaims,
+  buildClaims,
+  withoutBranches,
+  type BranchClaim,
+} from "../../core/plan/branch-claims.js";
+import { fullName, onGitHub, type Build } from "../../core/plan/build.js";
 import { comparisonsForBatch, type BatchInput } from "../../core/plan/plan-batch.js";
 import type { CompareCache } from "../compare-cache.js";
 import type { Logger } from "../deployer.js";
@@ -10,6 +19,52 @@ import type { Batch } from "./batch.js";
  */
 const MAX_COMPARE_ROUNDS = 6;
 
+/**
+ * Histories (of builds' commits and of claimed branches, `ANCESTRY_DEPTH` nodes each) the snapshot
+ * query carries at most: 400 × 100 = 40,000 nodes, 8 % of GitHub's 500,000-node limit and 4 points of
+ * the hourly budget; a batch of 200 builds with a branch claim each fits. Beyond, the guard asks the
+ * rest in its own queries (50 commits each), as it did before the history rode in the snapshot.
+ */
+export const SNAPSHOT_HISTORIES = 400;
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+
+/**
+ * The guard's history questions a batch's snapshot can carry, from the builds as they arrived and the
+ * config the repository had last time (the snapshot brings this time's; a guess that turned out wrong
+ * costs the guard a query of its own, as before). Only builds of GitHub sources ordered by ancestry
+ * are asked about; commits and claims the compare cache already knows are not asked again.
+ */
+export function historyQuestions(
+  compares: CompareCache,
+  config: Config | undefined,
+  builds: readonly Build[],
+): HistoryQuestions | undefined {
+  if (!config) return undefined;
+  const ancestry = builds.filter(
+    (build): build is Build & { sha: string } =>
+      build.sha !== undefined &&
+      FULL_SHA.test(build.sha) &&
+      onGitHub(build.repository) &&
+      matchSource(config, fullName(build.repository))?.order === "ancestry",
+  );
+  const heads = [
+    ...new Map(
+      ancestry
+        .map((build) => ({ repo: fullName(build.repository).toLowerCase(), sha: build.sha.toLowerCase() }))
+        .filter(({ repo, sha }) => !compares.hasHistory(repo, sha))
+        .map((head) => [`${head.repo}:${head.sha}`, head]),
+    ).values(),
+  ];
+  const claims = buildClaims(config, ancestry).filter((claim) => !compares.confirmed(claim));
+  const branches = [
+    ...new Map(claims.map(({ repo, branch }) => [`${repo}:${branch}`, { repo, branch }])).values(),
+  ];
+  const kept = heads.slice(0, SNAPSHOT_HISTORIES);
+  const room = SNAPSHOT_HISTORIES - kept.length;
+  if (kept.length === 0 && branches.length === 0) return undefined;
+  return { heads: kept, branches: branches.slice(0, room) };
+}
+
 export interface OrderingDeps {
   readonly compares: CompareCache;
   readonly log: Logger;
@@ -19,8 +74,14 @@ export interface OrderingDeps {
  * Everything the plan will ask about the builds' order, fetched into the compare cache, and the batch
  * input without the branch claims GitHub refused (see `branchesChecked`).
  */
-export async function orderBuilds(deps: OrderingDeps, batch: Batch, asked: BatchInput): Promise<BatchInput> {
-  const { input, fetched } = await branchesChecked(deps, batch, asked);
+export async function orderBuilds(
+  deps: OrderingDeps,
+  batch: Batch,
+  asked: BatchInput,
+  history?: AncestryFound,
+): Promise<BatchInput> {
+  if (history) deps.compares.remember(history);
+  const { input, fetched } = await branchesChecked(deps, batch, asked, history);
   await fetchComparisons(deps, batch, input, fetched);
   return input;
 }
@@ -34,13 +95,20 @@ async function branchesChecked(
   { compares, log }: OrderingDeps,
   { octokit, key }: Batch,
   input: BatchInput,
+  history: AncestryFound | undefined,
 ): Promise<{ input: BatchInput; fetched: Set<string> }> {
   const claims = branchClaims(input.config, input.wanted);
-  // The first round of the ordering guard's pairs carries the claims: no query of their own. Its
-  // pairs are not asked again (an unknown commit's answer is not kept, so it would be).
-  const pairs = comparisonsForBatch(input, compares.known);
-  const verdicts = await compares.fetch(octokit, pairs, claims);
-  const fetched = new Set(pairs.map(pairKey));
+  const read = claims.map((claim) => readClaim(history, claim));
+  // The first round of the ordering guard's pairs carries the claims the snapshot did not settle: no
+  // query of their own. Its pairs are not asked again (an unknown commit's answer is not kept, so it
+  // would be), nor are pairs whose build's commit the snapshot found GitHub does not have.
+  const all = comparisonsForBatch(input, compares.known);
+  const missing = all.filter((pair) => history?.ancestors.get(commitKey(pair.repo, pair.head)) === null);
+  const pairs = all.filter((pair) => !missing.includes(pair));
+  const open = claims.filter((_claim, index) => read[index] === undefined);
+  const fetchedVerdicts = await compares.fetch(octokit, pairs, open);
+  const verdicts = claims.map((claim, index) => read[index] ?? fetchedVerdicts[open.indexOf(claim)] ?? false);
+  const fetched = new Set(all.map(pairKey));
   const refused = claims.filter((_claim, index) => !verdicts[index]);
   if (refused.length === 0) return { input, fetched };
   for (const claim of refused)
@@ -68,6 +136,19 @@ async function fetchComparisons(
     { repo: key, rounds: MAX_COMPARE_ROUNDS },
     "builds still unordered after the last round of compares: the later arrival wins among them",
   );
+}
+
+/**
+ * A claim the snapshot refused: false when it found no such branch. The rest the compare cache settles
+ * (it remembered the branches' histories the snapshot read: no query again).
+ */
+function readClaim(history: AncestryFound | undefined, claim: BranchClaim): false | undefined {
+  const branch = history?.branches.get(`${claim.repo.toLowerCase()}:refs/heads/${claim.branch}`);
+  return branch === null ? false : undefined;
+}
+
+function commitKey(repo: string, sha: string): string {
+  return `${repo.toLowerCase()}:${sha.toLowerCase()}`;
 }
 
 function pairKey(pair: { repo: string; base: string; head: string }): string {

@@ -1,0 +1,178 @@
+// The batch's snapshot query carries the ordering guard's history, from the twin's real git: one
+// request for the manifests head, its files and the builds' recent ancestry and branches.
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { parse, type OperationDefinitionNode } from "graphql";
+import type { Octokit } from "../../src/adapters/github/octokit.js";
+import { readSnapshot } from "../../src/adapters/github/read-snapshot.js";
+import { ANCESTRY_DEPTH } from "../../src/adapters/github/ancestry-fields.js";
+import { historyQuestions, SNAPSHOT_HISTORIES } from "../../src/services/deploy/ordering.js";
+import { CompareCache } from "../../src/services/compare-cache.js";
+import { parseConfig } from "../../src/config/index.js";
+import type { Build } from "../../src/core/plan/build.js";
+import { MAX_NODES, possibleNodes } from "../../twin/graphql/node-limit.js";
+import { closeExpectingNoViolations, startTwin, type TwinFixture } from "../twin/twin-fixture.js";
+
+const WEB = "acme/web";
+const DEV = "apps/web/overlays/dev/kustomization.yaml";
+const CONFIG = [".github/gitops-image-bot.yml"];
+let fx: TwinFixture;
+const line: string[] = [];
+
+beforeAll(async () => {
+  fx = await startTwin();
+  const web = await fx.twin.store.createRepo({
+    owner: "acme",
+    name: "web",
+    files: [{ path: "a", content: "0\n" }],
+  });
+  for (let n = 1; n <= 3; n++)
+    line.push(await fx.twin.store.commitFiles(web, "main", [{ path: "a", content: `${n}\n` }], `${n}`));
+});
+afterAll(() => closeExpectingNoViolations(fx));
+
+const octokit = (): Octokit => fx.octokit as unknown as Octokit;
+
+test("one query: the head, its files, each build's recent history and each claimed branch's", async () => {
+  fx.twin.counters.reset();
+  const snapshot = await readSnapshot(
+    octokit(),
+    { owner: "acme", name: "manifests" },
+    CONFIG,
+    undefined,
+    [DEV],
+    {
+      heads: [
+        { repo: WEB, sha: line[2]! },
+        { repo: WEB, sha: "1".repeat(40) },
+        { repo: "acme/not-there", sha: line[2]! },
+      ],
+      branches: [
+        { repo: WEB, branch: "main" },
+        { repo: WEB, branch: "gone" },
+      ],
+    },
+  );
+  expect(fx.twin.counters.total).toBe(1);
+  expect(snapshot?.files.get(DEV)?.text).toContain("ghcr.io/acme/web");
+  const history = snapshot!.history!;
+  expect(history.ancestors.get(`${WEB}:${line[2]}`)?.slice(0, 3)).toEqual([line[2], line[1], line[0]]);
+  // GitHub has no such commit, or the installation sees no such repository: null, and the snapshot stands.
+  expect(history.ancestors.get(`${WEB}:${"1".repeat(40)}`)).toBeNull();
+  expect(history.ancestors.get(`acme/not-there:${line[2]}`)).toBeNull();
+  expect(history.branches.get(`${WEB}:refs/heads/main`)?.[0]).toBe(line[2]);
+  expect(history.branches.get(`${WEB}:refs/heads/gone`)).toBeNull();
+});
+
+test("a missing manifests repository still fails the snapshot, history or not", async () => {
+  await expect(
+    readSnapshot(octokit(), { owner: "acme", name: "nope" }, CONFIG, undefined, [], {
+      heads: [{ repo: WEB, sha: line[0]! }],
+      branches: [],
+    }),
+  ).rejects.toMatchObject({ errors: [expect.objectContaining({ type: "NOT_FOUND" })] });
+});
+
+test("a batch of 200 builds, each claiming its own branch, fits one query within GitHub's node limit", async () => {
+  const sent: string[] = [];
+  const client = octokit();
+  client.hook.before("request", (options) => {
+    const query = (options as { query?: unknown }).query;
+    if (typeof query === "string") sent.push(query);
+  });
+  const builds = Array.from({ length: 200 }, (_, n) => n);
+  fx.twin.counters.reset();
+  const snapshot = await readSnapshot(
+    client,
+    { owner: "acme", name: "manifests" },
+    CONFIG,
+    undefined,
+    [DEV],
+    {
+      heads: builds.map((n) => ({ repo: `acme/svc-${n}`, sha: n.toString(16).padStart(40, "a") })),
+      branches: builds.map((n) => ({ repo: `acme/svc-${n}`, branch: `release-${n}` })),
+    },
+  );
+  expect(fx.twin.counters.total).toBe(1);
+  expect(snapshot?.history?.ancestors.size).toBe(200);
+  const operation = parse(sent.at(-1)!).definitions[0] as OperationDefinitionNode;
+  const nodes = possibleNodes(operation, new Map(), {});
+  expect(nodes).toBe(400 * ANCESTRY_DEPTH);
+  // The cap the deployer keeps (SNAPSHOT_HISTORIES) is what this batch needs, far below the limit.
+  expect(SNAPSHOT_HISTORIES * ANCESTRY_DEPTH).toBeLessThanOrEqual(MAX_NODES / 10);
+});
+
+describe("which builds the snapshot asks about", () => {
+  const config = (() => {
+    const result = parseConfig(`sources:
+  - repositories: ["acme/web"]
+  - repositories: ["acme/jobs"]
+    order: build-number
+    tag: "{build}"
+  - repositories: ["payments/api"]
+    host: gitlab.example.com
+    order: build-number
+    tag: "{build}"
+environments:
+  prod:
+    paths: ["apps/*/overlays/prod/**"]
+    branches: [main]
+`);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    return result.config;
+  })();
+  const build = (repo: string, sha: string, fields: Partial<Build> = {}): Build => {
+    const [owner = "", name = ""] = repo.split("/");
+    return {
+      trigger: "workflow_run",
+      id: `${repo}@${sha}`,
+      repository: { owner, name, defaultBranch: "main", htmlUrl: `https://github.com/${repo}` },
+      sha,
+      branch: "main",
+      event: "push",
+      workflowPath: undefined,
+      url: undefined,
+      image: undefined,
+      receivedAt: 0,
+      ...fields,
+    };
+  };
+  const A = "a".repeat(40);
+  const B = "b".repeat(40);
+
+  test("builds of GitHub sources ordered by ancestry, with their branch claims; no config known yet, nothing", () => {
+    const compares = new CompareCache();
+    const builds = [
+      build("acme/web", A),
+      build("acme/web", B, { branch: "feature" }),
+      build("acme/jobs", A, { buildNumber: 7 }),
+      build("payments/api", A, {
+        trigger: "build",
+        repository: { ...build("payments/api", A).repository, host: "gitlab.example.com" },
+      }),
+    ];
+    expect(historyQuestions(compares, undefined, builds)).toBeUndefined();
+    expect(historyQuestions(compares, config, builds)).toEqual({
+      heads: [
+        { repo: "acme/web", sha: A },
+        { repo: "acme/web", sha: B },
+      ],
+      // prod takes main only: the feature build's claim is not worth a history.
+      branches: [{ repo: "acme/web", branch: "main" }],
+    });
+  });
+
+  test("what the compare cache already holds is not read again", () => {
+    const compares = new CompareCache();
+    compares.remember({
+      ancestors: new Map([[`acme/web:${A}`, [A, B]]]),
+      bases: new Map(),
+      branches: new Map([["acme/web:refs/heads/main", [A]]]),
+    });
+    // A's history is held, and main's, which has A: only B (and whether main has B) is asked.
+    expect(historyQuestions(compares, config, [build("acme/web", A), build("acme/web", B)])).toEqual({
+      heads: [{ repo: "acme/web", sha: B }],
+      branches: [{ repo: "acme/web", branch: "main" }],
+    });
+    expect(historyQuestions(compares, config, [build("acme/web", A)])).toBeUndefined();
+  });
+});
