@@ -1,8 +1,10 @@
 // The app alone in its own process, run as production runs it: the compiled JavaScript (`npm run
-// build`) under plain node, behind `probot run` with Probot's own Octokit (throttling and retries on).
+// build`) under plain node, behind `probot run` with the app's Octokit as src/start.ts passes it
+// (Probot's, throttling and retries on, writes spaced a second apart and reads not).
 // The benchmark measures its memory apart from the twin's and talks to it over IPC.
 import { run } from "probot";
 import { createBot } from "../dist/app.js";
+import { appOctokit } from "../dist/adapters/github/app-octokit.js";
 
 const send = (message) => process.send?.(message);
 let peakRss = process.memoryUsage().rss;
@@ -44,7 +46,8 @@ const bot = createBot({
     send({ type: "commit", repo: repo.name, at: Date.now(), builds: builds.map((build) => build.id) }),
 });
 const env = Object.fromEntries(Object.entries(process.env).filter((entry) => entry[1] !== undefined));
-await run(bot.appFn, { env });
+// The Octokit production runs with (src/start.ts): writes spaced, reads not.
+await run(bot.appFn, { env, Octokit: appOctokit() });
 process.on("message", (message) => {
   if (message.type === "idle") void bot.idle().then(() => send({ type: "idle", id: message.id }));
   else if (message.type === "metrics")

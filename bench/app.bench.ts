@@ -1,8 +1,10 @@
-// The whole app (createBot behind the real Probot server, with Probot's own Octokit: throttling and
-// retries on, as in production) in its own process, against the GitHub twin at 100 ms per request.
-// BENCH_BURST_RUNS (default 3) sets how often the 300-service part runs; BENCH_APP_PARTS=size, =burst or
-// =burst2000 (bench/burst2000.bench.ts) or =peers (bench/peers.bench.ts) runs one part only, BENCH_TWIN_CONTENT_PER_MINUTE lowers the twin's secondary limit (while working on
-// the benchmark: to see refusals counted and the targets missed).
+// The whole app (createBot behind the real Probot server, with the Octokit production runs with:
+// Probot's, throttling and retries on, writes spaced and reads not) in its own process, against the
+// GitHub twin at 100 ms per request. BENCH_BURST_RUNS (default 3) sets how often the 300-service part
+// runs; BENCH_APP_PARTS=size, =quiet (the quiet single update alone; BENCH_QUIET_RUNS, default 5),
+// =burst, =burst2000 (bench/burst2000.bench.ts) or =peers (bench/peers.bench.ts) runs one part only, BENCH_TWIN_CONTENT_PER_MINUTE
+// lowers the twin's secondary limit (while working on the benchmark: to see refusals counted and the
+// targets missed).
 import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -345,6 +347,34 @@ async function sizeBenchmarks(add: Add): Promise<void> {
   );
 }
 
+/** Quiet updates measured (the median and every run are kept). */
+const QUIET_RUNS = Number(process.env["BENCH_QUIET_RUNS"] ?? 5);
+/** Longer than the batch window (2 s by default): the repository is idle when each build arrives. */
+const QUIET_GAP_MS = 3000;
+
+/**
+ * One build on a quiet repository, event to commit (`quietUpdateMs`): the app started and warm (its
+ * first update done), the repository not written for longer than its batch window. A small repository
+ * (5 services) at 100 ms a request; the median of `QUIET_RUNS` runs, each kept.
+ */
+async function quietUpdate(add: Add): Promise<void> {
+  // The repository the peers clone (bench/peers.bench.ts): 300 services, 1,803 files.
+  const names = serviceNames(300);
+  const rig = await startRig(300, names.slice(0, 2), LATENCY_MS);
+  const runs: number[] = [];
+  try {
+    await timedUpdate(rig, names[0]!, "quiet: first update after start (not counted)");
+    for (let run = 1; run <= QUIET_RUNS; run++) {
+      await sleep(QUIET_GAP_MS);
+      runs.push(await timedUpdate(rig, names[run % 2]!, `quiet update ${run}`));
+    }
+  } finally {
+    await rig.harness.close();
+  }
+  const target = { op: "<=", value: 1000 } as const;
+  add("quietUpdateMs", "one build on a quiet repository, event to commit", median(runs), "ms", target, runs);
+}
+
 /** One run's figures of the 300-service part, by key. */
 type RunFigures = Map<string, { label: string; value: number; unit: string; target?: Target }>;
 
@@ -545,6 +575,7 @@ export async function appBenchmarks(): Promise<Measurement[]> {
     out.push({ key, label, value, unit, ...(target ? { target } : {}), ...(runs ? { runs } : {}) });
   const parts = process.env["BENCH_APP_PARTS"] ?? "size,burst,burst2000,peers";
   if (parts.includes("burst2000")) await burst2000(add);
+  if (parts.includes("size") || parts.includes("quiet")) await quietUpdate(add);
   if (parts.includes("size")) await sizeBenchmarks(add);
   // The peer comparison last: it takes the app's quiet update from the parts before, if one measured it.
   const withPeers = async () => {

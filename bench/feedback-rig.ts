@@ -4,7 +4,8 @@
 // notes when each one was sent.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { run, ProbotOctokit } from "probot";
+import { run } from "probot";
+import { appOctokit } from "../src/adapters/github/app-octokit.js";
 import { createBot, type Bot, type BotOptions } from "../src/app.js";
 import { startHarness, type Harness, type HarnessOptions } from "../twin/harness.js";
 
@@ -88,8 +89,8 @@ export async function startFeedbackRig(
   const startApp = async (env: Record<string, string>) => {
     appEnv = env;
     bot = createBot(options);
-    // Probot's Octokit as production has it: retries and throttling on.
-    server = await run(bot.appFn, { env, Octokit: ProbotOctokit });
+    // The Octokit production runs with (src/start.ts): retries and throttling on, writes spaced.
+    server = await run(bot.appFn, { env, Octokit: appOctokit() });
     return { stop: () => server!.stop() };
   };
   const notifications: RecordedNotification[] = [];

@@ -27,8 +27,11 @@ export interface HarnessOptions {
   readonly org?: string;
   /** Events the app subscribes to, for the events the twin causes (default: all). */
   readonly events?: readonly string[];
-  /** Keep Octokit's retry and throttling plugins on, as in production (default: off, for fast tests). */
-  readonly productionOctokit?: boolean;
+  /**
+   * Keep Octokit's retry and throttling plugins on, as in production (default: off, for fast tests):
+   * `true` for Probot's own Octokit, or the Octokit class production runs with.
+   */
+  readonly productionOctokit?: boolean | typeof ProbotOctokit;
   /** Extra environment for the app (merged over the harness's APP_ID, PRIVATE_KEY, WEBHOOK_SECRET ...). */
   readonly env?: Record<string, string>;
   /** Resolves when the app has no queued work; the harness waits for it in `idle()`. */
@@ -190,7 +193,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   const sigintBefore = new Set(process.listeners("SIGINT"));
   const Octokit = options.productionOctokit
-    ? ProbotOctokit
+    ? options.productionOctokit === true
+      ? ProbotOctokit
+      : options.productionOctokit
     : ProbotOctokit.defaults((octokitOptions: Record<string, unknown>) => ({
         ...octokitOptions,
         retry: { enabled: false },

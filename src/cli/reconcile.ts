@@ -42,8 +42,15 @@ export async function reconcileCommand(
     return EXIT.badInput;
   }
   // Loaded only now: `--help` and bad arguments need none of Probot.
-  const [{ createProbot }, { createBot }] = await Promise.all([import("probot"), import("../app.js")]);
-  const probot = createProbot({ env: { ...env, LOG_LEVEL: (env["LOG_LEVEL"] ?? "warn") as "warn" } });
+  const [{ createProbot }, { createBot }, { appOctokit }] = await Promise.all([
+    import("probot"),
+    import("../app.js"),
+    import("../adapters/github/app-octokit.js"),
+  ]);
+  const probot = createProbot({
+    env: { ...env, LOG_LEVEL: (env["LOG_LEVEL"] ?? "warn") as "warn" },
+    overrides: { Octokit: appOctokit() },
+  });
   const bot = createBot({ scheduleTickMs: 0 });
   await probot.load(bot.appFn);
   const passes = await bot.reconcile(installation);

@@ -93,11 +93,15 @@ export async function reportCommand(
     return EXIT.badInput;
   }
   // Loaded only now: `--help` and bad arguments need none of Probot.
-  const [{ createProbot }, { ManifestsRegistry }] = await Promise.all([
+  const [{ createProbot }, { ManifestsRegistry }, { appOctokit }] = await Promise.all([
     import("probot"),
     import("../services/manifests-registry.js"),
+    import("../adapters/github/app-octokit.js"),
   ]);
-  const probot = createProbot({ env: { ...env, LOG_LEVEL: (env["LOG_LEVEL"] ?? "warn") as "warn" } });
+  const probot = createProbot({
+    env: { ...env, LOG_LEVEL: (env["LOG_LEVEL"] ?? "warn") as "warn" },
+    overrides: { Octokit: appOctokit() },
+  });
   const until = now();
   const since = until - parsed.sinceMs;
   const registry = new ManifestsRegistry(0, now);

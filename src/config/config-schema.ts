@@ -369,7 +369,9 @@ export const configSchema = z
       .min(0)
       .max(60)
       .default(2)
-      .describe("How long to collect images that arrive together before writing them in one commit."),
+      .describe(
+        "The least time between two writes to this repository, in seconds: a build for a repository not written in that time is written at once; builds that arrive while a write is in flight, or within this time after it, are written together in the next commit. 0: the next write follows as soon as the current one ends.",
+      ),
     report: reportSchema
       .default({ statuses: true, deployments: true })
       .describe("What the bot reports back on the source repository."),

@@ -3,8 +3,13 @@ export type BatchRunner<T> = (key: string, items: T[]) => Promise<void>;
 
 interface Lane<T> {
   items: T[];
+  /** The next batch's start, while it waits. */
   timer: NodeJS.Timeout | undefined;
   running: Promise<void> | undefined;
+  /** When the last batch ended: the next may start a window after it. */
+  endedAt: number | undefined;
+  /** Forgets a lane that stayed without work for its window (its next item then starts at once). */
+  rest: NodeJS.Timeout | undefined;
 }
 
 export interface BatchLimits<T> {
@@ -21,10 +26,14 @@ export const DEFAULT_MAX_BATCH = 200;
 export const DEFAULT_MAX_WAITING = 10_000;
 
 /**
- * Coalesces work per key (a manifests repository and branch): the first item opens a window, every
- * item arriving within it joins the same batch, and one batch per key runs at a time. A batch takes at
- * most `maxBatch` items in arrival order; a key with more waiting runs its next batch right after,
- * without a new window. Different keys run in parallel. `idle()` resolves when nothing is queued or running.
+ * Coalesces work per key (a manifests repository and branch), one batch per key at a time, without
+ * waiting when there is nothing to coalesce: an item for a key that ran no batch within its window
+ * starts a batch at once; items that arrive while a batch runs, or within the window after it ended,
+ * form the key's next batch, which starts a window after the previous one ended. So a lone build is
+ * written at once and a burst becomes one batch per window and batch duration. A batch takes at most
+ * `maxBatch` items in arrival order; a key with a full batch's worth waiting runs it right after the
+ * current one, without a window. Different keys run in parallel. `idle()` resolves when nothing is
+ * queued or running.
  */
 export class BatchQueue<T> {
   private readonly lanes = new Map<string, Lane<T>>();
@@ -50,7 +59,7 @@ export class BatchQueue<T> {
   add(key: string, item: T): boolean {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { items: [], timer: undefined, running: undefined };
+      lane = { items: [], timer: undefined, running: undefined, endedAt: undefined, rest: undefined };
       this.lanes.set(key, lane);
     }
     if (lane.items.length >= this.limits.maxWaiting) {
@@ -58,7 +67,12 @@ export class BatchQueue<T> {
       return false;
     }
     lane.items.push(item);
-    if (!lane.timer && !lane.running) this.schedule(key, lane, this.windowMs(key));
+    if (lane.rest) clearTimeout(lane.rest);
+    lane.rest = undefined;
+    if (!lane.timer && !lane.running) {
+      const since = lane.endedAt === undefined ? Infinity : Date.now() - lane.endedAt;
+      this.schedule(key, lane, Math.max(0, this.windowMs(key) - since));
+    }
     return true;
   }
 
@@ -69,7 +83,7 @@ export class BatchQueue<T> {
   }
 
   idle(): Promise<void> {
-    if (this.lanes.size === 0) return Promise.resolve();
+    if (![...this.lanes.values()].some(busy)) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -82,19 +96,28 @@ export class BatchQueue<T> {
         .catch((error: unknown) => this.onError(key, error))
         .finally(() => {
           lane.running = undefined;
+          lane.endedAt = Date.now();
           // A full batch's worth already waiting: no reason to wait a window for more.
           if (lane.items.length >= this.limits.maxBatch) this.schedule(key, lane, 0);
           else if (lane.items.length > 0) this.schedule(key, lane, this.windowMs(key));
-          else this.retire(key, lane);
+          else this.rest(key, lane);
         });
     }, delayMs);
   }
 
-  private retire(key: string, lane: Lane<T>): void {
-    if (this.lanes.get(key) === lane) this.lanes.delete(key);
-    if (this.lanes.size > 0) return;
+  /** The lane has no work: it is idle now, and forgotten once its window has passed. */
+  private rest(key: string, lane: Lane<T>): void {
+    lane.rest = setTimeout(() => {
+      if (this.lanes.get(key) === lane && !busy(lane)) this.lanes.delete(key);
+    }, this.windowMs(key));
+    lane.rest.unref?.();
+    if ([...this.lanes.values()].some(busy)) return;
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function busy<T>(lane: Lane<T>): boolean {
+  return lane.items.length > 0 || lane.timer !== undefined || lane.running !== undefined;
 }

@@ -16,8 +16,10 @@ export interface DeployQueueDeps {
 }
 
 /**
- * Builds and commands, one queue per installation and manifests repository, each batch after the
- * window its config names; a failed batch is shown on the dashboard, a refused item said so.
+ * Builds and commands, one queue per installation and manifests repository: a build for a repository
+ * not written within its config's window goes at once, what arrives while a batch is written (or within
+ * the window after it) goes together in the next batch, a window after; a failed batch is shown on the
+ * dashboard, a refused item said so.
  */
 export class DeployQueue {
   private readonly windows = new Map<string, number>();
@@ -46,7 +48,7 @@ export class DeployQueue {
     );
   }
 
-  /** Queues an item for the manifests repository (its config's window counts from now on). */
+  /** Queues an item for the manifests repository (its config's window applies from now on). */
   readonly enqueue = (installationId: number, repo: ManifestsRepo, item: DeployItem): void => {
     const key = `${installationId}:${repoKey(repo)}`;
     if (repo.config.ok) this.windows.set(key, repo.config.config.batchWindowSeconds * 1000);

@@ -1,4 +1,5 @@
 import { expect } from "@jest/globals";
+import { appOctokit } from "../../src/adapters/github/app-octokit.js";
 import { createBot, type Bot, type BotOptions } from "../../src/app.js";
 import type { InstallationPass } from "../../src/services/reconciler.js";
 import { startHarness, type Harness, type HarnessOptions } from "../../twin/harness.js";
@@ -100,7 +101,8 @@ export async function startBot(
     appFn: bot.appFn,
     repos,
     appIdle: bot.idle,
-    ...(options.productionOctokit ? { productionOctokit: true } : {}),
+    // The Octokit production runs with (src/start.ts): retries and throttling on, writes spaced.
+    ...(options.productionOctokit ? { productionOctokit: appOctokit() } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   const manifests = harness.repo("acme", "manifests");

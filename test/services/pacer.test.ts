@@ -86,25 +86,32 @@ test("the hourly budget holds even when the minute allows more", async () => {
   expect(sent).toEqual([0, 0, 0, 0, 3_600_000]);
 });
 
-test("the queue coalesces a key's items within the window and runs keys independently", async () => {
-  const batches: [string, number[]][] = [];
+test("the queue runs an idle key's item at once, coalesces what follows within the window, runs keys independently", async () => {
+  const batches: [string, number[], number][] = [];
   const queue = new BatchQueue<number>(
     async (key, items) => {
-      batches.push([key, items]);
+      batches.push([key, items, Date.now()]);
     },
     () => 2000,
     () => undefined,
   );
   queue.add("a", 1);
-  await jest.advanceTimersByTimeAsync(1000);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(batches).toEqual([["a", [1], 0]]);
+  await jest.advanceTimersByTimeAsync(999);
   queue.add("a", 2);
   queue.add("b", 3);
-  await jest.advanceTimersByTimeAsync(1000);
-  expect(batches).toEqual([["a", [1, 2]]]);
+  queue.add("a", 4);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(batches).toEqual([
+    ["a", [1], 0],
+    ["b", [3], 1000],
+  ]);
   await jest.advanceTimersByTimeAsync(1000);
   expect(batches).toEqual([
-    ["a", [1, 2]],
-    ["b", [3]],
+    ["a", [1], 0],
+    ["b", [3], 1000],
+    ["a", [2, 4], 2000],
   ]);
   const idle = queue.idle();
   await jest.advanceTimersByTimeAsync(0);
