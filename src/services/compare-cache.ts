@@ -96,8 +96,14 @@ export class CompareCache {
     claims: readonly BranchClaim[],
   ): Promise<void> {
     // A head whose history is at hand did not settle its pair (an older build, a base further back,
-    // another line): a compare tells, rather than a query reading that history again.
-    const read = unique.filter((pair) => !this.hasHistory(pair.repo, pair.head));
+    // another line): a compare tells, rather than a query reading that history again; unless the base
+    // is a full SHA whose own history is not at hand: one query reads every such base (whether GitHub
+    // has it, and whether the head is among its ancestors), where one compare each would be needed.
+    const read = unique.filter(
+      (pair) =>
+        !this.hasHistory(pair.repo, pair.head) ||
+        (FULL_SHA.test(pair.base) && !this.hasHistory(pair.repo, pair.base)),
+    );
     const found = await recentAncestry(octokit, read, claims);
     for (const [commit, ancestors] of found.histories)
       this.histories.set(commit, `\n${ancestors.join("\n")}`);

@@ -110,3 +110,23 @@ test("once a batch's commits' histories are read, other pairs among them are kno
   // A commit of another line is not in those histories: that still takes a question.
   expect(cache.known(REPO, line[4]!, side)).toBeUndefined();
 });
+
+test("with the head's history read by the snapshot, deployed commits GitHub does not have cost one query, not a compare each", async () => {
+  const cache = new CompareCache();
+  const head = line[4]!;
+  // What the snapshot query brought: the build's own history.
+  cache.remember({
+    ancestors: new Map([[`${REPO}:${head}`, [...line].reverse()]]),
+    bases: new Map(),
+    branches: new Map(),
+  });
+  fx.twin.counters.reset();
+  const madeUp = ["1", "2", "3"].map((digit) => digit.repeat(40));
+  await cache.fetch(
+    fx.octokit as unknown as Octokit,
+    madeUp.map((base) => ({ repo: REPO, base, head })),
+  );
+  for (const base of madeUp) expect(cache.lookup(REPO, base, head)).toBe("unknown");
+  expect(fx.twin.counters.count(COMPARE)).toBe(0);
+  expect(fx.twin.counters.total).toBe(1);
+});
