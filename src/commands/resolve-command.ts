@@ -9,7 +9,7 @@ import {
   type SourceConfig,
 } from "../config/index.js";
 import type { SourceImage } from "../config/config.js";
-import { imagePart } from "../core/reconcile/observe.js";
+import { imagePart } from "../core/image-ref/image-part.js";
 import { fullName, onGitHub, sourceName, type Build, type SourceRepository } from "../core/plan/build.js";
 import { tagFor } from "../config/render-tag.js";
 import { valuesFromTag } from "../config/sha-from-tag.js";

@@ -1,4 +1,5 @@
-import { imageShortName, statusContext } from "../core/render/status-context.js";
+import { imagePart } from "../core/image-ref/image-part.js";
+import { statusContext } from "../core/render/status-context.js";
 import { shaFromTag, sourceForImage, type Config } from "../config/index.js";
 import type { Octokit } from "../adapters/github/octokit.js";
 import type { ManifestsRepoId } from "../core/feedback/observation.js";
@@ -64,7 +65,7 @@ export class DeploymentFinder {
       deploymentId: deployment.id,
       context: statusContext(
         environment,
-        found.source.images.length > 1 ? imageShortName(found.entry.image) : undefined,
+        found.source.images.length > 1 ? imagePart(found.entry.image) : undefined,
       ),
       statuses: config.report.statuses,
       production: deployment.production_environment ?? isProductionEnvironment(environment),

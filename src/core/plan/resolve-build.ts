@@ -2,7 +2,7 @@ import { matchSource, renderImageName, type Config, type SourceConfig } from "..
 import { tagFor } from "../../config/render-tag.js";
 import { valuesFromTag } from "../../config/sha-from-tag.js";
 import { requireTagTemplate } from "../../config/tag-template.js";
-import { imageShortName } from "../render/status-context.js";
+import { imagePart } from "../image-ref/image-part.js";
 import { globMatcher } from "../../config/glob-matcher.js";
 import { normalizeImageName, parseImageRef } from "../image-ref/index.js";
 import { fullName, type Build } from "./build.js";
@@ -145,7 +145,7 @@ function resolveImage(
     digest,
     tagTemplate: source.tag,
     order: source.order,
-    part: source.images.length > 1 ? imageShortName(image) : undefined,
+    part: source.images.length > 1 ? imagePart(image) : undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { imagePart } from "../image-ref/image-part.js";
 import {
   branchAllowed,
   shaFromTag,
@@ -281,9 +282,4 @@ export function observe(input: ObserveInput): Row[] {
 
 function envOrder(config: Config, environment: string): number {
   return Object.keys(config.environments).indexOf(environment);
-}
-
-/** The last part of an image's name (`ghcr.io/acme/shop-api` -> `shop-api`), as commands name a monorepo's image. */
-export function imagePart(image: string): string {
-  return image.split("/").pop()?.toLowerCase() ?? image;
 }

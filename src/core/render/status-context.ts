@@ -7,8 +7,3 @@
 export function statusContext(environment: string, part: string | undefined): string {
   return part === undefined ? `gitops-image-bot/${environment}` : `gitops-image-bot/${environment}/${part}`;
 }
-
-/** The short name of an image (`ghcr.io/acme/shop-api` -> `shop-api`) for a monorepo's status context. */
-export function imageShortName(image: string): string {
-  return image.split("/").pop()?.toLowerCase() ?? image.toLowerCase();
-}
