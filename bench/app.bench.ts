@@ -349,8 +349,8 @@ async function sizeBenchmarks(add: Add): Promise<void> {
 
 /** Quiet updates measured (the median and every run are kept). */
 const QUIET_RUNS = Number(process.env["BENCH_QUIET_RUNS"] ?? 5);
-/** Longer than the batch window (2 s by default): the repository is idle when each build arrives. */
-const QUIET_GAP_MS = 3000;
+/** Longer than the batch window (3 s by default): the repository is idle when each build arrives. */
+const QUIET_GAP_MS = 4000;
 
 /**
  * One build on a quiet repository, event to commit (`quietUpdateMs`): the app started and warm (its

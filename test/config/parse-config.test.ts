@@ -45,7 +45,7 @@ describe("parseConfig: defaults", () => {
           },
         },
         branch: undefined,
-        batchWindowSeconds: 2,
+        batchWindowSeconds: 3,
         report: { statuses: true, deployments: true },
         reconcile: { intervalMinutes: 10, requestBudget: 100, dashboard: true },
         freeze: { alerts: [] },
