@@ -142,6 +142,8 @@ export function rewriteBenchmarks(): Measurement[] {
       label: "  one rewrite costs",
       value: k.ratio,
       unit: "parses",
+      // #18: the cost of a rewrite in parses is the figure to keep (1.5 - 1.6 for a kustomization).
+      target: { op: "<=", value: 2 },
     },
     {
       key: "rewriteManifest2000LinesPerSecond",
@@ -160,6 +162,8 @@ export function rewriteBenchmarks(): Measurement[] {
       label: "  one rewrite costs",
       value: m.ratio,
       unit: "parses",
+      // #18: the cost of a rewrite in parses is the figure to keep (1.5 - 1.6 for a kustomization).
+      target: { op: "<=", value: 2 },
     },
   ];
 }
