@@ -1,6 +1,9 @@
-import { CONFIG_PATHS, type ConfigFile, type ConfigResult } from "../config/index.js";
+import type { ConfigResult } from "../config/index.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import { loadConfigFiles } from "./load-config.js";
+import { mapLimit } from "./map-limit.js";
+import { listInstallationRepos } from "./registry/list-installation-repos.js";
+import { probeConfigFiles } from "./registry/probe-config-files.js";
 
 /** A repository of the installation with `.github/gitops-image-bot.yml` (or `.yaml`): builds may deploy into it. */
 export interface ManifestsRepo extends RepoId {
@@ -9,15 +12,15 @@ export interface ManifestsRepo extends RepoId {
   readonly private?: boolean;
 }
 
-interface ConfigAnswer {
-  [alias: string]: { [file: string]: { text: string | null } | null } | null;
-}
-
-const PER_QUERY = 50;
+/**
+ * Requests of one registry read in flight at once (listing pages, config queries, `_extends` bases): a
+ * handful, far below GitHub's 100 concurrent requests, so the read takes about three round trips.
+ */
+const CONCURRENCY = 4;
 
 /**
  * Which repositories of an installation are manifests repositories, with their configuration: read
- * once (one listing and one GraphQL query per 50 repositories) and kept until a push changes a config
+ * once (the listing's pages, then one GraphQL query per 100 repositories, a few at a time) and kept until a push changes a config
  * file, the installation's repositories change, or `ttlMs` passes.
  */
 export class ManifestsRegistry {
@@ -31,10 +34,13 @@ export class ManifestsRegistry {
   list(installationId: number, octokit: Octokit): Promise<ManifestsRepo[]> {
     const cached = this.cache.get(installationId);
     if (cached && this.now() - cached.at < this.ttlMs) return cached.repos;
-    const repos = this.read(octokit);
-    this.cache.set(installationId, { at: this.now(), repos });
-    repos.catch(() => this.cache.delete(installationId));
-    return repos;
+    const entry = { at: this.now(), repos: this.read(octokit) };
+    this.cache.set(installationId, entry);
+    // A failed read is not kept (the next build reads again); a newer read is left alone.
+    entry.repos.catch(() => {
+      if (this.cache.get(installationId) === entry) this.cache.delete(installationId);
+    });
+    return entry.repos;
   }
 
   invalidate(installationId: number): void {
@@ -42,41 +48,20 @@ export class ManifestsRegistry {
   }
 
   private async read(octokit: Octokit): Promise<ManifestsRepo[]> {
-    const listed = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
-      per_page: 100,
-    });
-    const candidates = listed
+    const candidates = (await listInstallationRepos(octokit, CONCURRENCY))
       .filter((repo) => !repo.archived)
-      .map((repo) => ({ owner: repo.owner.login, name: repo.name, private: repo.private }));
-    const found: ManifestsRepo[] = [];
-    for (let start = 0; start < candidates.length; start += PER_QUERY) {
-      const chunk = candidates.slice(start, start + PER_QUERY);
-      const variables: Record<string, string> = {};
-      const declarations: string[] = [];
-      const objects = CONFIG_PATHS.map((path, i) => {
-        variables[`e${i}`] = `HEAD:${path}`;
-        declarations.push(`$e${i}: String!`);
-        return `c${i}: object(expression: $e${i}) { ... on Blob { text } }`;
-      }).join(" ");
-      const fields = chunk.map((repo, index) => {
-        variables[`o${index}`] = repo.owner;
-        variables[`n${index}`] = repo.name;
-        declarations.push(`$o${index}: String!`, `$n${index}: String!`);
-        return `r${index}: repository(owner: $o${index}, name: $n${index}) { ${objects} }`;
-      });
-      const answer = await octokit.graphql<ConfigAnswer>(
-        `query(${declarations.join(", ")}) { ${fields.join(" ")} }`,
-        variables,
-      );
-      for (const [index, repo] of chunk.entries()) {
-        const files: ConfigFile[] = CONFIG_PATHS.flatMap((path, i) => {
-          const text = answer[`r${index}`]?.[`c${i}`]?.text;
-          return typeof text === "string" ? [{ path, text }] : [];
-        });
-        const config = await loadConfigFiles(octokit, repo, files);
-        if (config !== undefined) found.push({ ...repo, config });
-      }
-    }
-    return found;
+      .map((repo) => ({ owner: repo.owner, name: repo.name, private: repo.private }));
+    const files = await probeConfigFiles(octokit, candidates, CONCURRENCY);
+    const withFiles = candidates.flatMap((repo, index) => {
+      const found = files[index] ?? [];
+      return found.length > 0 ? [{ repo, found }] : [];
+    });
+    const configs = await mapLimit(withFiles, CONCURRENCY, ({ repo, found }) =>
+      loadConfigFiles(octokit, repo, found),
+    );
+    return withFiles.flatMap(({ repo }, index) => {
+      const config = configs[index];
+      return config === undefined ? [] : [{ ...repo, config }];
+    });
   }
 }

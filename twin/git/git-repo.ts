@@ -150,6 +150,13 @@ export class GitRepo {
   /** Resolves a branch name, full ref, or SHA (abbreviated too) to a commit SHA, or null. */
   async resolveCommit(expression: string): Promise<string | null> {
     if (expression.startsWith("-")) return null;
+    // HEAD (what `HEAD:path` probes name, one per repository of an installation) without a process:
+    // git resolves it from $GIT_DIR/HEAD first; anything unusual is left to git.
+    if (expression === "HEAD") {
+      const stored = await this.#storedRef("HEAD", 0);
+      if (stored === null) return null;
+      if (stored !== undefined && (await this.#objects.info(stored))?.type === "commit") return stored;
+    }
     const run = await runGit(this.dir, ["rev-parse", "--verify", "--quiet", `${expression}^{commit}`], {
       okCodes: [1, 128],
     });
