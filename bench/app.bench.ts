@@ -360,19 +360,49 @@ const QUIET_GAP_MS = 4000;
 async function quietUpdate(add: Add): Promise<void> {
   // The repository the peers clone (bench/peers.bench.ts): 300 services, 1,803 files.
   const names = serviceNames(300);
-  const rig = await startRig(300, names.slice(0, 2), LATENCY_MS);
+  // Two services the quiet runs alternate between, then one more per run for its first update.
+  const firsts = names.slice(2, 2 + QUIET_RUNS);
+  const rig = await startRig(300, names.slice(0, 2 + QUIET_RUNS), LATENCY_MS);
   const runs: number[] = [];
+  const firstRequests: number[] = [];
+  const firstTimes: number[] = [];
   try {
     await timedUpdate(rig, names[0]!, "quiet: first update after start (not counted)");
     for (let run = 1; run <= QUIET_RUNS; run++) {
       await sleep(QUIET_GAP_MS);
       runs.push(await timedUpdate(rig, names[run % 2]!, `quiet update ${run}`));
     }
+    // A service's first update, its overlays at made-up builds the app has read but never written.
+    const counters = rig.harness.twin.counters;
+    for (const name of firsts) {
+      await sleep(QUIET_GAP_MS);
+      counters.reset();
+      firstTimes.push(await timedUpdate(rig, name, `quiet: ${name}'s first update`));
+      const reports = counters.count(STATUS_ROUTE);
+      log(`  its requests: ${JSON.stringify(counters.snapshot().byRoute)}`);
+      firstRequests.push(counters.total - reports);
+    }
   } finally {
     await rig.harness.close();
   }
   const target = { op: "<=", value: 1000 } as const;
   add("quietUpdateMs", "one build on a quiet repository, event to commit", median(runs), "ms", target, runs);
+  add(
+    "quietFirstUpdateMs",
+    "  a service's first update on the quiet repository, event to commit",
+    median(firstTimes),
+    "ms",
+    undefined,
+    firstTimes,
+  );
+  add(
+    "requestsPerUpdateQuietFirst",
+    "  its requests, excluding reports",
+    median(firstRequests),
+    "requests",
+    { op: "<=", value: 2 }, // #18: one query and one createCommitOnBranch
+    firstRequests,
+  );
 }
 
 /** Every request the twin counts, with when it was counted (its route known), until `stop`. */

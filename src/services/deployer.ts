@@ -232,7 +232,10 @@ export class Deployer {
   private async readBatchHead(batch: Batch, items: readonly DeployItem[]): Promise<HeadStep> {
     const { octokit, repo, key } = batch;
     const builds = items.flatMap((item) => (item.kind === "build" ? [item.build] : []));
-    const history = historyQuestions(this.deps.compares, this.lastConfigs.get(key), builds);
+    // With the builds' histories, those of the commits their files deployed when last read (a guess).
+    const history = historyQuestions(this.deps.compares, this.lastConfigs.get(key), builds, (images) =>
+      this.deps.index.likelyFiles(key, images),
+    );
     const head = await readHead(
       octokit,
       repo,

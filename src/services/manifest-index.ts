@@ -217,6 +217,21 @@ export class ManifestIndex {
   }
 
   /**
+   * The files of the last tree seen for the repository that referenced one of `images`, with the texts
+   * the index kept of them (a file whose text is no longer kept is left out): what they deployed when
+   * last read, for guesses only (the head may have moved since).
+   */
+  likelyFiles(repoKey: string, images: readonly string[]): { path: string; text: string }[] {
+    const files: { path: string; text: string }[] = [];
+    for (const path of this.likelyPaths(repoKey, images)) {
+      const oid = this.trees.get(repoKey)?.files.get(path);
+      const text = oid === undefined ? undefined : this.blobTexts.get(oid);
+      if (text !== undefined) files.push({ path, text });
+    }
+    return files;
+  }
+
+  /**
    * Whether a file of the last tree listed for the repository, among the paths `wanted` accepts,
    * references `image`; undefined when the index cannot tell (no tree known: nothing listed yet, or
    * forgotten after a push by someone else; or a file there not read): for answers that must not guess.

@@ -5,7 +5,11 @@ import { parse, type OperationDefinitionNode } from "graphql";
 import type { Octokit } from "../../src/adapters/github/octokit.js";
 import { readSnapshot } from "../../src/adapters/github/read-snapshot.js";
 import { ANCESTRY_DEPTH } from "../../src/adapters/github/ancestry-fields.js";
-import { historyQuestions, SNAPSHOT_HISTORIES } from "../../src/services/deploy/ordering.js";
+import {
+  DEPLOYED_HISTORIES,
+  historyQuestions,
+  SNAPSHOT_HISTORIES,
+} from "../../src/services/deploy/ordering.js";
 import { CompareCache } from "../../src/services/compare-cache.js";
 import { parseConfig } from "../../src/config/index.js";
 import type { Build } from "../../src/core/plan/build.js";
@@ -174,5 +178,75 @@ environments:
       branches: [{ repo: "acme/web", branch: "main" }],
     });
     expect(historyQuestions(compares, config, [build("acme/web", A)])).toBeUndefined();
+  });
+
+  const C = "c".repeat(40);
+  const D = "d".repeat(40);
+  const overlay = (env: string, tag: string) => ({
+    path: `apps/web/overlays/${env}/kustomization.yaml`,
+    text: `images:\n  - name: ghcr.io/acme/web\n    newTag: "${tag}"\n`,
+  });
+
+  test("the commits the builds' files deployed when last read are asked about too, unless held or asked already", () => {
+    const compares = new CompareCache();
+    compares.remember({
+      ancestors: new Map([[`acme/web:${D}`, [D]]]),
+      bases: new Map(),
+      branches: new Map(),
+    });
+    const seen: string[][] = [];
+    const filesOf = (images: readonly string[]) => {
+      seen.push([...images]);
+      return [overlay("dev", C), overlay("qa", B), overlay("prod", D), overlay("eu", A)];
+    };
+    expect(historyQuestions(compares, config, [build("acme/web", A), build("acme/web", B)], filesOf)).toEqual(
+      {
+        // B is a build's (asked already), D's history is held, A is the build's own commit: only C.
+        heads: [
+          { repo: "acme/web", sha: A },
+          { repo: "acme/web", sha: B },
+          { repo: "acme/web", sha: C },
+        ],
+        branches: [{ repo: "acme/web", branch: "main" }],
+      },
+    );
+    expect(seen).toEqual([["ghcr.io/acme/web"]]);
+    // Builds ordered by their tags have no deployed commit to ask about.
+    expect(
+      historyQuestions(compares, config, [build("acme/jobs", A, { buildNumber: 7 })], filesOf),
+    ).toBeUndefined();
+  });
+
+  test("a batch of 200 builds keeps the snapshot within SNAPSHOT_HISTORIES: deployed commits only in the room left, at most DEPLOYED_HISTORIES", () => {
+    const many = parseConfig(`sources:
+  - repositories: ["acme/*"]
+environments:
+  dev:
+    paths: ["apps/*/overlays/dev/**"]
+    branches: ["**"]
+`);
+    if (!many.ok) throw new Error("config");
+    const sha = (n: number, lead: string) => lead + n.toString(16).padStart(39, "0");
+    // Each image deployed by 50 overlays (clusters), every overlay at a commit of its own.
+    const files = (images: readonly string[]) =>
+      images.flatMap((image, n) =>
+        Array.from({ length: 50 }, (_, e) => ({
+          path: `apps/${n}/overlays/c${e}/kustomization.yaml`,
+          text: `images:\n  - name: ${image}\n    newTag: "${sha(n * 50 + e, "e")}"\n`,
+        })),
+      );
+    const fromFour = Array.from({ length: 200 }, (_, n) => build(`acme/svc-${n % 4}`, sha(n, "a")));
+    const few = historyQuestions(new CompareCache(), many.config, fromFour, files)!;
+    // 200 builds and 4 branches: the deployed commits get DEPLOYED_HISTORIES, no more.
+    expect(few.branches).toHaveLength(4);
+    expect(few.heads).toHaveLength(200 + DEPLOYED_HISTORIES);
+    expect(few.heads.length + few.branches.length).toBeLessThanOrEqual(SNAPSHOT_HISTORIES);
+    // 200 builds of 200 repositories, each claiming its own branch: no room left, none asked (the guard's own query reads them).
+    const each = Array.from({ length: 200 }, (_, n) =>
+      build(`acme/svc-${n}`, sha(n, "a"), { branch: `b${n}` }),
+    );
+    const full = historyQuestions(new CompareCache(), many.config, each, files)!;
+    expect(full.heads).toHaveLength(200);
+    expect(full.branches).toHaveLength(200);
   });
 });

@@ -8,7 +8,9 @@ import {
   type BranchClaim,
 } from "../../core/plan/branch-claims.js";
 import { fullName, onGitHub, type Build } from "../../core/plan/build.js";
+import { deployedCommits, type KnownFile } from "../../core/plan/deployed-commits.js";
 import { comparisonsForBatch, type BatchInput } from "../../core/plan/plan-batch.js";
+import { resolveBuild } from "../../core/plan/resolve-build.js";
 import type { CompareCache } from "../compare-cache.js";
 import type { Logger } from "../deployer.js";
 import type { Batch } from "./batch.js";
@@ -26,6 +28,11 @@ const MAX_COMPARE_ROUNDS = 6;
  * rest in its own queries (50 commits each), as it did before the history rode in the snapshot.
  */
 export const SNAPSHOT_HISTORIES = 400;
+/**
+ * Deployed commits whose history the snapshot carries at most, within `SNAPSHOT_HISTORIES` (builds and
+ * branches first): a batch's services deploy a few commits each (one per environment, often fewer).
+ */
+export const DEPLOYED_HISTORIES = 100;
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 
 /**
@@ -33,11 +40,18 @@ const FULL_SHA = /^[0-9a-f]{40}$/i;
  * config the repository had last time (the snapshot brings this time's; a guess that turned out wrong
  * costs the guard a query of its own, as before). Only builds of GitHub sources ordered by ancestry
  * are asked about; commits and claims the compare cache already knows are not asked again.
+ *
+ * `filesOf`: the files that referenced the builds' images when last read, with those texts (the
+ * manifest index's). The commits they deploy are asked about too, speculatively (at most
+ * `DEPLOYED_HISTORIES`, in the room the builds and branches leave): when the files still deploy them,
+ * the guard compares each build with them from these histories, or knows GitHub has no such commit,
+ * without a query of its own. Files that deploy something else by now cost that query, as before.
  */
 export function historyQuestions(
   compares: CompareCache,
   config: Config | undefined,
   builds: readonly Build[],
+  filesOf?: (images: readonly string[]) => readonly KnownFile[],
 ): HistoryQuestions | undefined {
   if (!config) return undefined;
   const ancestry = builds.filter(
@@ -60,9 +74,34 @@ export function historyQuestions(
     ...new Map(claims.map(({ repo, branch }) => [`${repo}:${branch}`, { repo, branch }])).values(),
   ];
   const kept = heads.slice(0, SNAPSHOT_HISTORIES);
-  const room = SNAPSHOT_HISTORIES - kept.length;
-  if (kept.length === 0 && branches.length === 0) return undefined;
-  return { heads: kept, branches: branches.slice(0, room) };
+  const keptBranches = branches.slice(0, SNAPSHOT_HISTORIES - kept.length);
+  const room = Math.min(DEPLOYED_HISTORIES, SNAPSHOT_HISTORIES - kept.length - keptBranches.length);
+  const deployed = filesOf ? deployedHeads(compares, config, ancestry, filesOf, kept, room) : [];
+  if (kept.length === 0 && keptBranches.length === 0 && deployed.length === 0) return undefined;
+  return { heads: [...kept, ...deployed], branches: keptBranches };
+}
+
+/** The commits the builds' files deployed when last read, whose history is neither held nor asked already. */
+function deployedHeads(
+  compares: CompareCache,
+  config: Config,
+  builds: readonly Build[],
+  filesOf: (images: readonly string[]) => readonly KnownFile[],
+  asked: readonly { repo: string; sha: string }[],
+  room: number,
+): { repo: string; sha: string }[] {
+  if (room <= 0) return [];
+  const wanted = builds.flatMap((build) => {
+    const resolved = resolveBuild(config, build);
+    return resolved.ok ? resolved.all : [];
+  });
+  if (wanted.length === 0) return [];
+  const files = filesOf([...new Set(wanted.map((one) => one.image))]);
+  const skip = new Set(asked.map(({ repo, sha }) => `${repo}:${sha}`));
+  const open = deployedCommits(wanted, files, room + skip.size).filter(
+    ({ repo, sha }) => !skip.has(`${repo}:${sha}`) && !compares.hasHistory(repo, sha),
+  );
+  return open.slice(0, room);
 }
 
 export interface OrderingDeps {
@@ -82,7 +121,7 @@ export async function orderBuilds(
 ): Promise<BatchInput> {
   if (history) deps.compares.remember(history);
   const { input, fetched } = await branchesChecked(deps, batch, asked, history);
-  await fetchComparisons(deps, batch, input, fetched);
+  await fetchComparisons(deps, batch, input, fetched, history);
   return input;
 }
 
@@ -101,9 +140,10 @@ async function branchesChecked(
   const read = claims.map((claim) => readClaim(history, claim));
   // The first round of the ordering guard's pairs carries the claims the snapshot did not settle: no
   // query of their own. Its pairs are not asked again (an unknown commit's answer is not kept, so it
-  // would be), nor are pairs whose build's commit the snapshot found GitHub does not have.
+  // would be), nor are pairs with a commit the snapshot found GitHub does not have (the build's, or the
+  // deployed one): "unknown" for this batch, the answer the guard's own query would give.
   const all = comparisonsForBatch(input, compares.known);
-  const missing = all.filter((pair) => history?.ancestors.get(commitKey(pair.repo, pair.head)) === null);
+  const missing = all.filter((pair) => unknownInSnapshot(history, pair));
   const pairs = all.filter((pair) => !missing.includes(pair));
   const open = claims.filter((_claim, index) => read[index] === undefined);
   const fetchedVerdicts = await compares.fetch(octokit, pairs, open);
@@ -125,9 +165,12 @@ async function fetchComparisons(
   { octokit, key }: Batch,
   input: BatchInput,
   asked: Set<string>,
+  history: AncestryFound | undefined,
 ): Promise<void> {
   for (let round = 1; round <= MAX_COMPARE_ROUNDS; round++) {
-    const pairs = comparisonsForBatch(input, compares.known).filter((pair) => !asked.has(pairKey(pair)));
+    const pairs = comparisonsForBatch(input, compares.known).filter(
+      (pair) => !asked.has(pairKey(pair)) && !unknownInSnapshot(history, pair),
+    );
     if (pairs.length === 0) return;
     for (const pair of pairs) asked.add(pairKey(pair));
     await compares.fetch(octokit, pairs);
@@ -147,10 +190,23 @@ function readClaim(history: AncestryFound | undefined, claim: BranchClaim): fals
   return branch === null ? false : undefined;
 }
 
+/**
+ * Whether the snapshot found GitHub has no commit of the pair: the build's (`head`), or a full-SHA
+ * `base` it was asked about (another build, a deployed commit). Only an answer read counts: a commit
+ * the snapshot was not asked about is undefined there.
+ */
+function unknownInSnapshot(history: AncestryFound | undefined, pair: CommitPair): boolean {
+  if (!history) return false;
+  if (history.ancestors.get(commitKey(pair.repo, pair.head)) === null) return true;
+  return FULL_SHA.test(pair.base) && history.ancestors.get(commitKey(pair.repo, pair.base)) === null;
+}
+
 function commitKey(repo: string, sha: string): string {
   return `${repo.toLowerCase()}:${sha.toLowerCase()}`;
 }
 
-function pairKey(pair: { repo: string; base: string; head: string }): string {
+type CommitPair = { readonly repo: string; readonly base: string; readonly head: string };
+
+function pairKey(pair: CommitPair): string {
   return `${pair.repo} ${pair.base} ${pair.head}`;
 }
