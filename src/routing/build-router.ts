@@ -81,6 +81,7 @@ export class BuildRouter {
         repo: { owner: repo.owner, name: repo.name },
         build,
         hintImage,
+        ...(repo.config.ok ? { config: repo.config.config } : {}),
       });
     }
   }

@@ -101,6 +101,7 @@ export class ExternalBuilds {
         repo: { owner: repo.owner, name: repo.name },
         build,
         hintImage: build.image?.name,
+        ...(repo.config.ok ? { config: repo.config.config } : {}),
       });
     return {
       queued: targets.map(({ repo, images }) => ({ manifests: `${repo.owner}/${repo.name}`, images })),

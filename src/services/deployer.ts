@@ -37,6 +37,11 @@ export interface BuildItem {
   readonly build: Build;
   /** The image this build most likely means here (from the cached config): read its files with the head. */
   readonly hintImage: string | undefined;
+  /**
+   * The repository's config as the registry read it when the build was routed: the ordering guard asks
+   * its questions in the head's read with it when no batch has read the head's own config yet.
+   */
+  readonly config?: Config;
 }
 
 export interface CommandItem {
@@ -233,7 +238,8 @@ export class Deployer {
     const { octokit, repo, key } = batch;
     const builds = items.flatMap((item) => (item.kind === "build" ? [item.build] : []));
     // With the builds' histories, those of the commits their files deployed when last read (a guess).
-    const history = historyQuestions(this.deps.compares, this.lastConfigs.get(key), builds, (images) =>
+    const guess = this.lastConfigs.get(key) ?? routedConfig(items);
+    const history = historyQuestions(this.deps.compares, guess, builds, (images) =>
       this.deps.index.likelyFiles(key, images),
     );
     const head = await readHead(
@@ -318,4 +324,10 @@ export class Deployer {
       .then(report)
       .catch((error: unknown) => this.deps.log.warn({ repo: batch.key, err: error }, failure));
   }
+}
+
+/** The config the registry held when one of the batch's builds was routed, if any. */
+function routedConfig(items: readonly DeployItem[]): Config | undefined {
+  for (const item of items) if (item.kind === "build" && item.config) return item.config;
+  return undefined;
 }
