@@ -368,7 +368,7 @@ export const configSchema = z
       .int()
       .min(0)
       .max(60)
-      .default(3)
+      .default(4)
       .describe(
         "The least time between two writes to this repository, in seconds: a build for a repository not written in that time is written at once; builds that arrive while a write is in flight, or within this time after it, are written together in the next commit. 0: the next write follows as soon as the current one ends.",
       ),

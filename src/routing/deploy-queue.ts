@@ -4,7 +4,7 @@ import type { DeployItem, Logger } from "../services/deployer.js";
 import type { LastErrors } from "../services/last-errors.js";
 import type { ManifestsRepo } from "../services/manifests-registry.js";
 
-const DEFAULT_WINDOW_MS = 3000;
+const DEFAULT_WINDOW_MS = 4000;
 
 export interface DeployQueueDeps {
   /** Runs one batch of one manifests repository (`Deployer.run`). */

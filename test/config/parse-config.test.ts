@@ -45,7 +45,7 @@ describe("parseConfig: defaults", () => {
           },
         },
         branch: undefined,
-        batchWindowSeconds: 3,
+        batchWindowSeconds: 4,
         report: { statuses: true, deployments: true },
         reconcile: { intervalMinutes: 10, requestBudget: 100, dashboard: true },
         freeze: { alerts: [] },
