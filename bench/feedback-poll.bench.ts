@@ -50,6 +50,7 @@ export async function argocdPollBenchmarks(): Promise<Measurement[]> {
     batchWindowMs: 500,
     scheduleTickMs: 0,
     gateTickMs: 0,
+    warmUp: false,
     // The registry's default lifetime (10 minutes): the feedback pipeline finds each observation's
     // config through it, so with none (bench/reconcile.bench.ts) each of the 900 observations would read
     // the registry again.

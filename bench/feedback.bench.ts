@@ -57,7 +57,13 @@ interface Loop {
 
 async function startLoop(): Promise<Loop> {
   const rig = await startFeedbackRig(
-    { batchWindowMs: 200, scheduleTickMs: 0, gateTickMs: 0, argocd: { webhookSecret: SECRET } },
+    {
+      batchWindowMs: 200,
+      scheduleTickMs: 0,
+      gateTickMs: 0,
+      warmUp: false,
+      argocd: { webhookSecret: SECRET },
+    },
     [
       {
         name: "manifests",

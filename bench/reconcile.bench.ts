@@ -39,7 +39,7 @@ async function pass(harness: Harness, run: () => Promise<unknown>): Promise<Pass
 export async function reconcileBenchmarks(): Promise<Measurement[]> {
   const names = serviceNames(SERVICES);
   // The registry of manifests repositories is read again every pass, as when passes are 10 minutes apart.
-  const bot = createBot({ batchWindowMs: 500, scheduleTickMs: 0, registryTtlMs: 0 });
+  const bot = createBot({ batchWindowMs: 500, scheduleTickMs: 0, registryTtlMs: 0, warmUp: false });
   const started = Date.now();
   const harness = await startHarness({
     appFn: bot.appFn,

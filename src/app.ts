@@ -14,6 +14,7 @@ import { Deployer, type DeployerDeps } from "./services/deployer.js";
 import { MemoryCommandBudget } from "./services/command-budget.js";
 import { ManifestIndex } from "./services/manifest-index.js";
 import { ManifestsRegistry } from "./services/manifests-registry.js";
+import { WarmUp } from "./services/warm-up.js";
 import { Pacer } from "./services/pacer.js";
 import { LastErrors } from "./services/last-errors.js";
 import { Observer } from "./services/observer.js";
@@ -62,6 +63,11 @@ export interface BotOptions {
   readonly gateTickMs?: number;
   /** Registry webhooks' secrets; default: HARBOR_WEBHOOK_SECRET, DOCKERHUB_WEBHOOK_SECRET, QUAY_WEBHOOK_SECRET. */
   readonly registrySecrets?: RegistrySecrets;
+  /**
+   * Reads the installations' manifests repositories and their files once at start (src/services/warm-up.ts);
+   * default: on unless WARM_UP=off.
+   */
+  readonly warmUp?: boolean;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -109,9 +115,18 @@ export function createBot(options: BotOptions = {}): Bot {
   let scheduler: Scheduler | undefined;
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
   let feedbackRef: FeedbackWiring | undefined;
+  let warmUpRef: WarmUp | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
+  /** Resolves when no build is being routed, queued or written. */
+  const settleBuilds = async (): Promise<void> => {
+    while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
+      await deliveries.settled();
+      await queue?.idle();
+    }
+    await queue?.idle();
+  };
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
@@ -200,6 +215,19 @@ export function createBot(options: BotOptions = {}): Bot {
       return list.map((installation) => installation.id);
     };
     installationsRef = installations;
+    // The first build after a start as cheap as a warm one: registry and index read in the background.
+    if (options.warmUp ?? process.env["WARM_UP"] !== "off") {
+      warmUpRef = new WarmUp({
+        installations,
+        auth,
+        identity,
+        registry,
+        index,
+        log: app.log,
+        quiet: settleBuilds,
+      });
+      warmUpRef.start();
+    }
     // The feedback pipeline's parts that act through the deploy queue (onDegraded, Alertmanager freezes).
     feedback.connect({ enqueue, installations });
     // Builds from outside GitHub's webhooks (any CI, registries): routed across installations.
@@ -294,13 +322,10 @@ export function createBot(options: BotOptions = {}): Bot {
       return passes;
     },
     idle: async () => {
+      await warmUpRef?.settled();
       // A completion of the index may queue builds again: idle once none runs and nothing is queued.
       do {
-        while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
-          await deliveries.settled();
-          await queue?.idle();
-        }
-        await queue?.idle();
+        await settleBuilds();
         await deployerRef?.indexCompleted();
       } while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0);
       await deployerRef?.reportsSent();

@@ -51,7 +51,7 @@ export async function reconcileCommand(
     env: { ...env, LOG_LEVEL: (env["LOG_LEVEL"] ?? "warn") as "warn" },
     overrides: { Octokit: appOctokit() },
   });
-  const bot = createBot({ scheduleTickMs: 0 });
+  const bot = createBot({ scheduleTickMs: 0, warmUp: false });
   await probot.load(bot.appFn);
   const passes = await bot.reconcile(installation);
   await bot.idle();

@@ -96,7 +96,7 @@ export async function startBot(
   repos: ReadonlyArray<Omit<CreateRepoInput, "owner"> & { owner?: string }>,
   options: BotOptions & { productionOctokit?: boolean; log?: HarnessOptions["log"] } = {},
 ): Promise<BotHarness> {
-  const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0, ...options });
+  const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0, warmUp: false, ...options });
   const harness = await startHarness({
     appFn: bot.appFn,
     repos,

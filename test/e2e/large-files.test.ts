@@ -59,7 +59,7 @@ const lines: Record<string, unknown>[] = [];
 let counter = 0;
 
 async function launch(): Promise<void> {
-  const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0 });
+  const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0, warmUp: false });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) lines.push(JSON.parse(line));

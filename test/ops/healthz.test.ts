@@ -76,7 +76,7 @@ describe("/healthz on the app's real Probot server", () => {
 
 /** The real app behind the real Probot server, started with `env` over the harness's own. */
 async function startApp(env: HarnessOptions["env"]): Promise<{ harness: Harness; stop(): Promise<void> }> {
-  const bot = createBot({ scheduleTickMs: 0 });
+  const bot = createBot({ scheduleTickMs: 0, warmUp: false });
   const harness = await startHarness({ appFn: bot.appFn, ...(env ? { env } : {}) });
   return {
     harness,

@@ -10,7 +10,7 @@ const sign = (secret: string, body: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 test("the app's server answers 503 to webhooks signed with Probot's default secret, and does nothing", async () => {
-  const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0 });
+  const bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0, warmUp: false });
   // NODE_ENV is "test" here: the refusal does not depend on it.
   const harness = await startHarness({
     appFn: bot.appFn,

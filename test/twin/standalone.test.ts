@@ -13,7 +13,7 @@ let bot: Bot;
 let admin: string;
 
 beforeAll(async () => {
-  bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0 });
+  bot = createBot({ batchWindowMs: 150, scheduleTickMs: 0, warmUp: false });
   // The repositories `npm run twin` seeds (with five services, as it seeds five source repositories).
   harness = await startHarness({
     appFn: bot.appFn,
