@@ -148,3 +148,25 @@ export async function startBot(
 export function sourceRepo(name: string): Omit<CreateRepoInput, "owner"> {
   return { name, files: [{ path: "Dockerfile", content: "FROM scratch\n" }] };
 }
+
+/** What the app reports after a commit (statuses, deployments): not an update's cost. */
+export const REPORT_ROUTES = [
+  "POST /repos/{owner}/{repo}/statuses/{sha}",
+  "POST /repos/{owner}/{repo}/deployments",
+  "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+];
+
+/** The requests of one build of acme/<name>, sent and settled, by route, without its reports. */
+export async function buildRequests(
+  bot: BotHarness,
+  name: string,
+  sha: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, number>> {
+  bot.twin.counters.reset();
+  await bot.send("workflow_run", bot.workflowRun(name, sha, overrides));
+  await bot.idle();
+  return Object.fromEntries(
+    Object.entries(bot.twin.counters.snapshot().byRoute).filter(([route]) => !REPORT_ROUTES.includes(route)),
+  );
+}

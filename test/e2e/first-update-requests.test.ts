@@ -4,6 +4,7 @@
 // older build. When the overlays deploy something else by now (a push the app has not heard of), the
 // guard asks what it needs and still decides right.
 import {
+  buildRequests,
   closeExpectingNoViolations,
   overlay,
   sourceRepo,
@@ -19,12 +20,6 @@ const API_IMAGE = "ghcr.io/acme/api";
 const MADE_UP_DEV = "1d".repeat(20);
 const MADE_UP_PROD = "2e".repeat(20);
 
-/** What the app reports after the commit (statuses, deployments): not the update's cost. */
-const REPORTS = [
-  "POST /repos/{owner}/{repo}/statuses/{sha}",
-  "POST /repos/{owner}/{repo}/deployments",
-  "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-];
 const QUERY = "graphql query repository";
 const COMMIT = "graphql mutation createCommitOnBranch";
 let bot: BotHarness;
@@ -42,14 +37,7 @@ beforeEach(async () => {
 afterEach(() => closeExpectingNoViolations(bot));
 
 /** The requests of one build of `acme/<name>`, sent and settled, without its reports on the source commit. */
-async function update(name: string, sha: string): Promise<Record<string, number>> {
-  bot.twin.counters.reset();
-  await bot.send("workflow_run", bot.workflowRun(name, sha));
-  await bot.idle();
-  return Object.fromEntries(
-    Object.entries(bot.twin.counters.snapshot().byRoute).filter(([route]) => !REPORTS.includes(route)),
-  );
-}
+const update = (name: string, sha: string) => buildRequests(bot, name, sha);
 
 /** Sets acme/api's overlays as a person would, by a push the app hears nothing of. */
 async function pushApiOverlays(dev: string, prod: string): Promise<void> {

@@ -3,6 +3,7 @@
 // warm build costs: one query and one createCommitOnBranch, no token, no repository listing, no tree.
 // A build sent the moment the app starts still lands; warm-up off, the first build reads everything.
 import {
+  buildRequests,
   closeExpectingNoViolations,
   overlay,
   sourceRepo,
@@ -17,12 +18,6 @@ const API_IMAGE = "ghcr.io/acme/api";
 /** A made-up build, as a service's overlays carry before the app ever wrote them: no commit of acme/api. */
 const MADE_UP = "3f".repeat(20);
 
-/** What the app reports after the commit (statuses, deployments): not the update's cost. */
-const REPORTS = [
-  "POST /repos/{owner}/{repo}/statuses/{sha}",
-  "POST /repos/{owner}/{repo}/deployments",
-  "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-];
 let bot: BotHarness | undefined;
 
 async function start(warmUp: boolean): Promise<BotHarness> {
@@ -45,14 +40,7 @@ afterEach(async () => {
 });
 
 /** The requests of one build of acme/api, sent and settled, without its reports. */
-async function firstBuild(harness: BotHarness, sha: string): Promise<Record<string, number>> {
-  harness.twin.counters.reset();
-  await harness.send("workflow_run", harness.workflowRun("api", sha));
-  await harness.idle();
-  return Object.fromEntries(
-    Object.entries(harness.twin.counters.snapshot().byRoute).filter(([route]) => !REPORTS.includes(route)),
-  );
-}
+const firstBuild = (harness: BotHarness, sha: string) => buildRequests(harness, "api", sha);
 
 test("after the warm-up, the first build costs one query and one commit", async () => {
   const harness = await start(true);

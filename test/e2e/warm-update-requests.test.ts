@@ -1,6 +1,7 @@
 // What one guarded update costs GitHub once the app is warm: one GraphQL query (the manifests head, its
 // files and the build's recent ancestry with its branch claim) and one createCommitOnBranch.
 import {
+  buildRequests,
   closeExpectingNoViolations,
   sourceRepo,
   startBot,
@@ -10,12 +11,6 @@ import {
   PROD,
 } from "./bot-harness.js";
 
-/** What the app reports after the commit (statuses, deployments): not the update's cost. */
-const REPORTS = [
-  "POST /repos/{owner}/{repo}/statuses/{sha}",
-  "POST /repos/{owner}/{repo}/deployments",
-  "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-];
 const COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}";
 let bot: BotHarness;
 
@@ -24,15 +19,9 @@ beforeEach(async () => {
 });
 afterEach(() => closeExpectingNoViolations(bot));
 
-/** The requests of one build, sent and settled, without its reports on the source commit. */
-async function update(sha: string, overrides: Record<string, unknown> = {}) {
-  bot.twin.counters.reset();
-  await bot.send("workflow_run", bot.workflowRun("web", sha, overrides));
-  await bot.idle();
-  return Object.fromEntries(
-    Object.entries(bot.twin.counters.snapshot().byRoute).filter(([route]) => !REPORTS.includes(route)),
-  );
-}
+/** The requests of one build of acme/web, sent and settled, without its reports on the source commit. */
+const update = (sha: string, overrides: Record<string, unknown> = {}) =>
+  buildRequests(bot, "web", sha, overrides);
 
 test("a warm update of main costs two requests: the snapshot with the build's ancestry, then the commit", async () => {
   await update(await bot.commitSource("web"));
