@@ -90,6 +90,11 @@ export function pathNamesAny(path: string, images: readonly string[]): boolean {
  */
 export class ManifestIndex {
   private readonly trees = new Map<string, { treeOid: string; files: Map<string, string> }>();
+  /**
+   * Per repository, how often its tree was replaced or forgotten: a listing that began before a change
+   * does not put its older tree back (a push by someone else made the index forget it).
+   */
+  private readonly treeChanges = new Map<string, number>();
   /** Blob oid -> the image names it references; a file that does not parse keeps its text to screen. */
   private readonly blobImages = new Lru<string, BlobInfo>(200_000);
   /**
@@ -266,10 +271,16 @@ export class ManifestIndex {
       this.learn(oid, write.text, write.path);
     }
     this.trees.set(repoKey, { treeOid: toTreeOid, files });
+    this.treeChanged(repoKey);
   }
 
   forget(repoKey: string): void {
     this.trees.delete(repoKey);
+    this.treeChanged(repoKey);
+  }
+
+  private treeChanged(repoKey: string): void {
+    this.treeChanges.set(repoKey, (this.treeChanges.get(repoKey) ?? 0) + 1);
   }
 
   /** The files of `candidates` not screened yet, by oid (one path each, for the format's detection). */
@@ -297,12 +308,14 @@ export class ManifestIndex {
   ): Promise<Map<string, string>> {
     const cached = this.trees.get(repoKey);
     if (cached?.treeOid === treeOid) return cached.files;
+    const changes = this.treeChanges.get(repoKey) ?? 0;
     const blobs = (await reader.listTree(treeOid)).filter((blob) => isManifestPath(blob.path));
     // The listing gives sizes: a file over the limit is refused before any text is read.
     for (const blob of blobs)
       if (blob.size !== undefined && blob.size > MAX_MANIFEST_BYTES) this.refuseLarge(blob.oid, blob.size);
     const files = new Map(blobs.map((blob) => [blob.path, blob.oid]));
-    this.trees.set(repoKey, { treeOid, files });
+    // Kept only when nothing replaced or forgot the repository's tree while it was listed.
+    if ((this.treeChanges.get(repoKey) ?? 0) === changes) this.trees.set(repoKey, { treeOid, files });
     return files;
   }
 

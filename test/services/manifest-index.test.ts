@@ -182,3 +182,26 @@ test.each([
 ])("pathNamesAny(%s, %s) is %s", (path, image, expected) => {
   expect(pathNamesAny(path, [image])).toBe(expected);
 });
+
+// A listing that began before a push by someone else (the index forgot the tree) must not put that
+// older tree back: an overlay added by the push would be answered "no file references the image".
+test("a tree listed while the index forgot the repository is used for that read, not kept", async () => {
+  const index = new ManifestIndex();
+  const { fake } = reader({ big: 10 });
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const slow: IndexReader = {
+    listTree: async (treeOid) => {
+      await gate;
+      return fake.listTree(treeOid);
+    },
+    readBlobs: fake.readBlobs,
+  };
+  const reading = index.filesFor("acme/m", "t1", slow, ["ghcr.io/acme/web"], () => true, new Map());
+  index.forget("acme/m"); // a push by someone else arrived while the tree was being listed
+  release();
+  const files = await reading;
+  expect(files.byImage.get("ghcr.io/acme/web")?.length).toBe(2);
+  // The index knows no tree of the repository: it cannot tell, so nothing is refused on its word.
+  expect(index.references("acme/m", "ghcr.io/acme/new", () => true)).toBeUndefined();
+});
