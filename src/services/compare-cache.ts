@@ -7,8 +7,11 @@ import type { Comparison } from "../core/plan/verdict.js";
 import { Lru } from "./lru.js";
 import { mapLimit } from "./map-limit.js";
 
-/** Recent histories kept (about 4 KB each): more than a batch's builds, so a batch's pairs need no new query. */
-const HISTORIES_KEPT = 600;
+/**
+ * Recent histories kept (about 4 KB each, 4 MB in all): twice what one batch may ask (400 builds and
+ * branches, 100 deployed commits), so a batch's histories are still here when it is planned.
+ */
+const HISTORIES_KEPT = 1000;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 const SHORT_SHA = /^[0-9a-f]{7,40}$/;
 
