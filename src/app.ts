@@ -306,6 +306,7 @@ export function createBot(options: BotOptions = {}): Bot {
     metrics,
     stop: () => {
       scheduler?.stop();
+      warmUpRef?.stop();
       feedbackRef?.stop();
       for (const found of pacers.values()) found.close();
     },

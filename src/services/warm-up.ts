@@ -36,11 +36,17 @@ export const WARM_INSTALLATIONS = 10;
  */
 export class WarmUp {
   private running: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(private readonly deps: WarmUpDeps) {}
 
   start(): void {
     this.running ??= this.run();
+  }
+
+  /** Sends nothing more: the warm-up ends at its next step (the request in flight is answered). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Resolves when the warm-up has ended (or was never started). */
@@ -66,10 +72,12 @@ export class WarmUp {
         "warm-up: only the first installations are read at start; the others on their first build",
       );
     for (const installationId of installations.slice(0, WARM_INSTALLATIONS)) {
+      if (this.stopped) return;
       try {
         const octokit = await this.deps.auth(installationId);
         for (const repo of await this.deps.registry.list(installationId, octokit)) {
           await this.deps.quiet();
+          if (this.stopped) return;
           await this.indexRepository(octokit, repo);
         }
       } catch (error) {
@@ -83,6 +91,17 @@ export class WarmUp {
 
   /** The files under the environments' paths at the configured branch's head, screened into the index. */
   private async indexRepository(octokit: Octokit, repo: ManifestsRepo): Promise<void> {
+    try {
+      await this.readRepository(octokit, repo);
+    } catch (error) {
+      this.deps.log.warn(
+        { err: error, repo: repoKey(repo) },
+        "warm-up of a manifests repository failed; its first build reads what it needs",
+      );
+    }
+  }
+
+  private async readRepository(octokit: Octokit, repo: ManifestsRepo): Promise<void> {
     if (!repo.config.ok) return;
     const head = await readHead(octokit, repo, []);
     if (head.kind !== "ok") return;
