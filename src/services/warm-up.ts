@@ -27,9 +27,9 @@ export const WARM_INSTALLATIONS = 10;
 
 /**
  * What the app reads once after it starts, before any build asks for it, so the first build after a
- * start (a restart, a new replica) costs what a warm one does: the app's identity, the installation token, which
- * repositories are manifests repositories with their configs (`ManifestsRegistry`), and each one's
- * tree and files under the environments' paths (`ManifestIndex`). It runs one request at a time, in the
+ * start (a restart, a new replica) costs what a warm one does: the app's identity, the installation
+ * token, which repositories are manifests repositories with their configs (`ManifestsRegistry`), and
+ * each one's tree and files under the environments' paths (`ManifestIndex`). It runs one request at a time, in the
  * background, and gives way to builds: a build that arrives meanwhile shares the registry's read, reads
  * its own files as a cold first pass would, and the warm-up reads the files once no build is being
  * routed or written. A failure is logged and left: the first build reads what it needs itself.
