@@ -1,7 +1,9 @@
 # gitops-image-bot: the GitHub App's production image.
 #   docker build -t gitops-image-bot .
 #   docker run -p 3000:3000 -e APP_ID=... -e WEBHOOK_SECRET=... -e PRIVATE_KEY="$(base64 -w0 key.pem)" gitops-image-bot
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 (LTS, supported to April 2028); the app also runs on Node 20.18+ and 22 (package.json engines)
+# and uses no API newer than Node 20.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Build: all dependencies, TypeScript compiled to dist/.
 FROM ${NODE_IMAGE} AS build
