@@ -6,13 +6,13 @@ import { claimKey, type BranchClaim } from "../core/plan/branch-claims.js";
 import type { Comparison } from "../core/plan/verdict.js";
 import { Lru } from "./lru.js";
 import { mapLimit } from "./map-limit.js";
+import { isFullSha } from "../core/plan/full-sha.js";
 
 /**
  * Recent histories kept (about 4 KB each, 4 MB in all): twice what one batch may ask (400 builds and
  * branches, 100 deployed commits), so a batch's histories are still here when it is planned.
  */
 const HISTORIES_KEPT = 1000;
-const FULL_SHA = /^[0-9a-f]{40}$/;
 const SHORT_SHA = /^[0-9a-f]{7,40}$/;
 
 type Pair = { readonly repo: string; readonly base: string; readonly head: string };
@@ -105,7 +105,7 @@ export class CompareCache {
     const read = unique.filter(
       (pair) =>
         !this.hasHistory(pair.repo, pair.head) ||
-        (FULL_SHA.test(pair.base) && !this.hasHistory(pair.repo, pair.base)),
+        (isFullSha(pair.base) && !this.hasHistory(pair.repo, pair.base)),
     );
     const found = await recentAncestry(octokit, read, claims);
     for (const [commit, ancestors] of found.histories)
@@ -147,8 +147,8 @@ export class CompareCache {
 
   private fromHistories(repo: string, base: string, head: string): Comparison | undefined {
     const [b, h] = [base.toLowerCase(), head.toLowerCase()];
-    if (!FULL_SHA.test(h)) return undefined;
-    if (!FULL_SHA.test(b)) {
+    if (!isFullSha(h)) return undefined;
+    if (!isFullSha(b)) {
       // An abbreviated base (a `{sha:7}` tag): one of the head's last commits begins with it.
       if (!SHORT_SHA.test(b)) return undefined;
       const history = this.histories.get(`${repo}:${h}`);

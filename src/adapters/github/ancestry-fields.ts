@@ -1,3 +1,5 @@
+import { isFullSha } from "../../core/plan/full-sha.js";
+
 /** How many of a head's ancestors one query lists (newest first): deployed builds are recent. */
 export const ANCESTRY_DEPTH = 100;
 
@@ -32,8 +34,6 @@ export interface AncestryFields {
   /** Connections of `ANCESTRY_DEPTH` nodes the fields ask for (GitHub's node limit and query cost count them). */
   readonly histories: number;
 }
-
-const FULL_SHA = /^[0-9a-f]{40}$/i;
 
 type RepositoryAnswer = Record<string, HeadAnswer | null> | null;
 interface HeadAnswer {
@@ -94,7 +94,7 @@ export function ancestryFields(questions: AncestryQuestions, prefix = ""): Ances
     [...entry.bases].forEach((sha, b) => {
       const name = v(`b${r}_${b}`);
       variables[name] = sha;
-      const full = FULL_SHA.test(sha);
+      const full = isFullSha(sha);
       declarations.push(`$${name}: ${full ? "GitObjectID!" : "String!"}`);
       objects.push(`b${b}: object(${full ? "oid" : "expression"}: $${name}) { ... on Commit { oid } }`);
       lookups.push({ key: `${repo}:${sha}`, alias, kind: "base", field: `b${b}` });

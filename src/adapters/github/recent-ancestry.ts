@@ -3,6 +3,7 @@ import type { Comparison } from "../../core/plan/verdict.js";
 import { ancestryFields, type AncestryFound } from "./ancestry-fields.js";
 import { queryAllowingNotFound } from "./graphql-errors.js";
 import type { Octokit } from "./octokit.js";
+import { isFullSha } from "../../core/plan/full-sha.js";
 
 export { ANCESTRY_DEPTH } from "./ancestry-fields.js";
 /**
@@ -10,7 +11,6 @@ export { ANCESTRY_DEPTH } from "./ancestry-fields.js";
  * and 10 s timeout.
  */
 const HEADS_PER_QUERY = 50;
-const FULL_SHA = /^[0-9a-f]{40}$/i;
 const SHORT_SHA = /^[0-9a-f]{7,40}$/i;
 const REPO_PART = /^[A-Za-z0-9_.-]+$/;
 
@@ -62,7 +62,7 @@ export async function recentAncestry(
   // Heads, and full-SHA bases (another build of the batch, or a full deployed SHA): their histories.
   const commitsOf = (pair: CommitPair) => [
     headKey(pair),
-    ...(FULL_SHA.test(pair.base) ? [`${pair.repo.toLowerCase()}:${pair.base.toLowerCase()}`] : []),
+    ...(isFullSha(pair.base) ? [`${pair.repo.toLowerCase()}:${pair.base.toLowerCase()}`] : []),
   ];
   const heads = [...new Set(asked.flatMap(({ pair }) => commitsOf(pair)))];
   const chunkOf = new Map(heads.map((head, index) => [head, Math.floor(index / HEADS_PER_QUERY)]));
@@ -121,7 +121,7 @@ function askable(pair: CommitPair): boolean {
     rest.length === 0 &&
     REPO_PART.test(owner) &&
     REPO_PART.test(name) &&
-    FULL_SHA.test(pair.head) &&
+    isFullSha(pair.head) &&
     SHORT_SHA.test(pair.base)
   );
 }
@@ -132,7 +132,7 @@ function claimable(claim: BranchClaim): boolean {
     rest.length === 0 &&
     REPO_PART.test(owner) &&
     REPO_PART.test(name) &&
-    FULL_SHA.test(claim.sha) &&
+    isFullSha(claim.sha) &&
     claim.branch.length > 0
   );
 }

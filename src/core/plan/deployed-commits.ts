@@ -2,8 +2,7 @@ import { shaFromTag } from "../../config/index.js";
 import { fullName, onGitHub } from "./build.js";
 import { deployedImages, type Deployed } from "./deployed.js";
 import type { Wanted } from "./wanted.js";
-
-const FULL_SHA = /^[0-9a-f]{40}$/;
+import { isFullSha } from "./full-sha.js";
 
 /** A file as it was last read (its text may be older than the head the batch will plan on). */
 export interface KnownFile {
@@ -28,7 +27,7 @@ export function deployedCommits(
       (one.order ?? "ancestry") === "ancestry" &&
       onGitHub(one.build.repository) &&
       one.build.sha !== undefined &&
-      FULL_SHA.test(one.build.sha.toLowerCase()),
+      isFullSha(one.build.sha.toLowerCase()),
   );
   if (guarded.length === 0 || limit <= 0) return [];
   const images = [...new Set(guarded.map((one) => one.image))];
@@ -41,8 +40,8 @@ export function deployedCommits(
     const repo = fullName(one.build.repository).toLowerCase();
     for (const [index, file] of files.entries()) {
       const tag = tagsOf(index, file).get(one.image)?.tag;
-      const sha = tag === undefined ? undefined : shaFromTag(one.tagTemplate, tag);
-      if (sha === undefined || !FULL_SHA.test(sha) || sha === one.build.sha?.toLowerCase()) continue;
+      const sha = tag === undefined ? undefined : shaFromTag(one.tagTemplate, tag)?.toLowerCase();
+      if (sha === undefined || !isFullSha(sha) || sha === one.build.sha?.toLowerCase()) continue;
       found.set(`${repo}:${sha}`, { repo, sha });
       if (found.size >= limit) return [...found.values()];
     }

@@ -14,6 +14,7 @@ import { resolveBuild } from "../../core/plan/resolve-build.js";
 import type { CompareCache } from "../compare-cache.js";
 import type { Logger } from "../deployer.js";
 import type { Batch } from "./batch.js";
+import { isFullSha } from "../../core/plan/full-sha.js";
 
 /**
  * Rounds of ordering questions per batch: each round asks what the scan for the newest build needs
@@ -33,7 +34,6 @@ export const SNAPSHOT_HISTORIES = 400;
  * branches first): a batch's services deploy a few commits each (one per environment, often fewer).
  */
 export const DEPLOYED_HISTORIES = 100;
-const FULL_SHA = /^[0-9a-f]{40}$/i;
 
 /**
  * The guard's history questions a batch's snapshot can carry, from the builds as they arrived and the
@@ -57,7 +57,7 @@ export function historyQuestions(
   const ancestry = builds.filter(
     (build): build is Build & { sha: string } =>
       build.sha !== undefined &&
-      FULL_SHA.test(build.sha) &&
+      isFullSha(build.sha) &&
       onGitHub(build.repository) &&
       matchSource(config, fullName(build.repository))?.order === "ancestry",
   );
@@ -198,7 +198,7 @@ function readClaim(history: AncestryFound | undefined, claim: BranchClaim): fals
 function unknownInSnapshot(history: AncestryFound | undefined, pair: CommitPair): boolean {
   if (!history) return false;
   if (history.ancestors.get(commitKey(pair.repo, pair.head)) === null) return true;
-  return FULL_SHA.test(pair.base) && history.ancestors.get(commitKey(pair.repo, pair.base)) === null;
+  return isFullSha(pair.base) && history.ancestors.get(commitKey(pair.repo, pair.base)) === null;
 }
 
 function commitKey(repo: string, sha: string): string {
