@@ -405,18 +405,6 @@ async function quietUpdate(add: Add): Promise<void> {
   );
 }
 
-/** Every request the twin counts, with when it was counted (its route known), until `stop`. */
-function routeLog(counters: Rig["harness"]["twin"]["counters"]) {
-  const entries: Array<{ at: number; route: string }> = [];
-  const map = counters.byRoute;
-  const set = map.set.bind(map);
-  map.set = (route, count) => {
-    entries.push({ at: Date.now(), route: String(route) });
-    return set(route, count);
-  };
-  return { entries, stop: () => void (map.set = set) };
-}
-
 const DISCOVERY_ROUTES = [
   "POST /app/installations/{installation_id}/access_tokens",
   "GET /app",
@@ -471,13 +459,11 @@ async function burstRun(run: number): Promise<RunFigures> {
   );
   try {
     counters.reset();
-    const routes = routeLog(counters);
     const cold = rig.sendBuild(names[0]!, await rig.commitSource(names[0]!));
     await cold.sent;
     await harness.idle();
     const coldCommittedAt = rig.committedAt.get(cold.id)!;
-    const split = coldRequests(routes.entries, coldCommittedAt);
-    routes.stop();
+    const split = coldRequests(counters.log, coldCommittedAt);
     log(`cold update until idle: ${JSON.stringify(counters.snapshot().byRoute)}`);
     log(`cold update until its commit: ${JSON.stringify(split.byRoute)}`);
     add(

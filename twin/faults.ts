@@ -99,6 +99,8 @@ export class Faults {
 /** What the twin saw: requests per route, content-creating requests per minute, concurrency. */
 export class Counters {
   readonly byRoute = new Map<RouteName, number>();
+  /** Every request since the last reset, in the order the twin counted them, with when. */
+  readonly log: Array<{ at: number; route: RouteName }> = [];
   /** Content-creating requests the twin admitted (they count against the client's limits). */
   readonly contentCreating: Array<{ at: number; client: string; route: RouteName }> = [];
   /** Content-creating requests the twin refused with the secondary limit (the client was over it). */
@@ -109,6 +111,12 @@ export class Counters {
 
   count(route: RouteName): number {
     return this.byRoute.get(route) ?? 0;
+  }
+
+  /** Counts one request of `route` (once its route is known). */
+  counted(route: RouteName): void {
+    this.byRoute.set(route, this.count(route) + 1);
+    this.log.push({ at: Date.now(), route });
   }
 
   /**
@@ -137,6 +145,7 @@ export class Counters {
 
   reset(): void {
     this.byRoute.clear();
+    this.log.length = 0;
     this.contentCreating.length = 0;
     this.secondaryLimitRefused.length = 0;
     this.maxConcurrent = this.inFlight;

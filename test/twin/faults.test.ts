@@ -31,6 +31,20 @@ test("an injected 502 answers the next request to that route only", async () => 
   expect(fx.twin.counters.count(GET_REPO)).toBe(2);
 });
 
+test("the counters log every request in order, REST and GraphQL, until reset", async () => {
+  fx.twin.counters.reset();
+  await fx.octokit.rest.repos.get(repo);
+  await fx.octokit.graphql(`query { repository(owner: "acme", name: "manifests") { id } }`);
+  await fx.octokit.rest.repos.get(repo);
+  expect(fx.twin.counters.log.map((entry) => entry.route)).toEqual([
+    GET_REPO,
+    "graphql query repository",
+    GET_REPO,
+  ]);
+  fx.twin.counters.reset();
+  expect(fx.twin.counters.log).toEqual([]);
+});
+
 test("a secondary rate limit answers 403 or 429 with retry-after and GitHub's message", async () => {
   fx.twin.faults.secondaryRateLimit(GET_REPO, { status: 429, retryAfter: 7 });
   const error = await failure(fx.octokit.rest.repos.get(repo));

@@ -105,7 +105,7 @@ export async function serveGraphql(
   );
   if (!operation) return { status: 200, body: { errors: [{ message: "No operation found" }] } };
   const route = graphqlRouteName(operation);
-  twin.counters.byRoute.set(route, twin.counters.count(route) + 1);
+  twin.counters.counted(route);
   const latency = twin.faults.latencyFor(route) || twin.faults.latencyFor("graphql");
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 

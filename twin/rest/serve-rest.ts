@@ -69,7 +69,7 @@ export async function serveRest(
     twin.violation(`${method} ${pathname} is not a route of GitHub's REST API`);
     return errorBody(404, "Not Found");
   }
-  twin.counters.byRoute.set(route.name, twin.counters.count(route.name) + 1);
+  twin.counters.counted(route.name);
   const latency = twin.faults.latencyFor(route.name);
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
