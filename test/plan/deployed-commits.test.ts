@@ -1,15 +1,8 @@
-import { parseConfig, type Config } from "../../src/config/index.js";
-import type { Build } from "../../src/core/plan/build.js";
+import { buildOf, validConfig } from "../helpers/plan-fixtures.js";
 import { deployedCommits } from "../../src/core/plan/deployed-commits.js";
 import { resolveBuild } from "../../src/core/plan/resolve-build.js";
 
-function config(text: string): Config {
-  const result = parseConfig(text);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.config;
-}
-
-const CONFIG = config(`sources:
+const CONFIG = validConfig(`sources:
   - repositories: ["acme/web", "acme/api"]
   - repositories: ["acme/short"]
     tag: "sha-{sha:7}"
@@ -27,25 +20,10 @@ const B = "b".repeat(40);
 const C = "c".repeat(40);
 const D = "d".repeat(40);
 
-function build(repo: string, sha: string, fields: Partial<Build> = {}): Build {
-  const [owner = "", name = ""] = repo.split("/");
-  return {
-    trigger: "workflow_run",
-    id: `${repo}@${sha}`,
-    repository: { owner, name, defaultBranch: "main", htmlUrl: `https://github.com/${repo}` },
-    sha,
-    branch: "main",
-    event: "push",
-    workflowPath: ".github/workflows/build.yml",
-    url: undefined,
-    image: undefined,
-    receivedAt: 0,
-    buildNumber: 7,
-    ...fields,
-  };
-}
+const build = (repo: string, sha: string, fields: Parameters<typeof buildOf>[2] = {}) =>
+  buildOf(repo, sha, { workflowPath: ".github/workflows/build.yml", buildNumber: 7, ...fields });
 
-function wanted(...builds: Build[]) {
+function wanted(...builds: ReturnType<typeof buildOf>[]) {
   return builds.flatMap((one) => {
     const resolved = resolveBuild(CONFIG, one);
     if (!resolved.ok) throw new Error(resolved.ignored.reason);

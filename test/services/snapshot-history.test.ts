@@ -11,10 +11,9 @@ import {
   SNAPSHOT_HISTORIES,
 } from "../../src/services/deploy/ordering.js";
 import { CompareCache } from "../../src/services/compare-cache.js";
-import { parseConfig } from "../../src/config/index.js";
-import type { Build } from "../../src/core/plan/build.js";
 import { MAX_NODES, possibleNodes } from "../../twin/graphql/node-limit.js";
 import { closeExpectingNoViolations, startTwin, type TwinFixture } from "../twin/twin-fixture.js";
+import { buildOf, validConfig } from "../helpers/plan-fixtures.js";
 
 const WEB = "acme/web";
 const DEV = "apps/web/overlays/dev/kustomization.yaml";
@@ -106,8 +105,7 @@ test("a batch of 200 builds, each claiming its own branch, fits one query within
 });
 
 describe("which builds the snapshot asks about", () => {
-  const config = (() => {
-    const result = parseConfig(`sources:
+  const config = validConfig(`sources:
   - repositories: ["acme/web"]
   - repositories: ["acme/jobs"]
     order: build-number
@@ -121,25 +119,8 @@ environments:
     paths: ["apps/*/overlays/prod/**"]
     branches: [main]
 `);
-    if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    return result.config;
-  })();
-  const build = (repo: string, sha: string, fields: Partial<Build> = {}): Build => {
-    const [owner = "", name = ""] = repo.split("/");
-    return {
-      trigger: "workflow_run",
-      id: `${repo}@${sha}`,
-      repository: { owner, name, defaultBranch: "main", htmlUrl: `https://github.com/${repo}` },
-      sha,
-      branch: "main",
-      event: "push",
-      workflowPath: undefined,
-      url: undefined,
-      image: undefined,
-      receivedAt: 0,
-      ...fields,
-    };
-  };
+  const build = buildOf;
+
   const A = "a".repeat(40);
   const B = "b".repeat(40);
 
@@ -218,14 +199,13 @@ environments:
   });
 
   test("a batch of 200 builds keeps the snapshot within SNAPSHOT_HISTORIES: deployed commits only in the room left, at most DEPLOYED_HISTORIES", () => {
-    const many = parseConfig(`sources:
+    const many = validConfig(`sources:
   - repositories: ["acme/*"]
 environments:
   dev:
     paths: ["apps/*/overlays/dev/**"]
     branches: ["**"]
 `);
-    if (!many.ok) throw new Error("config");
     const sha = (n: number, lead: string) => lead + n.toString(16).padStart(39, "0");
     // Each image deployed by 50 overlays (clusters), every overlay at a commit of its own.
     const files = (images: readonly string[]) =>
@@ -236,7 +216,7 @@ environments:
         })),
       );
     const fromFour = Array.from({ length: 200 }, (_, n) => build(`acme/svc-${n % 4}`, sha(n, "a")));
-    const few = historyQuestions(new CompareCache(), many.config, fromFour, files)!;
+    const few = historyQuestions(new CompareCache(), many, fromFour, files)!;
     // 200 builds and 4 branches: the deployed commits get DEPLOYED_HISTORIES, no more.
     expect(few.branches).toHaveLength(4);
     expect(few.heads).toHaveLength(200 + DEPLOYED_HISTORIES);
@@ -245,7 +225,7 @@ environments:
     const each = Array.from({ length: 200 }, (_, n) =>
       build(`acme/svc-${n}`, sha(n, "a"), { branch: `b${n}` }),
     );
-    const full = historyQuestions(new CompareCache(), many.config, each, files)!;
+    const full = historyQuestions(new CompareCache(), many, each, files)!;
     expect(full.heads).toHaveLength(200);
     expect(full.branches).toHaveLength(200);
   });
