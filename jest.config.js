@@ -4,7 +4,7 @@
  * on an idle one, so they get a budget that only catches a hang (test/helpers/io-budget.ts). No test may
  * depend on the machine's speed.
  */
-const IO_DIRS = ["cli", "e2e", "ops", "services", "twin"];
+const IO_DIRS = ["cli", "e2e", "fleet", "ops", "services", "twin"];
 
 const common = {
   testEnvironment: "node",
