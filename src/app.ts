@@ -37,6 +37,7 @@ import type { ArgocdSettings } from "./feedback/argocd-feedback.js";
 import { wireFeedback, type FeedbackWiring } from "./feedback/wire-feedback.js";
 import { registerRegistries, registrySecrets, type RegistrySecrets } from "./http/registry/registry-route.js";
 import { RegistryPushes } from "./routing/registry-pushes.js";
+import { openFleet, redisUrlFrom, replicaIdFrom, type Fleet } from "./runtime/fleet.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -68,6 +69,13 @@ export interface BotOptions {
    * default: on unless WARM_UP=off.
    */
   readonly warmUp?: boolean;
+  /**
+   * The fleet's Redis (src/runtime/fleet.ts): the runtime state shared by every replica lives there;
+   * default: REDIS_URL; undefined or empty: every piece of state in memory, as one process needs.
+   */
+  readonly redisUrl?: string;
+  /** Which replica this is, in logs and metrics; default: REPLICA_ID, else HOSTNAME. */
+  readonly replicaId?: string;
 }
 
 type DeployerOnCommit = NonNullable<ConstructorParameters<typeof Deployer>[0]["onCommit"]>;
@@ -86,6 +94,8 @@ export interface Bot {
    * slot are not sent (the server is Probot's to stop).
    */
   stop(): void;
+  /** Stops as `stop` does, then closes the fleet's Redis connections (none without Redis). */
+  close(): Promise<void>;
   readonly metrics: Metrics;
   /**
    * Feeds Argo CD observations to the feedback pipeline, as the `/api/argocd` endpoint and the API
@@ -119,6 +129,10 @@ export function createBot(options: BotOptions = {}): Bot {
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
+  const redisUrl = options.redisUrl ?? redisUrlFrom(process.env);
+  const replicaId = options.replicaId ?? replicaIdFrom(process.env);
+  /** Opened when the app is loaded (not when this module is imported), closed by `close()`. */
+  let fleet: Fleet | undefined;
   /** Resolves when no build is being routed, queued or written. */
   const settleBuilds = async (): Promise<void> => {
     while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
@@ -129,6 +143,7 @@ export function createBot(options: BotOptions = {}): Bot {
   };
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
+    if (redisUrl !== undefined) fleet = openFleet(redisUrl, replicaId);
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
     guardWebhooks(app, { secret: process.env["WEBHOOK_SECRET"] });
     if (appOptions) {
@@ -301,14 +316,19 @@ export function createBot(options: BotOptions = {}): Bot {
     app.on("installation", async () => external.invalidate());
   };
 
+  const stop = (): void => {
+    scheduler?.stop();
+    warmUpRef?.stop();
+    feedbackRef?.stop();
+    for (const found of pacers.values()) found.close();
+  };
   return {
     appFn,
     metrics,
-    stop: () => {
-      scheduler?.stop();
-      warmUpRef?.stop();
-      feedbackRef?.stop();
-      for (const found of pacers.values()) found.close();
+    stop,
+    close: async () => {
+      stop();
+      await fleet?.close();
     },
     observe: async (observed) => {
       if (!feedbackRef) throw new Error("the app is not loaded: load appFn first");
