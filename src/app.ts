@@ -38,6 +38,8 @@ import { wireFeedback, type FeedbackWiring } from "./feedback/wire-feedback.js";
 import { registerRegistries, registrySecrets, type RegistrySecrets } from "./http/registry/registry-route.js";
 import { RegistryPushes } from "./routing/registry-pushes.js";
 import { openFleet, redisUrlFrom, replicaIdFrom, type Fleet } from "./runtime/fleet.js";
+import { fleetHealthCheck, fleetUnavailable } from "./runtime/fleet-health.js";
+import { LocalBuildIntake, RedisBuildIntake, type BuildIntake } from "./routing/build-intake.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -126,6 +128,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let installationsRef: (() => Promise<readonly number[]>) | undefined;
   let feedbackRef: FeedbackWiring | undefined;
   let warmUpRef: WarmUp | undefined;
+  let intakeRef: BuildIntake | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
@@ -135,22 +138,24 @@ export function createBot(options: BotOptions = {}): Bot {
   let fleet: Fleet | undefined;
   /** Resolves when no build is being routed, queued or written. */
   const settleBuilds = async (): Promise<void> => {
-    while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
+    do {
       await deliveries.settled();
+      await intakeRef?.idle();
       await queue?.idle();
-    }
-    await queue?.idle();
+    } while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0);
   };
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     if (redisUrl !== undefined) fleet = openFleet(redisUrl, replicaId);
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
-    guardWebhooks(app, { secret: process.env["WEBHOOK_SECRET"] });
+    const redis = fleet;
+    guardWebhooks(app, {
+      secret: process.env["WEBHOOK_SECRET"],
+      ...(redis ? { unavailable: () => fleetUnavailable(redis) } : {}),
+    });
     if (appOptions) {
-      registerHealthz(
-        appOptions,
-        appHealthCheck(() => app.auth()),
-      );
+      const github = appHealthCheck(() => app.auth());
+      registerHealthz(appOptions, redis ? fleetHealthCheck(redis, github) : github);
       registerMetrics(appOptions, metrics, { token: process.env["METRICS_TOKEN"] });
     }
     const observeOctokit = (octokit: Octokit): void => metrics.observeOctokit(octokit);
@@ -287,7 +292,16 @@ export function createBot(options: BotOptions = {}): Bot {
       reconcile: (installationId, repos) => reconciler.installation(installationId, repos),
       budget: new MemoryCommandBudget(),
     });
-    const builds = new BuildRouter({ registry, deliveries, enqueue, observeOctokit });
+    const builds = new BuildRouter({ registry, deliveries, enqueue, observeOctokit, intake: () => intake });
+    // An accepted build is routed after the webhook is answered: in the background, or from the fleet's Redis.
+    const intake: BuildIntake = fleet
+      ? new RedisBuildIntake(fleet, async (id, build) => builds.route(id, build, await auth(id)), app.log)
+      : new LocalBuildIntake(
+          builds.route,
+          (work) => deliveries.inBackground(app.log, work),
+          () => deliveries.settled(),
+        );
+    intakeRef = intake;
     const comments = { deliveries, observeOctokit, handle: commands.handle.bind(commands) };
     const configCheck = new ConfigCheck({ pacer, log: app.log });
     app.onAny(async (event) => metrics.webhookReceived(event.name));
@@ -328,6 +342,7 @@ export function createBot(options: BotOptions = {}): Bot {
     stop,
     close: async () => {
       stop();
+      await intakeRef?.close();
       await fleet?.close();
     },
     observe: async (observed) => {

@@ -39,6 +39,8 @@ export interface GuardOptions {
   readonly limits: BodyLimits;
   /** Why no webhook may be served at all (a weak secret), or undefined. */
   readonly refusal?: string | undefined;
+  /** Why no webhook can be taken right now (the fleet's Redis is down), or undefined: answered 503. */
+  readonly unavailable?: () => string | undefined;
   readonly log: Pick<Probot["log"], "warn">;
 }
 
@@ -55,6 +57,11 @@ export function webhookGuard(inner: WebhookMiddleware, options: GuardOptions): W
     if (!readsBody(req)) return inner(req, res, next);
     const where = { delivery: header(req, "x-github-delivery"), event: header(req, "x-github-event") };
     if (options.refusal !== undefined) return answer(req, res, 503, options.refusal);
+    const down = options.unavailable?.();
+    if (down !== undefined) {
+      options.log.warn(where, `webhook refused for now: ${down}`);
+      return answer(req, res, 503, down);
+    }
     const share = new BodyShare(options.budget);
     res.once("close", () => share.release());
     const check = options.verify();
@@ -200,6 +207,8 @@ export interface GuardSetup {
   readonly secret?: string | undefined;
   readonly limits?: BodyLimits;
   readonly inFlightBytes?: number;
+  /** Why no webhook can be taken right now (the fleet's Redis is down): such webhooks are answered 503. */
+  readonly unavailable?: () => string | undefined;
 }
 
 /**
@@ -215,6 +224,12 @@ export function guardWebhooks(app: Probot, setup: GuardSetup = {}): void {
     const inner = (await original(options)) as WebhookMiddleware;
     const verification = await guardVerification(app.webhooks, setup.secret);
     if (verification.refusal !== undefined) app.log.error(verification.refusal);
-    return webhookGuard(inner, { ...verification, budget, limits, log: app.log });
+    return webhookGuard(inner, {
+      ...verification,
+      budget,
+      limits,
+      log: app.log,
+      ...(setup.unavailable ? { unavailable: setup.unavailable } : {}),
+    });
   };
 }

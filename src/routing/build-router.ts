@@ -7,6 +7,7 @@ import type { BuildParse } from "../handlers/build-from-workflow-run.js";
 import type { DeployItem } from "../services/deployer.js";
 import type { ManifestsRegistry, ManifestsRepo } from "../services/manifests-registry.js";
 import type { Deliveries } from "./deliveries.js";
+import type { BuildIntake } from "./build-intake.js";
 import { onBranch } from "./package-on-branch.js";
 
 export interface BuildRouterDeps {
@@ -16,6 +17,8 @@ export interface BuildRouterDeps {
   readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
   /** Every Octokit the app uses is counted (metrics). */
   readonly observeOctokit: (octokit: Octokit) => void;
+  /** Where an accepted build goes to be routed (`route`): in the background, or through the fleet's Redis. */
+  readonly intake: () => BuildIntake;
 }
 
 /** A build's webhook (workflow_run, package) to one queued item per manifests repository that deploys it. */
@@ -23,11 +26,11 @@ export class BuildRouter {
   constructor(private readonly deps: BuildRouterDeps) {}
 
   /**
-   * Checks a build's webhook at once and routes it in the background with only what routing needs:
-   * neither the payload nor the event's Octokit is kept while the registry loads (a burst of 2,000
-   * deliveries waiting on one registry read would otherwise hold 2,000 of each, over 100 MB).
+   * Checks a build's webhook at once and hands the build to the intake, which routes it after the webhook
+   * is answered; rejects (the webhook is answered 503, so GitHub may deliver it again) when the fleet's
+   * Redis cannot take it.
    */
-  dispatch(context: Context, parse: BuildParse): void {
+  async dispatch(context: Context, parse: BuildParse): Promise<void> {
     if (!parse.ok) {
       const where = { event: context.name, delivery: context.id };
       if ("invalid" in parse) context.log.warn(where, `payload ignored: ${parse.invalid}`);
@@ -57,15 +60,30 @@ export class BuildRouter {
     }
     const octokit = context.octokit as Octokit;
     this.deps.observeOctokit(octokit);
-    // Started now, so that neither the context nor its Octokit waits with the build: a registry read
-    // keeps only the client that started it, a package's branch check its own until it answers.
-    const repos = this.deps.registry.list(installationId, octokit);
-    const checked = onBranch(octokit, build);
-    this.deps.deliveries.inBackground(context.log, this.route(installationId, checked, repos));
+    try {
+      await this.deps.intake().accept(installationId, build, octokit);
+    } catch (error) {
+      throw Object.assign(new Error(`the build could not be queued: ${messageOf(error)}`, { cause: error }), {
+        status: 503,
+      });
+    }
   }
 
-  /** The manifests repositories whose config names the build's source: one queued item each. */
-  private async route(
+  /**
+   * Routes a build with only what routing needs: neither the payload nor the event's Octokit is kept
+   * while the registry loads (a burst of 2,000 deliveries waiting on one registry read would otherwise
+   * hold 2,000 of each, over 100 MB). The manifests repositories whose config names the build's source
+   * get one queued item each.
+   */
+  readonly route = (installationId: number, accepted: Build, octokit: Octokit): Promise<void> => {
+    // Started now, so that the caller's Octokit does not wait with the build: a registry read keeps only
+    // the client that started it, a package's branch check its own until it answers.
+    const repos = this.deps.registry.list(installationId, octokit);
+    const checked = onBranch(octokit, accepted);
+    return this.enqueueAll(installationId, checked, repos);
+  };
+
+  private async enqueueAll(
     installationId: number,
     checked: Promise<Build>,
     repos: Promise<readonly ManifestsRepo[]>,
@@ -85,6 +103,10 @@ export class BuildRouter {
       });
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -111,7 +111,7 @@ export async function startBot(
     ...harness,
     bot,
     close: async () => {
-      bot.stop();
+      await bot.close();
       await harness.close();
     },
     reconcile: async () => {
