@@ -5,6 +5,7 @@
 import { run } from "probot";
 import { createBot } from "../dist/app.js";
 import { appOctokit } from "../dist/adapters/github/app-octokit.js";
+import { shutDown, graceMsFrom } from "../dist/runtime/shutdown.js";
 
 const send = (message) => process.send?.(message);
 let peakRss = process.memoryUsage().rss;
@@ -41,13 +42,26 @@ globalThis.fetch = async (input, init) => {
   return response;
 };
 
+// With REDIS_URL and REPLICA_ID in the environment, one replica of a fleet (bench/fleet-rig.ts).
+const replica = process.env.REPLICA_ID;
 const bot = createBot({
   onCommit: ({ repo, builds }) =>
-    send({ type: "commit", repo: repo.name, at: Date.now(), builds: builds.map((build) => build.id) }),
+    send({
+      type: "commit",
+      repo: repo.name,
+      at: Date.now(),
+      builds: builds.map((build) => build.id),
+      replica,
+    }),
 });
 const env = Object.fromEntries(Object.entries(process.env).filter((entry) => entry[1] !== undefined));
 // The Octokit production runs with (src/start.ts): writes spaced, reads not.
-await run(bot.appFn, { env, Octokit: appOctokit() });
+const server = await run(bot.appFn, { env, Octokit: appOctokit() });
+// As src/start.ts does: SIGTERM stops taking webhooks and finishes the work under way.
+process.once("SIGTERM", () => {
+  const log = { info: () => undefined, warn: (object, message) => console.error(message, object) };
+  void shutDown({ server, bot, log }, graceMsFrom(process.env)).then(() => process.exit(0));
+});
 process.on("message", (message) => {
   if (message.type === "idle") void bot.idle().then(() => send({ type: "idle", id: message.id }));
   else if (message.type === "metrics")

@@ -5,16 +5,14 @@
 // =burst, =burst2000 (bench/burst2000.bench.ts) or =peers (bench/peers.bench.ts) runs one part only, BENCH_TWIN_CONTENT_PER_MINUTE
 // lowers the twin's secondary limit (while working on the benchmark: to see refusals counted and the
 // targets missed).
-import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { startHarness, type Harness } from "../twin/harness.js";
 import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-repo.js";
 import { peakInWindow } from "../twin/faults.js";
 import type { Measurement } from "./run.js";
 import { median, type Target } from "./targets.js";
 import { burst2000 } from "./burst2000.bench.js";
+import { forkApp, type AppCommit, type ContentRequest } from "./app-child.js";
 import { peerComparison } from "./peers.bench.js";
 
 /** The manifests repository's config of both app benchmarks: 3 environments, commits, statuses on. */
@@ -69,100 +67,7 @@ export interface Rig {
   restartApp(): Promise<void>;
 }
 
-/** A content-creating request as the app process recorded it when sending (bench/app-process.mjs). */
-interface ContentRequest {
-  readonly at: number;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly secondaryLimit: boolean;
-}
-
 let counter = 0;
-
-/** The Dockerfile's `ENV ... NODE_OPTIONS=...`, read from it so the two cannot drift apart. */
-function productionNodeOptions(): string {
-  const dockerfile = readFileSync(new URL("../Dockerfile", import.meta.url), "utf8");
-  const options = /^ENV .*\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(dockerfile)?.slice(1).find(Boolean);
-  if (options === undefined)
-    throw new Error("the Dockerfile sets no NODE_OPTIONS (ENV ... NODE_OPTIONS=...)");
-  return options;
-}
-
-/** Messages to and from bench/app-process.mjs. */
-type ToApp = { type: "idle" | "peak-rss" | "content-requests" | "metrics"; id: number };
-type FromApp =
-  | { type: "ready" }
-  | { type: "commit"; repo: string; at: number; builds: string[] }
-  | { type: "idle"; id: number }
-  | { type: "peak-rss"; id: number; bytes: number }
-  | { type: "metrics"; id: number; text: string }
-  | { type: "content-requests"; id: number; requests: ContentRequest[] };
-
-/** The app in its own process (bench/app-process.mjs, the built app), talking to this one over IPC. */
-async function forkApp(
-  env: Record<string, string>,
-  rig: { commits: number; committedAt: Map<string, number> },
-) {
-  const child = fork(fileURLToPath(new URL("./app-process.mjs", import.meta.url)), [], {
-    // NODE_OPTIONS as the Dockerfile sets them for production.
-    // No scheduled reconciliation pass in the middle of the burst: bench:reconcile measures passes.
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: "production",
-      NODE_OPTIONS: productionNodeOptions(),
-      RECONCILE_SCHEDULE: "off",
-    },
-    execArgv: [],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const answers = new Map<number, (message: FromApp) => void>();
-  let asked = 0;
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the app process exited (${code}) before it was ready`)));
-    child.on("message", (message: FromApp) => {
-      if (message.type === "ready") resolve();
-      else if (message.type === "commit") {
-        if (message.repo !== "manifests") return;
-        rig.commits += 1;
-        for (const id of message.builds) if (!rig.committedAt.has(id)) rig.committedAt.set(id, message.at);
-      } else {
-        answers.get(message.id)?.(message);
-        answers.delete(message.id);
-      }
-    });
-  });
-  await ready;
-  const ask = (type: ToApp["type"]) =>
-    new Promise<FromApp>((resolve) => {
-      const id = ++asked;
-      answers.set(id, resolve);
-      child.send({ type, id } satisfies ToApp);
-    });
-  return {
-    idle: async () => void (await ask("idle")),
-    peakRss: async () => {
-      const answer = await ask("peak-rss");
-      return answer.type === "peak-rss" ? answer.bytes : Number.NaN;
-    },
-    metricsText: async () => {
-      const answer = await ask("metrics");
-      if (answer.type !== "metrics") throw new Error("the app process answered out of turn");
-      return answer.text;
-    },
-    contentRequests: async () => {
-      const answer = await ask("content-requests");
-      if (answer.type !== "content-requests") throw new Error("the app process answered out of turn");
-      return answer.requests;
-    },
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill();
-      await exited;
-    },
-  };
-}
 
 export async function startRig(
   services: number,
@@ -171,12 +76,17 @@ export async function startRig(
 ): Promise<Rig> {
   const committedAt = new Map<string, number>();
   const rig = { commits: 0, committedAt };
+  const onCommit = (commit: AppCommit): void => {
+    if (commit.repo !== "manifests") return;
+    rig.commits += 1;
+    for (const id of commit.builds) if (!committedAt.has(id)) committedAt.set(id, commit.at);
+  };
   let app: Awaited<ReturnType<typeof forkApp>> | undefined;
   let appEnv: Record<string, string> = {};
   const harness = await startHarness({
     startApp: async (env) => {
       appEnv = env;
-      app = await forkApp(env, rig);
+      app = await forkApp(env, onCommit);
       return { stop: () => app!.stop() };
     },
     appIdle: () => app!.idle(),
@@ -203,7 +113,7 @@ export async function startRig(
     appUrl: () => `http://127.0.0.1:${appEnv["PORT"] ?? ""}`,
     restartApp: async () => {
       await app!.stop();
-      app = await forkApp(appEnv, rig);
+      app = await forkApp(appEnv, onCommit);
     },
     commitSource: (name: string) =>
       harness.twin.store.commitFiles(

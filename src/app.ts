@@ -405,4 +405,6 @@ function recordPass(metrics: Metrics, pass: InstallationPass): void {
     metrics.reconcilePass(result.result, result.seconds, result.found, result.repaired);
 }
 
-export const gitopsImageBot: ApplicationFunction = createBot().appFn;
+/** The app as `npm start` runs it (src/start.ts closes it on SIGTERM). */
+export const defaultBot: Bot = createBot();
+export const gitopsImageBot: ApplicationFunction = defaultBot.appFn;

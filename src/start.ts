@@ -89,20 +89,21 @@ async function main(): Promise<void> {
     return;
   }
   // Loaded only now: a refusal needs none of the app, and importing this module (tests) loads none of it.
-  const [{ gitopsImageBot }, { redactedLog }, { appOctokit }] = await Promise.all([
+  const [{ defaultBot }, { redactedLog }, { appOctokit }, { shutDown, graceMsFrom }] = await Promise.all([
     import("./app.js"),
     import("./http/redacted-log.js"),
     import("./adapters/github/app-octokit.js"),
+    import("./runtime/shutdown.js"),
   ]);
   const log = await redactedLog({ ...process.env, ...readDotenv(process.cwd()) });
   // Writes spaced a second apart, reads (GraphQL queries included) not: see app-octokit.ts.
-  const server = await run(gitopsImageBot, { log, Octokit: appOctokit() });
+  const server = await run(defaultBot.appFn, { log, Octokit: appOctokit() });
   // `docker stop` and Kubernetes send SIGTERM; as PID 1 without a handler, node would ignore it until SIGKILL.
   process.once("SIGTERM", () => {
-    server.stop().then(
+    shutDown({ server, bot: defaultBot, log }, graceMsFrom(process.env)).then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error("gitops-image-bot: error while stopping the server", error);
+        console.error("gitops-image-bot: error while stopping", error);
         process.exit(1);
       },
     );
