@@ -8,6 +8,7 @@ import { rewriteBenchmarks } from "./rewrite.bench.js";
 import { reconcileBenchmarks } from "./reconcile.bench.js";
 import { oversizeBenchmarks } from "./oversize.bench.js";
 import { feedbackBenchmarks } from "./feedback.bench.js";
+import { fleetBenchmarks } from "./fleet.bench.js";
 import { describeTarget, judge, type Target } from "./targets.js";
 
 export interface Measurement {
@@ -27,6 +28,7 @@ const suites: Record<string, () => Measurement[] | Promise<Measurement[]>> = {
   reconcile: reconcileBenchmarks,
   oversize: oversizeBenchmarks,
   feedback: feedbackBenchmarks,
+  fleet: fleetBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const chosen = wanted.length === 0 ? Object.keys(suites) : wanted;
