@@ -38,6 +38,7 @@ import { wireFeedback, type FeedbackWiring } from "./feedback/wire-feedback.js";
 import { registerRegistries, registrySecrets, type RegistrySecrets } from "./http/registry/registry-route.js";
 import { RegistryPushes } from "./routing/registry-pushes.js";
 import { openFleet, redisUrlFrom, replicaIdFrom, type Fleet } from "./runtime/fleet.js";
+import { sharedDiscovery } from "./runtime/shared-discovery.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -108,7 +109,6 @@ export interface Bot {
 export function createBot(options: BotOptions = {}): Bot {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now);
   const pacers = new Map<number, Pacer>();
   const pacer = (installationId: number): Pacer => {
     let found = pacers.get(installationId);
@@ -128,7 +128,6 @@ export function createBot(options: BotOptions = {}): Bot {
   let warmUpRef: WarmUp | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
-  const index = new ManifestIndex();
   const redisUrl = options.redisUrl ?? redisUrlFrom(process.env);
   const replicaId = options.replicaId ?? replicaIdFrom(process.env);
   /** Opened when the app is loaded (not when this module is imported), closed by `close()`. */
@@ -144,6 +143,10 @@ export function createBot(options: BotOptions = {}): Bot {
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     if (redisUrl !== undefined) fleet = openFleet(redisUrl, replicaId);
+    // The registry, the index and the app's slug: the fleet's in Redis, else this process's (src/runtime/shared-discovery.ts).
+    const shared = sharedDiscovery(fleet);
+    const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now, shared?.registry);
+    const index = new ManifestIndex(shared?.index);
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
     guardWebhooks(app, { secret: process.env["WEBHOOK_SECRET"] });
     if (appOptions) {
@@ -159,7 +162,7 @@ export function createBot(options: BotOptions = {}): Bot {
       metrics.observeOctokit(octokit);
       return octokit;
     };
-    const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
+    const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient, shared?.slug);
     // The feedback pipeline: Argo CD in, deployments, gates (src/feedback/wire-feedback.ts).
     const feedback = wireFeedback({
       app,
@@ -306,7 +309,7 @@ export function createBot(options: BotOptions = {}): Bot {
       deliveries.inBackground(context.log, configCheck.run(context.octokit as Octokit, parse.pull));
     });
     app.on("push", async (context) => {
-      if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);
+      if (configChanged(context.payload)) await registry.invalidate(context.payload.installation?.id ?? -1);
       // Someone else changed the manifests: what the index knows of the tree may be out of date.
       await forgetOnForeignPush(index, identity, context.payload);
     });
