@@ -111,7 +111,8 @@ export async function startBot(
     ...harness,
     bot,
     close: async () => {
-      bot.stop();
+      // Stops the app and closes its fleet's Redis connections (none without Redis).
+      await bot.close();
       await harness.close();
     },
     reconcile: async () => {
