@@ -40,6 +40,7 @@ import { RegistryPushes } from "./routing/registry-pushes.js";
 import { openFleet, redisUrlFrom, replicaIdFrom, type Fleet } from "./runtime/fleet.js";
 import { fleetHealthCheck, fleetUnavailable } from "./runtime/fleet-health.js";
 import { LocalBuildIntake, RedisBuildIntake, type BuildIntake } from "./routing/build-intake.js";
+import { sharedDiscovery } from "./runtime/shared-discovery.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -110,7 +111,6 @@ export interface Bot {
 export function createBot(options: BotOptions = {}): Bot {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now);
   const pacers = new Map<number, Pacer>();
   const pacer = (installationId: number): Pacer => {
     let found = pacers.get(installationId);
@@ -131,7 +131,6 @@ export function createBot(options: BotOptions = {}): Bot {
   let intakeRef: BuildIntake | undefined;
   const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
-  const index = new ManifestIndex();
   const redisUrl = options.redisUrl ?? redisUrlFrom(process.env);
   const replicaId = options.replicaId ?? replicaIdFrom(process.env);
   /** Opened when the app is loaded (not when this module is imported), closed by `close()`. */
@@ -147,6 +146,10 @@ export function createBot(options: BotOptions = {}): Bot {
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     if (redisUrl !== undefined) fleet = openFleet(redisUrl, replicaId);
+    // The registry, the index and the app's slug: the fleet's in Redis, else this process's (src/runtime/shared-discovery.ts).
+    const shared = sharedDiscovery(fleet);
+    const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now, shared?.registry);
+    const index = new ManifestIndex(shared?.index);
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
     const redis = fleet;
     guardWebhooks(app, {
@@ -164,7 +167,7 @@ export function createBot(options: BotOptions = {}): Bot {
       metrics.observeOctokit(octokit);
       return octokit;
     };
-    const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient);
+    const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient, shared?.slug);
     // The feedback pipeline: Argo CD in, deployments, gates (src/feedback/wire-feedback.ts).
     const feedback = wireFeedback({
       app,
@@ -320,7 +323,7 @@ export function createBot(options: BotOptions = {}): Bot {
       deliveries.inBackground(context.log, configCheck.run(context.octokit as Octokit, parse.pull));
     });
     app.on("push", async (context) => {
-      if (configChanged(context.payload)) registry.invalidate(context.payload.installation?.id ?? -1);
+      if (configChanged(context.payload)) await registry.invalidate(context.payload.installation?.id ?? -1);
       // Someone else changed the manifests: what the index knows of the tree may be out of date.
       await forgetOnForeignPush(index, identity, context.payload);
     });

@@ -73,7 +73,7 @@ export class ExternalBuilds {
         ignored.push({ manifests, reason: ignoredText(resolution.ignored) });
         continue;
       }
-      const unreferenced = this.unreferenced(
+      const unreferenced = await this.unreferenced(
         repo,
         config,
         resolution.all.map((one) => one.image),
@@ -115,9 +115,15 @@ export class ExternalBuilds {
    * (the plan then reads it and says so in the log). A push by someone else makes the index forget the
    * tree, so a new overlay is never missed.
    */
-  private unreferenced(repo: ManifestsRepo, config: Config, images: readonly string[]): string | undefined {
+  private async unreferenced(
+    repo: ManifestsRepo,
+    config: Config,
+    images: readonly string[],
+  ): Promise<string | undefined> {
     const index = this.deps.index;
     if (!index) return undefined;
+    // With a fleet: the tree another replica knows (or forgot after someone else's push) is the one asked.
+    await index.recall(repoKey(repo));
     const inEnvironment = (path: string) => environmentsForPath(config, path).length > 0;
     const answers = images.map((image) => index.references(repoKey(repo), image, inEnvironment));
     if (answers.some((answer) => answer !== false)) return undefined;

@@ -27,5 +27,5 @@ export async function forgetOnForeignPush(
   );
   const sender = payload.sender?.login?.toLowerCase();
   if (slug !== undefined && sender === `${slug}[bot]`.toLowerCase()) return;
-  index.forget(repoKey({ owner, name }));
+  await index.forget(repoKey({ owner, name }));
 }

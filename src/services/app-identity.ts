@@ -15,17 +15,32 @@ export interface AppIdentityClient {
   };
 }
 
+/** Where the fleet keeps the app's slug (src/runtime/redis-slug-store.ts): one `GET /app` for all replicas. */
+export interface SlugStore {
+  get(): Promise<string | undefined>;
+  put(slug: string): Promise<void>;
+}
+
 /**
  * The app's identity from `GET /app`, asked once and kept; a failed ask is asked again next time (a
- * caller that cannot know whose pull request it sees fails instead of guessing).
+ * caller that cannot know whose pull request it sees fails instead of guessing). With a `store`, the
+ * slug another replica asked for is used (a store that does not answer only costs the ask).
  */
-export function appIdentity(client: () => Promise<AppIdentityClient>): () => Promise<AppIdentity> {
+export function appIdentity(
+  client: () => Promise<AppIdentityClient>,
+  store?: SlugStore,
+): () => Promise<AppIdentity> {
   let known: Promise<AppIdentity> | undefined;
+  const ask = async (): Promise<AppIdentity> => {
+    const { data } = await (await client()).rest.apps.getAuthenticated();
+    if (!data?.slug) throw new Error("GET /app answered without the app's slug");
+    await store?.put(data.slug).catch(() => undefined);
+    return { slug: data.slug };
+  };
   return () => {
     known ??= (async () => {
-      const { data } = await (await client()).rest.apps.getAuthenticated();
-      if (!data?.slug) throw new Error("GET /app answered without the app's slug");
-      return { slug: data.slug };
+      const kept = await store?.get().catch(() => undefined);
+      return kept === undefined ? ask() : { slug: kept };
     })();
     known.catch(() => (known = undefined));
     return known;

@@ -239,6 +239,8 @@ export class Deployer {
     const builds = items.flatMap((item) => (item.kind === "build" ? [item.build] : []));
     // With the builds' histories, those of the commits their files deployed when last read (a guess).
     const guess = this.lastConfigs.get(key) ?? routedConfig(items);
+    // With a fleet: what another replica knows of the tree (a fresh replica's guesses as good as a warm one's).
+    await this.deps.index.recall(key);
     const history = historyQuestions(this.deps.compares, guess, builds, (images) =>
       this.deps.index.likelyFiles(key, images),
     );

@@ -17,6 +17,21 @@ export function extendsTarget(value: string, owner: string): (RepoId & { path: s
   return { owner: match[1] ?? owner, name: match[2], path: match[3] ?? CONFIG_PATH };
 }
 
+/** What `_extends` named, as read: the base's text, or why it could not be read. */
+export type ConfigBase =
+  | { readonly file: string; readonly text: string }
+  | { readonly file: string; readonly reason: string; readonly fix: string };
+
+/**
+ * What a repository's configuration is computed from: the config files found at one commit and, when
+ * the picked file says `_extends`, its base as read. Texts only: `configFromInputs` computes the rest,
+ * so these can be kept (and shared by the fleet) and computed again by any version of the app.
+ */
+export interface ConfigInputs {
+  readonly found: readonly ConfigFile[];
+  readonly base?: ConfigBase;
+}
+
 /**
  * The configuration of a manifests repository from the config files found at one commit (under the
  * names of CONFIG_PATHS): undefined when there is none, a problem when there are two.
@@ -26,10 +41,28 @@ export async function loadConfigFiles(
   repo: RepoId,
   found: readonly ConfigFile[],
 ): Promise<ConfigResult | undefined> {
+  return configFromInputs(repo, await readConfigInputs(octokit, repo, found));
+}
+
+/** The config files found, with the base their `_extends` names read from its repository. */
+export async function readConfigInputs(
+  octokit: Octokit,
+  repo: RepoId,
+  found: readonly ConfigFile[],
+): Promise<ConfigInputs> {
   const picked = pickConfigFile(found);
+  if (picked.kind !== "one") return { found };
+  const base = await readBase(octokit, repo, parseConfig(picked.file.text, picked.file.path));
+  return base === undefined ? { found } : { found, base };
+}
+
+/** The configuration `inputs` mean (pure): undefined when no config file was found. */
+export function configFromInputs(repo: RepoId, inputs: ConfigInputs): ConfigResult | undefined {
+  const picked = pickConfigFile(inputs.found);
   if (picked.kind === "none") return undefined;
   if (picked.kind === "two") return { ok: false, problems: [...picked.problems] };
-  return loadConfig(octokit, repo, picked.file.text, picked.file.path);
+  const { text, path } = picked.file;
+  return withBase(parseConfig(text, path), { text, path }, inputs.base);
 }
 
 /**
@@ -44,26 +77,45 @@ export async function loadConfig(
   path: string = CONFIG_PATH,
 ): Promise<ConfigResult> {
   const local = parseConfig(text, path);
-  if (local.extends === undefined) return local;
+  return withBase(local, { text, path }, await readBase(octokit, repo, local));
+}
+
+/** The base `local`'s `_extends` names, read; undefined when it names none (or a malformed one). */
+async function readBase(
+  octokit: Octokit,
+  repo: RepoId,
+  local: ConfigResult,
+): Promise<ConfigBase | undefined> {
+  if (local.extends === undefined) return undefined;
   const target = extendsTarget(local.extends, repo.owner);
-  if (target === undefined) return local; // parseConfig reports a malformed _extends
+  if (target === undefined) return undefined; // parseConfig reports a malformed _extends
   const file = `${target.owner}/${target.name}:${target.path}`;
   const base = await readText(octokit, target);
-  if (typeof base !== "string") {
+  return typeof base === "string" ? { file, text: base } : { file, ...base };
+}
+
+/** The local file's configuration merged over its base, or the problem of a base not read. */
+function withBase(
+  local: ConfigResult,
+  self: { text: string; path: string },
+  base: ConfigBase | undefined,
+): ConfigResult {
+  if (local.extends === undefined || base === undefined) return local;
+  if ("reason" in base) {
     const at = local.extendsAt ?? { line: 1, column: 1 };
     return {
       ok: false,
       problems: [
         {
-          file: path,
+          file: self.path,
           ...at,
-          message: `_extends: ${local.extends}: ${file} ${base.reason}`,
+          message: `_extends: ${local.extends}: ${base.file} ${base.reason}`,
           fix: base.fix,
         },
       ],
     };
   }
-  return mergeConfigTexts({ text: base, file }, { text, file: path });
+  return mergeConfigTexts({ text: base.text, file: base.file }, { text: self.text, file: self.path });
 }
 
 async function readText(

@@ -3,6 +3,7 @@ import type { TreeBlob } from "../adapters/github/list-tree.js";
 import type { BlobTexts } from "../adapters/github/read-blobs.js";
 import { Lru } from "./lru.js";
 import { gitBlobOid } from "./git-blob-oid.js";
+import type { IndexStore, StoredBlob, StoredTreeFile } from "./index-store.js";
 
 /** What the index needs from GitHub: a tree listing (with sizes) and blob texts by oid (within the limit). */
 export interface IndexReader {
@@ -86,7 +87,10 @@ export function pathNamesAny(path: string, images: readonly string[]): boolean {
  * Which files reference which images, per manifests repository, without per-service configuration:
  * the tree is listed once per tree oid, and each blob is screened and parsed once per blob oid (blobs
  * are immutable, so the cache never goes stale). After the app's own commit the new tree is derived
- * from the old one and the written texts, so the next update lists nothing.
+ * from the old one and the written texts, so the next update lists nothing. With a `store` (the
+ * fleet's Redis), listings and blobs are kept there by oid for every replica, and which tree each
+ * repository had last is the fleet's (`recall` brings this replica up to it): a fresh replica reads
+ * what another one listed instead of asking GitHub.
  */
 export class ManifestIndex {
   private readonly trees = new Map<string, { treeOid: string; files: Map<string, string> }>();
@@ -104,6 +108,32 @@ export class ManifestIndex {
   private readonly blobTexts = new Lru<string, string>(TEXT_BUDGET, (text) => Math.max(1, text.length));
   /** Per repository, the completion reading now: the next one waits for it (`complete`). */
   private readonly completing = new Map<string, Promise<void>>();
+  /** Blobs learned here and not yet given to the store. */
+  private readonly fresh = new Map<string, StoredBlob>();
+
+  constructor(private readonly store?: IndexStore) {}
+
+  /**
+   * With a store: takes the fleet's last tree of the repository (read by another replica, or forgotten
+   * after someone else's push) before the index is asked about it without a tree oid (`likelyFiles`,
+   * `references`). Without a store, or when Redis does not answer, what this process knows stays.
+   */
+  async recall(repoKey: string): Promise<void> {
+    if (!this.store) return;
+    const changes = this.changesOf(repoKey);
+    const hint = await this.store.hint(repoKey).catch(() => undefined);
+    const local = this.trees.get(repoKey);
+    if (!hint || local?.treeOid === hint.treeOid) return;
+    if (hint.treeOid === undefined) {
+      if (local) this.forgetHere(repoKey);
+      return;
+    }
+    const kept = await this.store.tree(hint.treeOid).catch(() => undefined);
+    if (!kept) return;
+    await this.fromStore(kept.map((file) => file.oid));
+    if (this.changesOf(repoKey) !== changes) return;
+    this.trees.set(repoKey, { treeOid: hint.treeOid, files: this.filesOf(kept) });
+  }
 
   /**
    * The files of the tree that reference each image among the paths `wanted` accepts. With `firstPass`
@@ -131,9 +161,13 @@ export class ManifestIndex {
       await this.screen(named, reader);
       const byImage = this.matching(candidates, images);
       const guessed = [...byImage.values()].every((list) => list.length > 0);
-      if (guessed && named.size < unknown.size) return { byImage, unread: candidates };
+      if (guessed && named.size < unknown.size) {
+        await this.flush();
+        return { byImage, unread: candidates };
+      }
     }
     await this.screen(this.unknownOf(candidates), reader);
+    await this.flush();
     return { byImage: this.matching(candidates, images), unread: undefined };
   }
 
@@ -147,7 +181,10 @@ export class ManifestIndex {
     reader: IndexReader,
   ): Promise<void> {
     const before = this.completing.get(repoKey) ?? Promise.resolve();
-    const run = before.catch(() => undefined).then(() => this.screen(this.unknownOf(candidates), reader));
+    const run = before
+      .catch(() => undefined)
+      .then(() => this.screen(this.unknownOf(candidates), reader))
+      .then(() => this.flush());
     this.completing.set(repoKey, run);
     try {
       await run;
@@ -255,32 +292,54 @@ export class ManifestIndex {
     return unread ? undefined : false;
   }
 
-  /** After the app's own commit: the new tree is the old one with these texts written. */
-  committed(
+  /**
+   * After the app's own commit: the new tree is the old one with these texts written (with a store,
+   * for every replica; the commit has landed, so a store that does not answer is left behind).
+   */
+  async committed(
     repoKey: string,
     fromTreeOid: string,
     toTreeOid: string,
     writes: readonly { path: string; text: string }[],
-  ): void {
+  ): Promise<void> {
     const tree = this.trees.get(repoKey);
-    if (!tree || tree.treeOid !== fromTreeOid) return;
-    const files = new Map(tree.files);
-    for (const write of writes) {
-      const oid = gitBlobOid(write.text);
-      files.set(write.path, oid);
-      this.learn(oid, write.text, write.path);
+    if (tree?.treeOid === fromTreeOid) {
+      const files = new Map(tree.files);
+      for (const write of writes) {
+        const oid = gitBlobOid(write.text);
+        files.set(write.path, oid);
+        this.learn(oid, write.text, write.path);
+      }
+      this.trees.set(repoKey, { treeOid: toTreeOid, files });
+      this.treeChanged(repoKey);
+      const listing = [...files].map(([path, oid]) => ({ path, oid }));
+      await this.store?.putTree(toTreeOid, listing).catch(() => undefined);
+      await this.flush();
     }
-    this.trees.set(repoKey, { treeOid: toTreeOid, files });
-    this.treeChanged(repoKey);
+    // The fleet's epoch moves whatever this replica knew: a listing begun elsewhere does not win.
+    await this.store?.committed(repoKey, fromTreeOid, toTreeOid).catch(() => undefined);
   }
 
-  forget(repoKey: string): void {
+  /**
+   * Someone else pushed: the repository's tree is not known any more (with a store, for every replica;
+   * a store that does not answer fails this, so the push's webhook is answered with an error and sent again).
+   */
+  async forget(repoKey: string): Promise<void> {
+    this.forgetHere(repoKey);
+    await this.store?.forget(repoKey);
+  }
+
+  private forgetHere(repoKey: string): void {
     this.trees.delete(repoKey);
     this.treeChanged(repoKey);
   }
 
+  private changesOf(repoKey: string): number {
+    return this.treeChanges.get(repoKey) ?? 0;
+  }
+
   private treeChanged(repoKey: string): void {
-    this.treeChanges.set(repoKey, (this.treeChanges.get(repoKey) ?? 0) + 1);
+    this.treeChanges.set(repoKey, this.changesOf(repoKey) + 1);
   }
 
   /** The files of `candidates` not screened yet, by oid (one path each, for the format's detection). */
@@ -291,7 +350,10 @@ export class ManifestIndex {
   }
 
   /** Reads and screens blobs (oid -> a path of theirs): each learned once, a large one refused unread. */
-  private async screen(unknown: ReadonlyMap<string, string>, reader: IndexReader): Promise<void> {
+  private async screen(known: ReadonlyMap<string, string>, reader: IndexReader): Promise<void> {
+    if (known.size === 0) return;
+    await this.fromStore([...known.keys()]);
+    const unknown = new Map([...known].filter(([oid]) => !this.blobImages.has(oid)));
     if (unknown.size === 0) return;
     const { texts, tooLarge } = await reader.readBlobs([...unknown.keys()]);
     for (const [oid, path] of unknown) {
@@ -308,44 +370,89 @@ export class ManifestIndex {
   ): Promise<Map<string, string>> {
     const cached = this.trees.get(repoKey);
     if (cached?.treeOid === treeOid) return cached.files;
-    const changes = this.treeChanges.get(repoKey) ?? 0;
-    const blobs = (await reader.listTree(treeOid)).filter((blob) => isManifestPath(blob.path));
-    // The listing gives sizes: a file over the limit is refused before any text is read.
+    const changes = this.changesOf(repoKey);
+    const hint = await this.store?.hint(repoKey).catch(() => undefined);
+    const kept = await this.store?.tree(treeOid).catch(() => undefined);
+    const blobs = kept ?? (await reader.listTree(treeOid)).filter((blob) => isManifestPath(blob.path));
+    if (!kept) await this.store?.putTree(treeOid, blobs).catch(() => undefined);
+    const files = this.filesOf(blobs);
+    // Kept only when nothing replaced or forgot the repository's tree while it was listed.
+    if (this.changesOf(repoKey) === changes) {
+      this.trees.set(repoKey, { treeOid, files });
+      if (hint) await this.store?.listed(repoKey, treeOid, hint.epoch).catch(() => undefined);
+    }
+    return files;
+  }
+
+  /** A listing's files (path -> oid); the listing gives sizes: a file over the limit is refused unread. */
+  private filesOf(blobs: readonly StoredTreeFile[]): Map<string, string> {
     for (const blob of blobs)
       if (blob.size !== undefined && blob.size > MAX_MANIFEST_BYTES) this.refuseLarge(blob.oid, blob.size);
-    const files = new Map(blobs.map((blob) => [blob.path, blob.oid]));
-    // Kept only when nothing replaced or forgot the repository's tree while it was listed.
-    if ((this.treeChanges.get(repoKey) ?? 0) === changes) this.trees.set(repoKey, { treeOid, files });
-    return files;
+    return new Map(blobs.map((blob) => [blob.path, blob.oid]));
+  }
+
+  /** Takes what the store kept of blobs not known here (a store that does not answer: nothing). */
+  private async fromStore(oids: readonly string[]): Promise<void> {
+    const wanted = oids.filter((oid) => !this.blobImages.has(oid));
+    if (!this.store || wanted.length === 0) return;
+    const kept = await this.store.blobs(wanted).catch(() => new Map<string, StoredBlob>());
+    for (const [oid, blob] of kept) {
+      if (this.blobImages.has(oid)) continue;
+      const info: BlobInfo = {
+        images: blob.images,
+        ...(blob.broken && blob.text !== undefined ? { brokenText: blob.text } : {}),
+        ...(blob.refusal ? { refusal: blob.refusal } : {}),
+      };
+      this.blobImages.set(oid, info);
+      if (blob.text !== undefined) this.blobTexts.set(oid, blob.text);
+    }
+  }
+
+  /** Gives the blobs learned here to the store (a store that does not answer only costs other replicas a read). */
+  private async flush(): Promise<void> {
+    if (!this.store || this.fresh.size === 0) return;
+    const blobs = new Map(this.fresh);
+    this.fresh.clear();
+    await this.store.putBlobs(blobs).catch(() => undefined);
+  }
+
+  /** Sets what the index derived from a blob, and keeps it for the store. */
+  private know(oid: string, info: BlobInfo, text?: string): void {
+    this.blobImages.set(oid, info);
+    if (text !== undefined) this.blobTexts.set(oid, text);
+    if (!this.store) return;
+    const stored: StoredBlob = {
+      images: info.images,
+      ...(text !== undefined ? { text } : {}),
+      ...(info.brokenText !== undefined ? { broken: true } : {}),
+      ...(info.refusal ? { refusal: info.refusal } : {}),
+    };
+    this.fresh.set(oid, stored);
   }
 
   private refuseLarge(oid: string, bytes: number): void {
     if (this.blobImages.get(oid)?.refusal) return;
-    this.blobImages.set(oid, {
-      images: [],
-      refusal: { reason: "file-too-large", bytes, limit: MAX_MANIFEST_BYTES },
-    });
+    this.know(oid, { images: [], refusal: { reason: "file-too-large", bytes, limit: MAX_MANIFEST_BYTES } });
   }
 
   private learn(oid: string, text: string, path: string): void {
     if (this.blobImages.has(oid)) return;
     if (!mayReferenceImages(text)) {
-      this.blobImages.set(oid, { images: [] });
+      this.know(oid, { images: [] });
       return;
     }
     const listed = listImages({ path, text });
     if (listed.ok) {
-      this.blobImages.set(oid, { images: [...listed.images, ...listed.aliases] });
-      if (listed.images.length > 0) this.blobTexts.set(oid, text);
+      const images = [...listed.images, ...listed.aliases];
+      this.know(oid, { images }, listed.images.length > 0 ? text : undefined);
     } else if (listed.refusal?.reason === "file-too-large") {
       // Never kept: its text is not screened either.
-      this.blobImages.set(oid, { images: [], refusal: listed.refusal });
+      this.know(oid, { images: [], refusal: listed.refusal });
     } else {
       // Not YAML (or no known format, or an alias bomb): kept as text so that a file naming the image is
       // reported (as a skip with its reason), not ignored.
       const refusal = listed.refusal ? { refusal: listed.refusal } : {};
-      this.blobImages.set(oid, { images: [], brokenText: text, ...refusal });
-      this.blobTexts.set(oid, text);
+      this.know(oid, { images: [], brokenText: text, ...refusal }, text);
     }
   }
 }

@@ -111,6 +111,7 @@ export async function startBot(
     ...harness,
     bot,
     close: async () => {
+      // Stops the app and closes its fleet's Redis connections (none without Redis).
       await bot.close();
       await harness.close();
     },

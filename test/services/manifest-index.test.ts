@@ -198,7 +198,7 @@ test("a tree listed while the index forgot the repository is used for that read,
     readBlobs: fake.readBlobs,
   };
   const reading = index.filesFor("acme/m", "t1", slow, ["ghcr.io/acme/web"], () => true, new Map());
-  index.forget("acme/m"); // a push by someone else arrived while the tree was being listed
+  void index.forget("acme/m"); // a push by someone else arrived while the tree was being listed
   release();
   const files = await reading;
   expect(files.byImage.get("ghcr.io/acme/web")?.length).toBe(2);

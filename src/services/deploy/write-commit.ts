@@ -60,7 +60,7 @@ export async function writeBatchCommit(
     oid: result.oid,
     branch: snapshot.branch,
   };
-  deps.index.committed(key, snapshot.treeOid, result.treeOid, writes);
+  await deps.index.committed(key, snapshot.treeOid, result.treeOid, writes);
   deps.log.info(
     {
       repo: key,
