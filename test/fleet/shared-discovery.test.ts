@@ -105,10 +105,14 @@ describeWithRedis("discovery shared by the fleet", () => {
     return byRoute;
   }
 
-  test("a fresh replica's first build: a warm build's query and commit, and its own token only", async () => {
+  test("a fresh replica's first build: a warm build's query and commit, and at most a token", async () => {
     const byRoute = await secondReplicasFirstBuild(redis.url);
     // No GET /app, no repository listing, no config probe, no tree, no blob: another replica read them.
-    expect(byRoute).toEqual({ [TOKEN]: 1, [QUERY]: 1, [COMMIT]: 1 });
+    // The build may be routed and written by either replica (the fleet's intake and queue are shared):
+    // by the fresh one, it asks its own installation token (tokens never go to Redis); by the warm one, not.
+    const { [TOKEN]: token = 0, ...rest } = byRoute;
+    expect(rest).toEqual({ [QUERY]: 1, [COMMIT]: 1 });
+    expect(token).toBeLessThanOrEqual(1);
   });
 
   test("without Redis the same first build discovers everything again", async () => {
