@@ -89,12 +89,18 @@ async function main(): Promise<void> {
     return;
   }
   // Loaded only now: a refusal needs none of the app, and importing this module (tests) loads none of it.
-  const [{ gitopsImageBot }, { redactedLog }, { appOctokit }] = await Promise.all([
+  const [{ gitopsImageBot }, { redactedLog }, { appOctokit }, { replicaIdFrom }] = await Promise.all([
     import("./app.js"),
     import("./http/redacted-log.js"),
     import("./adapters/github/app-octokit.js"),
+    import("./runtime/fleet.js"),
   ]);
-  const log = await redactedLog({ ...process.env, ...readDotenv(process.cwd()) });
+  // The replica id as the app computed it (from the environment, before Probot reads ./.env).
+  const log = await redactedLog(
+    { ...process.env, ...readDotenv(process.cwd()) },
+    undefined,
+    replicaIdFrom(process.env),
+  );
   // Writes spaced a second apart, reads (GraphQL queries included) not: see app-octokit.ts.
   const server = await run(gitopsImageBot, { log, Octokit: appOctokit() });
   // `docker stop` and Kubernetes send SIGTERM; as PID 1 without a handler, node would ignore it until SIGKILL.
