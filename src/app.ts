@@ -21,6 +21,8 @@ import { Observer } from "./services/observer.js";
 import { Reconciler, type InstallationPass } from "./services/reconciler.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { Metrics } from "./metrics/metrics.js";
+import { buildLatency } from "./metrics/build-latency.js";
+import { batchFailure } from "./metrics/github-limit.js";
 import { registerMetrics } from "./http/metrics-route.js";
 import { appIdentity, type AppIdentityClient } from "./services/app-identity.js";
 import type { EnvironmentObservation } from "./core/feedback/observation.js";
@@ -129,10 +131,10 @@ export function createBot(options: BotOptions = {}): Bot {
   let feedbackRef: FeedbackWiring | undefined;
   let warmUpRef: WarmUp | undefined;
   let intakeRef: BuildIntake | undefined;
-  const metrics = options.metrics ?? new Metrics();
   const lastErrors = new LastErrors(now);
   const redisUrl = options.redisUrl ?? redisUrlFrom(process.env);
   const replicaId = options.replicaId ?? replicaIdFrom(process.env);
+  const metrics = options.metrics ?? new Metrics({ replica: replicaId });
   /** Opened when the app is loaded (not when this module is imported), closed by `close()`. */
   let fleet: Fleet | undefined;
   /** Resolves when no build is being routed, queued or written. */
@@ -196,13 +198,18 @@ export function createBot(options: BotOptions = {}): Bot {
       sleep,
       random: options.random ?? Math.random,
       now,
-      ...deployerEvents(metrics, lastErrors, options.onCommit, feedback.landed),
+      ...deployerEvents(metrics, lastErrors, options.onCommit, feedback.landed, now),
       // Files found after a first pass (the index completed in the background): their builds again.
       followUp: (item) => queue?.again(item),
     });
     deployerRef = deployer;
     const deployQueue = new DeployQueue({
-      run: (items) => deployer.run(items),
+      // A batch that fails for good is counted (gitops_image_bot_batches_failed_total) and passed on.
+      run: (items) =>
+        deployer.run(items).catch((error: unknown) => {
+          metrics.batchFailed(batchFailure(error));
+          throw error;
+        }),
       batchWindowMs: options.batchWindowMs,
       lastErrors,
       log: app.log,
@@ -379,15 +386,19 @@ function deployerEvents(
   lastErrors: LastErrors,
   onCommit: DeployerOnCommit | undefined,
   onOutcomes: NonNullable<DeployerDeps["onOutcomes"]>,
+  now: () => number,
 ): Pick<DeployerDeps, "onCommit" | "onOutcomes" | "onPullRequest"> {
+  const latency = buildLatency(metrics.buildLanded.bind(metrics), now);
   return {
     onCommit: (event) => {
       metrics.commit();
+      latency.onCommit(event);
       lastErrors.clear(event.repo);
       onCommit?.(event);
     },
     onOutcomes: (reported, batch) => {
       onOutcomes(reported, batch);
+      latency.onOutcomes(reported);
       for (const { outcome, landing } of reported)
         if (outcome.kind === "written")
           metrics.updateWritten(

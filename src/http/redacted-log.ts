@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
 import type { Env } from "../start.js";
@@ -17,10 +18,13 @@ export const REDACTED_HEADERS = [
  * Probot's logger, built from the same variables Probot reads (LOG_LEVEL, LOG_FORMAT,
  * LOG_LEVEL_IN_STRING, LOG_MESSAGE_KEY, SENTRY_DSN), with credentials redacted: a Prometheus scrape
  * of `/metrics` sends `Authorization: Bearer <METRICS_TOKEN>`, which would otherwise be logged.
+ * With `replica` (the fleet's replica id, `replicaIdFrom`), every line carries it as `replica`, next to
+ * pino's `pid` and `hostname`.
  */
 export async function redactedLog(
   env: Env,
   destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream,
+  replica?: string,
 ): Promise<Logger> {
   const transform = await getTransformStream({
     // As the README says: JSON in production unless LOG_FORMAT says otherwise.
@@ -38,6 +42,7 @@ export async function redactedLog(
     {
       level: env["LOG_LEVEL"] || "info",
       name: "probot",
+      base: { pid: process.pid, hostname: hostname(), ...(replica === undefined ? {} : { replica }) },
       messageKey: env["LOG_MESSAGE_KEY"] || "msg",
       // A registry endpoint's URL carries its secret (`/api/registry/dockerhub/<secret>`): only the path
       // before it is logged; every other redacted value is replaced whole.

@@ -2,6 +2,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { CommandKind } from "../commands/parse-commands.js";
 import type { SkipReason } from "../core/plan/skip.js";
 import type { DoraFigures } from "../core/dora/dora-figures.js";
+import type { ArrivedTrigger, LatencyLanding } from "./build-latency.js";
+import {
+  BATCH_FAILURES,
+  NO_RESPONSE_STATUS,
+  errorAnswer,
+  githubLimit,
+  type BatchFailure,
+  type ResponseHeaders,
+} from "./github-limit.js";
+
+export { NO_RESPONSE_STATUS, type BatchFailure, type ResponseHeaders };
 
 const PREFIX = "gitops_image_bot_";
 
@@ -14,28 +25,53 @@ export type ReconcileResult = "complete" | "incomplete" | "failed";
 /** What became of a slash command: done, failed (GitHub or config), denied (permission), invalid (usage). */
 export type CommandOutcome = "done" | "failed" | "denied" | "invalid";
 
-/** Response headers as Octokit gives them (lower-case names). */
-export type ResponseHeaders = Readonly<Record<string, string | number | undefined>>;
-
 /** The part of an Octokit client `observeOctokit` uses: its `request` hooks (see before-after-hook). */
 export interface ObservableOctokit {
   readonly hook: {
     after(
       name: "request",
-      hook: (response: { status: number; headers: ResponseHeaders }, options: { method: string }) => void,
+      hook: (
+        response: { status: number; headers: ResponseHeaders; data?: unknown },
+        options: { method: string },
+      ) => void,
     ): void;
     error(name: "request", hook: (error: unknown, options: { method: string }) => unknown): void;
   };
 }
-
-/** The `status` label of a request that got no HTTP response (connection refused, reset, timeout, abort). */
-export const NO_RESPONSE_STATUS = "network-error";
 
 /** Where a lead time ends: the deployment commit on the branch (git), or Argo CD reporting it Healthy. */
 export type LeadTimeEnd = "branch" | "healthy";
 
 /** Buckets for lead time: 1 min to 30 days. */
 const LEAD_TIME_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400, 259200, 604800, 2592000];
+
+/** Buckets for build-to-commit latency: 1 s to 1 h (a batch window is seconds, a paced burst minutes). */
+const BUILD_TO_COMMIT_BUCKETS = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+
+/** The label every metric carries with the replica's id (`REPLICA_ID`, else the pod's name). */
+export const REPLICA_LABEL = "replica";
+
+/** What the deploy queue says at a scrape: jobs waiting, and the age of the oldest (undefined: none waits). */
+export interface QueueFigures {
+  readonly depth: number;
+  readonly oldestAgeMs: number | undefined;
+}
+
+/** A scrape's read of the queue; `ageSeconds` undefined: the reader does not know ages (`setQueueDepth`). */
+interface QueueRead {
+  readonly depth: number;
+  readonly ageSeconds: number | undefined;
+}
+
+/** How long a scrape waits for the queue's figures (a Redis that does not answer) before keeping the last. */
+const QUEUE_READ_TIMEOUT_MS = 2000;
+
+export interface MetricsOptions {
+  /** Which replica this is: every metric gets the label `replica` with it (none when undefined). */
+  readonly replica?: string | undefined;
+  /** How long a scrape waits for the queue's figures before keeping the last (default 2 s). */
+  readonly queueReadTimeoutMs?: number;
+}
 
 /** Buckets for a reconciliation pass: 0.1 s to 10 min. */
 const RECONCILE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -49,7 +85,9 @@ const RECONCILE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]
 export class Metrics {
   readonly #registry = new Registry();
   readonly #observed = new WeakSet<object>();
-  #readQueueDepth: (() => number | undefined) | undefined;
+  #readQueue: (() => Promise<QueueRead>) | undefined;
+  /** The read of the scrape in progress: both queue gauges share one. */
+  #queueRead: Promise<QueueRead | undefined> | undefined;
   /** The last 30-day figures per manifests repository (key) and environment, combined at scrape time. */
   readonly #dora = new Map<string, readonly DoraFigures[]>();
 
@@ -84,8 +122,8 @@ export class Metrics {
   });
   readonly #githubRequests = new Counter({
     name: `${PREFIX}github_requests_total`,
-    help: `GitHub API requests (REST and GraphQL) answered, by HTTP method and status code (${NO_RESPONSE_STATUS}: no response). A request retried by Octokit counts once, with its final status.`,
-    labelNames: ["method", "status"] as const,
+    help: `GitHub API requests (REST and GraphQL) answered, by HTTP method, status code (${NO_RESPONSE_STATUS}: no response) and the rate limit the answer says was hit (limit: secondary, primary or none). A request retried by Octokit counts once, with its final status.`,
+    labelNames: ["method", "status", "limit"] as const,
     registers: [this.#registry],
   });
   readonly #rateLimitRemaining = new Gauge({
@@ -123,6 +161,20 @@ export class Metrics {
     registers: [this.#registry],
   });
 
+  readonly #buildToCommit = new Histogram({
+    name: `${PREFIX}build_to_commit_seconds`,
+    help: "Seconds from the app receiving a build (webhook or POST /api/builds) to a change carrying it on the deployed branch (landing: commit, or a pull-request the app merged at once), by trigger.",
+    labelNames: ["trigger", "landing"] as const,
+    buckets: BUILD_TO_COMMIT_BUCKETS,
+    registers: [this.#registry],
+  });
+  readonly #batchesFailed = new Counter({
+    name: `${PREFIX}batches_failed_total`,
+    help: "Deploy batches that failed for good (their builds wait for the next build or reconciliation pass), by reason: rate-limit, github, network, other.",
+    labelNames: ["reason"] as const,
+    registers: [this.#registry],
+  });
+
   readonly #leadTime = new Histogram({
     name: `${PREFIX}lead_time_seconds`,
     help: 'Lead time for changes, in seconds, from the source commit to the deployment commit on the manifests branch (to="branch", read from git) or to Argo CD reporting it Healthy (to="healthy"), by environment.',
@@ -131,19 +183,10 @@ export class Metrics {
     registers: [this.#registry],
   });
 
-  constructor() {
+  constructor(options: MetricsOptions = {}) {
+    if (options.replica !== undefined) this.#registry.setDefaultLabels({ [REPLICA_LABEL]: options.replica });
     this.#doraGauges();
-    // Registered in the registry, which is all a scrape-time gauge needs.
-    const read = (): number | undefined => this.#readQueueDepth?.();
-    new Gauge({
-      name: `${PREFIX}queue_depth`,
-      help: "Builds and commands waiting in the deploy queue, read when scraped.",
-      registers: [this.#registry],
-      collect() {
-        const depth = read();
-        if (depth !== undefined && Number.isFinite(depth)) this.set(depth);
-      },
-    });
+    this.#queueGauges(options.queueReadTimeoutMs ?? QUEUE_READ_TIMEOUT_MS);
     collectDefaultMetrics({ register: this.#registry });
     // Series with a known, fixed set of label values start at 0, so rate() and absent() work from the start.
     for (const action of ["opened", "updated", "merged", "closed"] satisfies PullRequestAction[]) {
@@ -152,6 +195,7 @@ export class Metrics {
     for (const result of ["complete", "incomplete", "failed"] satisfies ReconcileResult[]) {
       this.#reconcilePasses.inc({ result }, 0);
     }
+    for (const reason of BATCH_FAILURES) this.#batchesFailed.inc({ reason }, 0);
   }
 
   /** The Content-Type of `text()`: Prometheus text exposition format 0.0.4. */
@@ -189,15 +233,18 @@ export class Metrics {
   }
 
   /**
-   * GitHub answered a request: counts it by method and status (a number, or `NO_RESPONSE_STATUS`) and, when
-   * the headers carry `x-ratelimit-remaining`, records it for `x-ratelimit-resource` ("unknown" without it).
+   * GitHub answered a request: counts it by method, status (a number, or `NO_RESPONSE_STATUS`) and the
+   * rate limit the answer (headers and `body`) says was hit, and, when the headers carry
+   * `x-ratelimit-remaining`, records it for `x-ratelimit-resource` ("unknown" without it).
    */
   githubResponse(
     method: string,
     status: number | typeof NO_RESPONSE_STATUS,
     headers?: ResponseHeaders,
+    body?: unknown,
   ): void {
-    this.#githubRequests.inc({ method: method.toUpperCase(), status: String(status) });
+    const limit = status === NO_RESPONSE_STATUS ? "none" : githubLimit(status, headers, body);
+    this.#githubRequests.inc({ method: method.toUpperCase(), status: String(status), limit });
     const remaining = Number(headers?.["x-ratelimit-remaining"] ?? Number.NaN);
     if (!Number.isFinite(remaining)) return;
     const resource = headers?.["x-ratelimit-resource"];
@@ -209,13 +256,29 @@ export class Metrics {
 
   /** How to read the queue's depth; called at every scrape (a throwing or non-finite read keeps the last value). */
   setQueueDepth(read: () => number): void {
-    this.#readQueueDepth = () => {
-      try {
-        return read();
-      } catch {
-        return undefined;
-      }
+    this.#readQueue = async () => ({ depth: read(), ageSeconds: undefined });
+  }
+
+  /**
+   * How to read the deploy queue's figures (the shared queue's depth and its oldest waiting job's age):
+   * called once per scrape for both gauges. A read that fails, or does not answer within 2 s, keeps
+   * the last values; no waiting job is an age of 0.
+   */
+  setQueueFigures(read: () => Promise<QueueFigures>): void {
+    this.#readQueue = async () => {
+      const { depth, oldestAgeMs } = await read();
+      return { depth, ageSeconds: Math.max(0, oldestAgeMs ?? 0) / 1000 };
     };
+  }
+
+  /** A build the app received landed on the deployed branch `seconds` after it arrived. */
+  buildLanded(trigger: ArrivedTrigger, landing: LatencyLanding, seconds: number): void {
+    if (Number.isFinite(seconds) && seconds >= 0) this.#buildToCommit.observe({ trigger, landing }, seconds);
+  }
+
+  /** A deploy batch failed for good (`batchFailure(error)` says why). */
+  batchFailed(reason: BatchFailure): void {
+    this.#batchesFailed.inc({ reason });
   }
 
   /** A reconciliation pass ended after `seconds`, having found `found` drifted images and repaired `repaired`. */
@@ -297,6 +360,35 @@ export class Metrics {
     );
   }
 
+  /** The deploy queue's depth and oldest job's age, read at scrape time (`setQueueFigures`). */
+  #queueGauges(timeoutMs: number): void {
+    const figures = (): Promise<QueueRead | undefined> => {
+      // One read per scrape: the second gauge's collect joins the first's.
+      this.#queueRead ??= readWithin(this.#readQueue, timeoutMs).finally(() => {
+        this.#queueRead = undefined;
+      });
+      return this.#queueRead;
+    };
+    new Gauge({
+      name: `${PREFIX}queue_depth`,
+      help: "Builds and commands waiting in the deploy queue (the fleet's, with Redis), read when scraped.",
+      registers: [this.#registry],
+      async collect() {
+        const depth = (await figures())?.depth;
+        if (depth !== undefined && Number.isFinite(depth) && depth >= 0) this.set(depth);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}queue_oldest_job_age_seconds`,
+      help: "Age in seconds of the oldest job waiting in the deploy queue (0 when none waits), read when scraped.",
+      registers: [this.#registry],
+      async collect() {
+        const age = (await figures())?.ageSeconds;
+        if (age !== undefined && Number.isFinite(age)) this.set(age);
+      },
+    });
+  }
+
   command(name: CommandKind, result: CommandOutcome): void {
     this.#commands.inc({ command: name, result });
   }
@@ -312,28 +404,34 @@ export class Metrics {
     if (this.#observed.has(octokit)) return;
     this.#observed.add(octokit);
     octokit.hook.after("request", (response, options) => {
-      this.githubResponse(options.method, response.status, response.headers);
+      this.githubResponse(options.method, response.status, response.headers, response.data);
     });
     octokit.hook.error("request", (error, options) => {
-      const { status, headers } = errorResponse(error);
-      this.githubResponse(options.method, status, headers);
+      const { status, headers, body } = errorAnswer(error);
+      this.githubResponse(options.method, status, headers, body);
       throw error;
     });
   }
 }
 
-/** The status and headers of the response an Octokit request error carries, if it carries one. */
-function errorResponse(error: unknown): {
-  status: number | typeof NO_RESPONSE_STATUS;
-  headers: ResponseHeaders | undefined;
-} {
-  if (typeof error !== "object" || error === null) return { status: NO_RESPONSE_STATUS, headers: undefined };
-  const { status, response } = error as { status?: unknown; response?: { headers?: ResponseHeaders } };
-  // @octokit/request reports a failed fetch (refused, reset, aborted) as status 500 without a response.
-  if (response === undefined || typeof status !== "number") {
-    return { status: NO_RESPONSE_STATUS, headers: undefined };
+/** The queue's figures, or undefined when there is no reader, it fails, or it takes longer than `ms`. */
+async function readWithin(
+  read: (() => Promise<QueueRead>) | undefined,
+  ms: number,
+): Promise<QueueRead | undefined> {
+  if (read === undefined) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(read), late]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
   }
-  return { status, headers: response.headers };
 }
 
 interface MergedDora {

@@ -17,6 +17,7 @@ import {
   startBot,
   type BotHarness,
 } from "./bot-harness.js";
+import { sampleValue } from "../helpers/metric-sample.js";
 
 let bot: BotHarness;
 afterEach(() => closeExpectingNoViolations(bot));
@@ -149,9 +150,12 @@ test("commit mode: in_progress until Argo CD says Healthy, then success with its
   expect(latest(first, "prod").state).toBe("in_progress"); // nothing observed there yet
   expect(requests).toBe(2); // one deployment status, one commit status
   // Lead time for changes to Healthy: from the source commit's time (the run's head_commit) to Argo CD's.
-  expect(await bot.bot.metrics.text()).toMatch(
-    /gitops_image_bot_lead_time_seconds_count\{environment="dev",to="healthy"\} 1\n/,
-  );
+  expect(
+    sampleValue(await bot.bot.metrics.text(), "gitops_image_bot_lead_time_seconds_count", {
+      environment: "dev",
+      to: "healthy",
+    }),
+  ).toBe(1);
   expect(await observe(observed("dev", first))).toBe(0); // a repeat costs nothing
 
   const second = await build();

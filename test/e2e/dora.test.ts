@@ -5,6 +5,7 @@ import { reportCommand } from "../../src/cli/report.js";
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { DASHBOARD_TITLE } from "../../src/core/render/dashboard.js";
 import { closeExpectingNoViolations, overlay, sourceRepo, startBot, type BotHarness } from "./bot-harness.js";
+import { sampleValue } from "../helpers/metric-sample.js";
 
 const OLD = "0000000000000000000000000000000000000000";
 const overlays = (env: string) => `apps/web/overlays/${env}/kustomization.yaml`;
@@ -155,9 +156,13 @@ test("builds deploy, a rollback happens: report, dashboard and /metrics show the
   );
   expect(dashboard?.body).toMatch(/\| dev \| 2 \(0\.07\/day\) \| .* \| 0% \(0 of 2\) \| – \|/);
   const metrics = await bot.bot.metrics.text();
-  expect(metrics).toMatch(/gitops_image_bot_dora_deployments\{environment="prod"\} 3\n/);
-  expect(metrics).toMatch(/gitops_image_bot_dora_change_failure_rate\{environment="prod"\} 0\.333/);
-  expect(metrics).toMatch(/gitops_image_bot_lead_time_seconds_count\{environment="dev",to="branch"\} 2\n/);
+  expect(sampleValue(metrics, "gitops_image_bot_dora_deployments", { environment: "prod" })).toBe(3);
+  expect(
+    sampleValue(metrics, "gitops_image_bot_dora_change_failure_rate", { environment: "prod" }),
+  ).toBeCloseTo(0.333);
+  expect(
+    sampleValue(metrics, "gitops_image_bot_lead_time_seconds_count", { environment: "dev", to: "branch" }),
+  ).toBe(2);
 });
 
 test("report: bad arguments exit 2; a repository the app does not manage exits 1", async () => {

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { Metrics } from "../../src/metrics/metrics.js";
+import { Metrics, REPLICA_LABEL } from "../../src/metrics/metrics.js";
 import { KUBECTL, kustomizeBuild } from "../helpers/kustomize-oracle.js";
 
 /**
@@ -74,9 +74,12 @@ function appEnvironment(): Set<string> {
   return names;
 }
 
-/** The app's metric names (from a real registry's `# TYPE` lines) and each one's label names (from the source). */
+/**
+ * The app's metric names (from a real registry's `# TYPE` lines) and each one's label names (from the
+ * source, plus the replica's label every metric of the app's own registry carries).
+ */
 async function appMetrics(): Promise<Map<string, Set<string> | undefined>> {
-  const text = await new Metrics().text();
+  const text = await new Metrics({ replica: "gitops-image-bot-0" }).text();
   const source = readFileSync(join(import.meta.dirname, "../../src/metrics/metrics.ts"), "utf8");
   const labels = new Map<string, Set<string>>();
   for (const block of source.split(/name: `\$\{PREFIX\}/).slice(1)) {
@@ -86,7 +89,7 @@ async function appMetrics(): Promise<Map<string, Set<string> | undefined>> {
     const name = `gitops_image_bot_${literal[1]}`;
     const head = block.split(/\n\s*\}\);/, 1)[0]!;
     const list = /labelNames: \[([^\]]*)\]/.exec(head)?.[1] ?? "";
-    labels.set(name, new Set([...list.matchAll(/"(\w+)"/g)].map((m) => m[1]!)));
+    labels.set(name, new Set([REPLICA_LABEL, ...[...list.matchAll(/"(\w+)"/g)].map((m) => m[1]!)]));
   }
   const metrics = new Map<string, Set<string> | undefined>();
   for (const [, name, type] of text.matchAll(/^# TYPE (gitops_image_bot_\w+) (\w+)$/gm)) {
@@ -303,6 +306,22 @@ describe("deploy/kubernetes", () => {
     },
   );
 
+  renderTest(
+    "the alerts the issue names are there: batches failing, secondary limits, passes, latency",
+    () => {
+      const rule = one(docs("base"), "PrometheusRule", "gitops-image-bot");
+      const exprs = (rule["spec"]["groups"] as Json[])
+        .flatMap((group) => group["rules"] as Json[])
+        .map((r) => String(r["expr"]).replace(/\s+/g, " "));
+      const some = (pattern: RegExp) => expect(exprs.filter((expr) => pattern.test(expr))).not.toEqual([]);
+      some(/increase\(gitops_image_bot_batches_failed_total\[/);
+      some(/gitops_image_bot_github_requests_total\{limit="secondary"\}/);
+      some(/gitops_image_bot_reconcile_passes_total\{result=~"complete\|incomplete"\}.* < 1/);
+      some(/histogram_quantile\(0\.95, .*gitops_image_bot_build_to_commit_seconds_bucket/);
+      some(/max\(gitops_image_bot_queue_oldest_job_age_seconds\)/);
+    },
+  );
+
   renderTest("every alert uses only the app's metrics and their labels", async () => {
     const metrics = await appMetrics();
     const rule = one(docs("base"), "PrometheusRule", "gitops-image-bot");
@@ -326,9 +345,21 @@ test("promqlProblems finds an unknown metric and an unknown label", async () => 
   expect(promqlProblems('gitops_image_bot_reconcile_pass_duration_seconds_bucket{le="1"}', metrics)).toEqual(
     [],
   );
-  expect(promqlProblems("rate(gitops_image_bot_batches_failed_total[5m]) > 0", metrics)).toEqual([
-    "gitops_image_bot_batches_failed_total is not a metric of the app",
+  expect(promqlProblems("rate(gitops_image_bot_batches_lost_total[5m]) > 0", metrics)).toEqual([
+    "gitops_image_bot_batches_lost_total is not a metric of the app",
   ]);
+  expect(
+    promqlProblems(
+      'sum by (replica) (increase(gitops_image_bot_github_requests_total{limit="secondary",replica="a"}[5m]))',
+      metrics,
+    ),
+  ).toEqual([]);
+  expect(
+    promqlProblems(
+      "histogram_quantile(0.95, sum by (le) (rate(gitops_image_bot_build_to_commit_seconds_bucket[30m]))) > 600",
+      metrics,
+    ),
+  ).toEqual([]);
   expect(promqlProblems('gitops_image_bot_commits_total{result="failed"}', metrics)).toEqual([
     "gitops_image_bot_commits_total has no label result",
   ]);

@@ -168,9 +168,15 @@ describe("/metrics on the app's real Probot server", () => {
       .filter((line) => line.startsWith("gitops_image_bot_github_requests_total{"))
       .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
     expect(counted).toBe(harness.twin.counters.total - before);
-    expect(sample(text, 'gitops_image_bot_github_requests_total{method="POST",status="201"}')).toBe(1);
-    expect(sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="200"}')).toBe(2);
-    expect(sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="404"}')).toBe(2);
+    expect(
+      sample(text, 'gitops_image_bot_github_requests_total{method="POST",status="201",limit="none"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="200",limit="none"}'),
+    ).toBe(2);
+    expect(
+      sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="404",limit="none"}'),
+    ).toBe(2);
     expect(sample(text, 'gitops_image_bot_github_rate_limit_remaining{resource="core"}')).toBe(4999);
     // Labels are method and status only: no URL, repository or path.
     const series = text
@@ -248,7 +254,10 @@ describe("Metrics", () => {
     await expect(octokit.request("POST /markdown", { text: "x" })).rejects.toMatchObject({ status: 500 });
     const text = await metrics.text();
     expect(
-      sample(text, `gitops_image_bot_github_requests_total{method="POST",status="${NO_RESPONSE_STATUS}"}`),
+      sample(
+        text,
+        `gitops_image_bot_github_requests_total{method="POST",status="${NO_RESPONSE_STATUS}",limit="none"}`,
+      ),
     ).toBe(1);
     expect(text).not.toContain('status="500"');
   });
@@ -266,9 +275,15 @@ describe("Metrics", () => {
     expect(sample(text, 'gitops_image_bot_github_rate_limit_remaining{resource="graphql"}')).toBe(4990);
     expect(sample(text, 'gitops_image_bot_github_rate_limit_remaining{resource="core"}')).toBe(0);
     expect(sample(text, 'gitops_image_bot_github_rate_limit_remaining{resource="unknown"}')).toBe(12);
-    expect(sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="200"}')).toBe(2);
-    expect(sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="403"}')).toBe(1);
-    expect(sample(text, 'gitops_image_bot_github_requests_total{method="POST",status="200"}')).toBe(1);
+    expect(
+      sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="200",limit="none"}'),
+    ).toBe(2);
+    expect(
+      sample(text, 'gitops_image_bot_github_requests_total{method="GET",status="403",limit="primary"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'gitops_image_bot_github_requests_total{method="POST",status="200",limit="none"}'),
+    ).toBe(1);
   });
 });
 

@@ -60,3 +60,37 @@ test("a registry endpoint's URL is logged without its path secret; other URLs as
   expect(text).toContain('"url":"/api/registry/quay/[redacted]"');
   expect(text).toContain('"url":"/metrics"');
 });
+
+test("with a replica id every line carries it, next to pid and hostname; without one, none", async () => {
+  const out = new PassThrough();
+  const lines: string[] = [];
+  out.on("data", (chunk: Buffer) => lines.push(chunk.toString("utf8")));
+  const log = await redactedLog(
+    { LOG_FORMAT: "json", LOG_LEVEL: "info" },
+    out,
+    "gitops-image-bot-7d9f-abcde",
+  );
+  log.info("from the base logger");
+  log.child({ name: "server" }).info("from a child, as Probot makes them");
+  const plain = await redactedLog({ LOG_FORMAT: "json", LOG_LEVEL: "info" }, out);
+  plain.info("no replica");
+  await new Promise((resolve) => setImmediate(resolve));
+  const parsed = lines
+    .join("")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(parsed).toEqual([
+    expect.objectContaining({
+      msg: "from the base logger",
+      replica: "gitops-image-bot-7d9f-abcde",
+      pid: process.pid,
+    }),
+    expect.objectContaining({
+      msg: "from a child, as Probot makes them",
+      replica: "gitops-image-bot-7d9f-abcde",
+    }),
+    expect.objectContaining({ msg: "no replica", pid: process.pid }),
+  ]);
+  expect(parsed[2]).not.toHaveProperty("replica");
+});
