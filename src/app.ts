@@ -16,7 +16,7 @@ import { ManifestIndex } from "./services/manifest-index.js";
 import { ManifestsRegistry } from "./services/manifests-registry.js";
 import { WarmUp } from "./services/warm-up.js";
 import { Pacer } from "./services/pacer.js";
-import { LastErrors } from "./services/last-errors.js";
+import type { LastErrors } from "./services/last-errors.js";
 import { Observer } from "./services/observer.js";
 import { Reconciler, type InstallationPass } from "./services/reconciler.js";
 import { Scheduler } from "./scheduler/scheduler.js";
@@ -38,6 +38,8 @@ import { wireFeedback, type FeedbackWiring } from "./feedback/wire-feedback.js";
 import { registerRegistries, registrySecrets, type RegistrySecrets } from "./http/registry/registry-route.js";
 import { RegistryPushes } from "./routing/registry-pushes.js";
 import { openFleet, redisUrlFrom, replicaIdFrom, type Fleet } from "./runtime/fleet.js";
+import { sharedState } from "./runtime/shared-state.js";
+import { pacerLimits } from "./services/pacer-windows.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -109,16 +111,20 @@ export function createBot(options: BotOptions = {}): Bot {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now);
+  /** Delivery ids, last errors, the pass lock and schedule, pacing: in memory, or the fleet's (appFn). */
+  let shared = sharedState(undefined, now);
   const pacers = new Map<number, Pacer>();
   const pacer = (installationId: number): Pacer => {
     let found = pacers.get(installationId);
     if (!found) {
-      found = new Pacer(options.contentPerMinute ?? 60, options.contentPerHour ?? 450, now);
+      const [perMinute, perHour] = [options.contentPerMinute ?? 60, options.contentPerHour ?? 450];
+      const windows = shared.pacerWindows(installationId, pacerLimits(perMinute, perHour));
+      found = new Pacer(perMinute, perHour, now, windows);
       pacers.set(installationId, found);
     }
     return found;
   };
-  const deliveries = new Deliveries();
+  const deliveries = new Deliveries({ claim: (keys) => shared.seen.claim(keys) });
   let queue: DeployQueue | undefined;
   let deployerRef: Deployer | undefined;
   let reconcilerRef: Reconciler | undefined;
@@ -127,7 +133,6 @@ export function createBot(options: BotOptions = {}): Bot {
   let feedbackRef: FeedbackWiring | undefined;
   let warmUpRef: WarmUp | undefined;
   const metrics = options.metrics ?? new Metrics();
-  const lastErrors = new LastErrors(now);
   const index = new ManifestIndex();
   const redisUrl = options.redisUrl ?? redisUrlFrom(process.env);
   const replicaId = options.replicaId ?? replicaIdFrom(process.env);
@@ -144,6 +149,8 @@ export function createBot(options: BotOptions = {}): Bot {
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     if (redisUrl !== undefined) fleet = openFleet(redisUrl, replicaId);
+    if (fleet) shared = sharedState(fleet, now, app.log);
+    const { lastErrors } = shared;
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
     guardWebhooks(app, { secret: process.env["WEBHOOK_SECRET"] });
     if (appOptions) {
@@ -221,6 +228,7 @@ export function createBot(options: BotOptions = {}): Bot {
       }),
       onDelivery: (key, delivery) => metrics.doraFigures(key, delivery.figures),
       onRepository: feedback.poll,
+      lock: shared.passLock,
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {
@@ -272,6 +280,7 @@ export function createBot(options: BotOptions = {}): Bot {
         now,
         random: options.random ?? Math.random,
         tickMs,
+        schedule: shared.passSchedule,
       });
       scheduler.start();
     }
@@ -301,7 +310,7 @@ export function createBot(options: BotOptions = {}): Bot {
     app.on("issue_comment", async (context) => routeComment(comments, context));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
       const parse = pullRequestFromPayload(context.payload);
-      if (!parse.ok || !deliveries.first(context.id)) return;
+      if (!parse.ok || !(await deliveries.first(context.id))) return;
       metrics.observeOctokit(context.octokit);
       deliveries.inBackground(context.log, configCheck.run(context.octokit as Octokit, parse.pull));
     });

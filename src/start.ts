@@ -89,14 +89,16 @@ async function main(): Promise<void> {
     return;
   }
   // Loaded only now: a refusal needs none of the app, and importing this module (tests) loads none of it.
-  const [{ gitopsImageBot }, { redactedLog }, { appOctokit }] = await Promise.all([
+  const [{ gitopsImageBot }, { redactedLog }, { appOctokit }, { writeSpacingFor }] = await Promise.all([
     import("./app.js"),
     import("./http/redacted-log.js"),
     import("./adapters/github/app-octokit.js"),
+    import("./runtime/write-spacing-for.js"),
   ]);
   const log = await redactedLog({ ...process.env, ...readDotenv(process.cwd()) });
-  // Writes spaced a second apart, reads (GraphQL queries included) not: see app-octokit.ts.
-  const server = await run(gitopsImageBot, { log, Octokit: appOctokit() });
+  // Writes spaced a second apart (across the fleet with REDIS_URL), reads (GraphQL queries included) not:
+  // see app-octokit.ts.
+  const server = await run(gitopsImageBot, { log, Octokit: appOctokit(writeSpacingFor(process.env)) });
   // `docker stop` and Kubernetes send SIGTERM; as PID 1 without a handler, node would ignore it until SIGKILL.
   process.once("SIGTERM", () => {
     server.stop().then(

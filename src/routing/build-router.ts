@@ -27,7 +27,7 @@ export class BuildRouter {
    * neither the payload nor the event's Octokit is kept while the registry loads (a burst of 2,000
    * deliveries waiting on one registry read would otherwise hold 2,000 of each, over 100 MB).
    */
-  dispatch(context: Context, parse: BuildParse): void {
+  async dispatch(context: Context, parse: BuildParse): Promise<void> {
     if (!parse.ok) {
       const where = { event: context.name, delivery: context.id };
       if ("invalid" in parse) context.log.warn(where, `payload ignored: ${parse.invalid}`);
@@ -35,7 +35,7 @@ export class BuildRouter {
       else context.log.debug(where, `ignored: ${parse.ignored}`);
       return;
     }
-    if (!this.deps.deliveries.first(context.id)) {
+    if (!(await this.deps.deliveries.first(context.id))) {
       context.log.info({ delivery: context.id }, "delivery seen before: ignored");
       return;
     }
