@@ -16,7 +16,7 @@ import { ManifestIndex } from "./services/manifest-index.js";
 import { ManifestsRegistry } from "./services/manifests-registry.js";
 import { WarmUp } from "./services/warm-up.js";
 import { Pacer } from "./services/pacer.js";
-import { LastErrors } from "./services/last-errors.js";
+import type { LastErrors } from "./services/last-errors.js";
 import { Observer } from "./services/observer.js";
 import { Reconciler, type InstallationPass } from "./services/reconciler.js";
 import { Scheduler } from "./scheduler/scheduler.js";
@@ -43,6 +43,8 @@ import { openFleet, redisUrlFrom, replicaIdFrom, type Fleet } from "./runtime/fl
 import { fleetHealthCheck, fleetUnavailable } from "./runtime/fleet-health.js";
 import { LocalBuildIntake, RedisBuildIntake, type BuildIntake } from "./routing/build-intake.js";
 import { sharedDiscovery } from "./runtime/shared-discovery.js";
+import { sharedState } from "./runtime/shared-state.js";
+import { pacerLimits } from "./services/pacer-windows.js";
 
 export interface BotOptions {
   /** Overrides every configuration's `batchWindowSeconds` (tests use a short window). */
@@ -113,16 +115,23 @@ export interface Bot {
 export function createBot(options: BotOptions = {}): Bot {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  /** Delivery ids, last errors, the pass lock and schedule, pacing: in memory, or the fleet's (appFn). */
+  let shared = sharedState(undefined, now);
   const pacers = new Map<number, Pacer>();
   const pacer = (installationId: number): Pacer => {
     let found = pacers.get(installationId);
     if (!found) {
-      found = new Pacer(options.contentPerMinute ?? 60, options.contentPerHour ?? 450, now);
+      const [perMinute, perHour] = [options.contentPerMinute ?? 60, options.contentPerHour ?? 450];
+      const windows = shared.pacerWindows(installationId, pacerLimits(perMinute, perHour));
+      found = new Pacer(perMinute, perHour, now, windows);
       pacers.set(installationId, found);
     }
     return found;
   };
-  const deliveries = new Deliveries();
+  const deliveries = new Deliveries({
+    claim: (keys) => shared.seen.claim(keys),
+    release: (keys) => shared.seen.release(keys),
+  });
   let queue: DeployQueue | undefined;
   let deployerRef: Deployer | undefined;
   let reconcilerRef: Reconciler | undefined;
@@ -131,7 +140,6 @@ export function createBot(options: BotOptions = {}): Bot {
   let feedbackRef: FeedbackWiring | undefined;
   let warmUpRef: WarmUp | undefined;
   let intakeRef: BuildIntake | undefined;
-  const lastErrors = new LastErrors(now);
   const redisUrl = options.redisUrl ?? redisUrlFrom(process.env);
   const replicaId = options.replicaId ?? replicaIdFrom(process.env);
   const metrics = options.metrics ?? new Metrics({ replica: replicaId });
@@ -148,10 +156,12 @@ export function createBot(options: BotOptions = {}): Bot {
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
     if (redisUrl !== undefined) fleet = openFleet(redisUrl, replicaId);
+    if (fleet) shared = sharedState(fleet, now, app.log);
+    const { lastErrors } = shared;
     // The registry, the index and the app's slug: the fleet's in Redis, else this process's (src/runtime/shared-discovery.ts).
-    const shared = sharedDiscovery(fleet);
-    const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now, shared?.registry);
-    const index = new ManifestIndex(shared?.index);
+    const discovery = sharedDiscovery(fleet);
+    const registry = new ManifestsRegistry(options.registryTtlMs ?? 10 * 60_000, now, discovery?.registry);
+    const index = new ManifestIndex(discovery?.index);
     // Bounded body, signature checked before Probot reads or logs it; no webhook with a weak secret.
     const redis = fleet;
     guardWebhooks(app, {
@@ -169,7 +179,7 @@ export function createBot(options: BotOptions = {}): Bot {
       metrics.observeOctokit(octokit);
       return octokit;
     };
-    const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient, shared?.slug);
+    const identity = appIdentity(async () => (await app.auth()) as AppIdentityClient, discovery?.slug);
     // The feedback pipeline: Argo CD in, deployments, gates (src/feedback/wire-feedback.ts).
     const feedback = wireFeedback({
       app,
@@ -236,6 +246,7 @@ export function createBot(options: BotOptions = {}): Bot {
       }),
       onDelivery: (key, delivery) => metrics.doraFigures(key, delivery.figures),
       onRepository: feedback.poll,
+      lock: shared.passLock,
     });
     reconcilerRef = reconciler;
     const installations = async (): Promise<readonly number[]> => {
@@ -287,6 +298,7 @@ export function createBot(options: BotOptions = {}): Bot {
         now,
         random: options.random ?? Math.random,
         tickMs,
+        schedule: shared.passSchedule,
       });
       scheduler.start();
     }
@@ -325,7 +337,7 @@ export function createBot(options: BotOptions = {}): Bot {
     app.on("issue_comment", async (context) => routeComment(comments, context));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
       const parse = pullRequestFromPayload(context.payload);
-      if (!parse.ok || !deliveries.first(context.id)) return;
+      if (!parse.ok || !(await deliveries.first(context.id))) return;
       metrics.observeOctokit(context.octokit);
       deliveries.inBackground(context.log, configCheck.run(context.octokit as Octokit, parse.pull));
     });

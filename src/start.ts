@@ -89,22 +89,30 @@ async function main(): Promise<void> {
     return;
   }
   // Loaded only now: a refusal needs none of the app, and importing this module (tests) loads none of it.
-  const [{ defaultBot }, { redactedLog }, { appOctokit }, { shutDown, graceMsFrom }, { replicaIdFrom }] =
-    await Promise.all([
-      import("./app.js"),
-      import("./http/redacted-log.js"),
-      import("./adapters/github/app-octokit.js"),
-      import("./runtime/shutdown.js"),
-      import("./runtime/fleet.js"),
-    ]);
+  const [
+    { defaultBot },
+    { redactedLog },
+    { appOctokit },
+    { shutDown, graceMsFrom },
+    { replicaIdFrom },
+    { writeSpacingFor },
+  ] = await Promise.all([
+    import("./app.js"),
+    import("./http/redacted-log.js"),
+    import("./adapters/github/app-octokit.js"),
+    import("./runtime/shutdown.js"),
+    import("./runtime/fleet.js"),
+    import("./runtime/write-spacing-for.js"),
+  ]);
   // The replica id as the app computed it (from the environment, before Probot reads ./.env).
   const log = await redactedLog(
     { ...process.env, ...readDotenv(process.cwd()) },
     undefined,
     replicaIdFrom(process.env),
   );
-  // Writes spaced a second apart, reads (GraphQL queries included) not: see app-octokit.ts.
-  const server = await run(defaultBot.appFn, { log, Octokit: appOctokit() });
+  // Writes spaced a second apart (across the fleet with REDIS_URL), reads (GraphQL queries included) not:
+  // see app-octokit.ts.
+  const server = await run(defaultBot.appFn, { log, Octokit: appOctokit(writeSpacingFor(process.env)) });
   // `docker stop` and Kubernetes send SIGTERM; as PID 1 without a handler, node would ignore it until SIGKILL.
   process.once("SIGTERM", () => {
     shutDown({ server, bot: defaultBot, log }, graceMsFrom(process.env)).then(

@@ -47,7 +47,7 @@ export class ArgocdPoll {
       lastErrors.set(repo, `${ARGOCD_ERROR_PREFIX}${client.server} could not be read: ${read.reason}`);
       return;
     }
-    if (lastErrors.get(repo)?.message.startsWith(ARGOCD_ERROR_PREFIX)) lastErrors.clear(repo);
+    if ((await lastErrors.get(repo))?.message.startsWith(ARGOCD_ERROR_PREFIX)) lastErrors.clear(repo);
     const observed: EnvironmentObservation[] = [];
     for (const item of read.items) {
       const parsed = fromApplication(item, polledAt, client.server);

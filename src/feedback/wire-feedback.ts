@@ -122,7 +122,7 @@ export function wireFeedback(deps: FeedbackWiringDeps): FeedbackWiring {
     app.on("pull_request.closed", async (context) => {
       const { repository, number } = context.payload;
       gates.closed({ owner: repository.owner.login, name: repository.name }, number);
-      if (!deliveries.first(context.id)) return;
+      if (!(await deliveries.first(context.id))) return;
       deps.metrics.observeOctokit(context.octokit);
       deliveries.inBackground(
         context.log,

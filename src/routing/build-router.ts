@@ -38,7 +38,7 @@ export class BuildRouter {
       else context.log.debug(where, `ignored: ${parse.ignored}`);
       return;
     }
-    if (!this.deps.deliveries.first(context.id)) {
+    if (!(await unavailableIfThrows(this.deps.deliveries.first(context.id)))) {
       context.log.info({ delivery: context.id }, "delivery seen before: ignored");
       return;
     }
@@ -61,11 +61,11 @@ export class BuildRouter {
     const octokit = context.octokit as Octokit;
     this.deps.observeOctokit(octokit);
     try {
-      await this.deps.intake().accept(installationId, build, octokit);
+      await unavailableIfThrows(this.deps.intake().accept(installationId, build, octokit));
     } catch (error) {
-      throw Object.assign(new Error(`the build could not be queued: ${messageOf(error)}`, { cause: error }), {
-        status: 503,
-      });
+      // Claimed but not queued: GitHub's redelivery must be taken (best effort: Redis may be down).
+      await this.deps.deliveries.forget(context.id).catch(() => undefined);
+      throw error;
     }
   }
 
@@ -105,8 +105,16 @@ export class BuildRouter {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The fleet's Redis failed: the webhook is answered 503 (`status`), so that it may be delivered again. */
+async function unavailableIfThrows<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw Object.assign(new Error(`the build could not be queued: ${message}`, { cause: error }), {
+      status: 503,
+    });
+  }
 }
 
 /**

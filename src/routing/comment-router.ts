@@ -12,7 +12,10 @@ export interface CommentRouterDeps {
 }
 
 /** A new comment's commands run once, in the background: a replayed delivery or comment runs nothing again. */
-export function routeComment(deps: CommentRouterDeps, context: Context<"issue_comment">): void {
+export async function routeComment(
+  deps: CommentRouterDeps,
+  context: Context<"issue_comment">,
+): Promise<void> {
   const parse = commentFromPayload(context.payload);
   const installationId = context.payload.installation?.id;
   if (!parse.ok || installationId === undefined) {
@@ -20,7 +23,7 @@ export function routeComment(deps: CommentRouterDeps, context: Context<"issue_co
     context.log.debug({ event: context.name, delivery: context.id }, `comment ignored: ${why}`);
     return;
   }
-  if (!deps.deliveries.firstComment(context.id, parse.comment.commentId)) {
+  if (!(await deps.deliveries.firstComment(context.id, parse.comment.commentId))) {
     context.log.info({ delivery: context.id }, "comment seen before: its commands are not run again");
     return;
   }

@@ -1,4 +1,4 @@
-import { Lru } from "../services/lru.js";
+import { MemoryDeliverySeen, type DeliverySeen } from "./delivery-seen.js";
 
 interface ErrorLog {
   error(object: object, message: string): void;
@@ -6,28 +6,32 @@ interface ErrorLog {
 
 /**
  * Webhook deliveries, each handled once (by `X-GitHub-Delivery`; a comment's commands once by comment
- * id too), their work run in the background: the webhook is answered at once.
+ * id too), their work run in the background: the webhook is answered at once. Which were seen is kept
+ * by `seen` (in memory, or in the fleet's Redis so that a delivery redelivered to another replica is
+ * handled once); the work under way is this process's own.
  */
 export class Deliveries {
-  private readonly seen = new Lru<string, true>(10_000);
-  /** Comments whose commands ran: a delivery replayed under a new id does not run them again. */
-  private readonly seenComments = new Lru<number, true>(10_000);
   /** Dispatches under way: the webhook is answered at once, the routing runs after. */
   private readonly dispatching = new Set<Promise<void>>();
 
+  constructor(private readonly seen: DeliverySeen = new MemoryDeliverySeen()) {}
+
   /** Whether the delivery is new; from now on it is seen. */
-  first(delivery: string): boolean {
-    if (this.seen.has(delivery)) return false;
-    this.seen.set(delivery, true);
-    return true;
+  first(delivery: string): Promise<boolean> {
+    return this.seen.claim([`delivery:${delivery}`]);
   }
 
-  /** Whether neither the delivery nor the comment was seen before; from now on both are. */
-  firstComment(delivery: string, commentId: number): boolean {
-    if (this.seen.has(delivery) || this.seenComments.has(commentId)) return false;
-    this.seen.set(delivery, true);
-    this.seenComments.set(commentId, true);
-    return true;
+  /** Forgets a delivery claimed by `first` whose work could not be queued, so that its redelivery is taken. */
+  forget(delivery: string): Promise<void> {
+    return this.seen.release([`delivery:${delivery}`]);
+  }
+
+  /**
+   * Whether neither the delivery nor the comment was seen before; from now on both are (comments whose
+   * commands ran: a delivery replayed under a new id does not run them again).
+   */
+  firstComment(delivery: string, commentId: number): Promise<boolean> {
+    return this.seen.claim([`delivery:${delivery}`, `comment:${commentId}`]);
   }
 
   /** Runs a delivery's work after its webhook is answered; a failure is logged, never thrown. */

@@ -92,7 +92,7 @@ export class ExternalBuilds {
         ignored: [],
         unrouted: `no manifests repository's sources allow ${build.repository.host ? `${build.repository.host}/` : ""}${fullName(build.repository)}`,
       };
-    if (targets.length > 0 && !this.deps.deliveries.first(build.id))
+    if (targets.length > 0 && !(await this.deps.deliveries.first(build.id)))
       return { queued: [], ignored, duplicate: true };
     for (const { installationId, repo } of targets)
       this.deps.enqueue(installationId, repo, {

@@ -1,8 +1,9 @@
 import type { Octokit } from "../adapters/github/octokit.js";
 import { repoKey } from "../adapters/github/octokit.js";
 import type { Logger } from "../services/deployer.js";
-import type { ManifestsRegistry } from "../services/manifests-registry.js";
+import type { ManifestsRegistry, ManifestsRepo } from "../services/manifests-registry.js";
 import type { Reconciler } from "../services/reconciler.js";
+import { MemoryPassSchedule, type PassSchedule } from "./pass-schedule.js";
 
 export interface SchedulerDeps {
   /** The installations of the app (an app-authenticated listing). */
@@ -15,6 +16,8 @@ export interface SchedulerDeps {
   readonly random: () => number;
   /** How often it looks for passes that are due. */
   readonly tickMs: number;
+  /** When each repository's pass is next due: in this process (default), or the fleet's (Redis). */
+  readonly schedule?: PassSchedule;
 }
 
 /** Up to 10% either way, so that many repositories (and replicas) do not all pass at the same second. */
@@ -24,14 +27,17 @@ const JITTER = 0.1;
  * The in-process schedule of reconciliation passes: every tick it finds the manifests repositories
  * whose `reconcile.intervalMinutes` has passed (with jitter) and runs one pass per installation for
  * them, never two at once for an installation. A pass is also due right after the app starts, so a
- * restart catches up on what it missed while it was down.
+ * restart catches up on what it missed while it was down. With the fleet's schedule a repository's
+ * pass is claimed by one replica per interval, and a start catches up only when no replica passed.
  */
 export class Scheduler {
-  private readonly next = new Map<string, number>();
+  private readonly schedule: PassSchedule;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    this.schedule = deps.schedule ?? new MemoryPassSchedule();
+  }
 
   start(): void {
     if (this.timer) return;
@@ -62,17 +68,15 @@ export class Scheduler {
       try {
         const octokit = await this.deps.auth(installationId);
         const now = this.deps.now();
-        const due = (await this.deps.registry.list(installationId, octokit)).filter((repo) => {
-          if (!repo.config.ok || repo.config.config.reconcile.intervalMinutes === 0) return false;
-          return now >= (this.next.get(`${installationId}:${repoKey(repo)}`) ?? 0);
-        });
-        if (due.length === 0) continue;
-        for (const repo of due) {
-          if (!repo.config.ok) continue;
+        const due: ManifestsRepo[] = [];
+        for (const repo of await this.deps.registry.list(installationId, octokit)) {
+          if (!repo.config.ok || repo.config.config.reconcile.intervalMinutes === 0) continue;
           const interval = repo.config.config.reconcile.intervalMinutes * 60_000;
           const jitter = 1 - JITTER + 2 * JITTER * this.deps.random();
-          this.next.set(`${installationId}:${repoKey(repo)}`, now + Math.round(interval * jitter));
+          const next = now + Math.round(interval * jitter);
+          if (await this.schedule.claim(`${installationId}:${repoKey(repo)}`, now, next)) due.push(repo);
         }
+        if (due.length === 0) continue;
         await this.deps.reconciler.installation(installationId, due);
       } catch (error) {
         this.deps.log.error({ err: error, installationId }, "a scheduled reconciliation failed");

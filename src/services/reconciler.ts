@@ -12,6 +12,7 @@ import type { ManifestsRegistry, ManifestsRepo } from "./manifests-registry.js";
 import { HISTORY_DEPTH, type Observation, type Observer } from "./observer.js";
 import type { Pacer } from "./pacer.js";
 import type { LastErrors } from "./last-errors.js";
+import { MemoryPassLock, type PassLock } from "./pass-lock.js";
 import { DELIVERY_WINDOW_DAYS, type Delivery, type DeliveryFigures } from "./delivery-figures.js";
 import type { Config } from "../config/config.js";
 import { normalizeImageName } from "../core/image-ref/normalize-image-name.js";
@@ -38,6 +39,8 @@ export interface ReconcilerDeps {
    * Run for each manifests repository the pass read, before its dashboard is written (the Argo CD API
    * poll: what it records in `lastErrors` shows on the same pass's dashboard). A failure is logged.
    */
+  /** One pass per installation at a time, across the fleet when it is Redis's; default: this process. */
+  readonly lock?: PassLock;
   readonly onRepository?: (
     installationId: number,
     repo: ManifestsRepo,
@@ -66,7 +69,7 @@ export interface PassResult {
 
 export type InstallationPass =
   | { readonly kind: "done"; readonly results: readonly PassResult[] }
-  /** A pass of this installation is already running (in this process): this one did nothing. */
+  /** A pass of this installation is already running (here or on another replica): this one did nothing. */
   | { readonly kind: "busy" };
 
 /**
@@ -80,15 +83,17 @@ export type InstallationPass =
 export class Reconciler {
   private readonly running = new Map<number, Promise<InstallationPass>>();
   private readonly dashboard: Dashboard;
+  private readonly lock: PassLock;
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.dashboard = new Dashboard(deps.pacer);
+    this.lock = deps.lock ?? new MemoryPassLock();
   }
 
   /** One pass over the installation's manifests repositories (`only`: just these). */
   installation(installationId: number, only?: readonly RepoId[]): Promise<InstallationPass> {
     if (this.running.has(installationId)) return Promise.resolve({ kind: "busy" });
-    const pass = this.run(installationId, only)
+    const pass = this.locked(installationId, only)
       .then((done) => {
         this.deps.onPass?.(done);
         return done;
@@ -96,6 +101,25 @@ export class Reconciler {
       .finally(() => this.running.delete(installationId));
     this.running.set(installationId, pass);
     return pass;
+  }
+
+  /** The pass, when no other pass of the installation holds the lock (here or on another replica). */
+  private async locked(
+    installationId: number,
+    only: readonly RepoId[] | undefined,
+  ): Promise<InstallationPass> {
+    const held = await this.lock.acquire(installationId);
+    if (!held) return { kind: "busy" };
+    try {
+      return await this.run(installationId, only);
+    } finally {
+      // The lock expires by itself: a release Redis refused delays the next pass, it does not stop it.
+      await held
+        .release()
+        .catch((error: unknown) =>
+          this.deps.log.warn({ installationId, err: error }, "could not release the reconciliation lock"),
+        );
+    }
   }
 
   private async run(installationId: number, only: readonly RepoId[] | undefined): Promise<InstallationPass> {
@@ -189,7 +213,7 @@ export class Reconciler {
         observation,
         now: this.deps.now(),
         depth: HISTORY_DEPTH,
-        lastError: this.deps.lastErrors.get(repo),
+        lastError: await this.deps.lastErrors.get(repo),
         ...(delivery ? { delivery: { view: delivery, days: DELIVERY_WINDOW_DAYS } } : {}),
       });
     return {

@@ -1,5 +1,5 @@
 import { ProbotOctokit } from "probot";
-import { spacedFetch, WriteSpacing } from "./write-spacing.js";
+import { spacedFetch, WriteSpacing, type WriteSlots } from "./write-spacing.js";
 
 /**
  * A stand-in for @octokit/plugin-throttling's `write` limiter that lets every request through at once:
@@ -24,9 +24,10 @@ interface ClientOptions {
  * The app's Octokit: Probot's (retries, throttling with Probot's rate-limit handlers, pagination, REST
  * methods, config), with writes (REST writes, GraphQL mutations) spaced a second apart per installation
  * and reads (REST GETs, GraphQL queries) not spaced. Each call makes a class with its own spacing; the
- * server passes one to Probot (`run(app, { Octokit: appOctokit() })`).
+ * server passes one to Probot (`run(app, { Octokit: appOctokit() })`). With a fleet, `spacing` is the
+ * Redis one (src/runtime/redis-write-spacing.ts): writes are spaced across every replica, once.
  */
-export function appOctokit(spacing: WriteSpacing = new WriteSpacing()): typeof ProbotOctokit {
+export function appOctokit(spacing: WriteSlots = new WriteSpacing()): typeof ProbotOctokit {
   return ProbotOctokit.defaults((options: ClientOptions & Record<string, unknown>) => {
     // Probot names each installation's client by its id (throttle.id), as the plugin keys its limiters.
     const installation = options.auth?.installationId ?? options.throttle?.id;

@@ -3,11 +3,17 @@ import { requestKind } from "./request-kind.js";
 /** GitHub: "If you're making a large number of POST, PATCH, PUT, or DELETE requests [...] wait at least one second between each request." */
 export const WRITE_SPACING_MS = 1000;
 
+/** Where each key's (an installation's) writes get their turn: in memory, or in the fleet's Redis. */
+export interface WriteSlots {
+  /** Resolves when the key's next write may be sent. */
+  slot(key: string): Promise<void>;
+}
+
 /**
  * Spaces the writes (REST writes, GraphQL mutations) of each key (an installation) `spacingMs` apart,
- * in the order they ask; reads never wait here.
+ * in the order they ask; reads never wait here. In memory: the writes of this process.
  */
-export class WriteSpacing {
+export class WriteSpacing implements WriteSlots {
   /** When each key's next write may leave. */
   private readonly next = new Map<string, number>();
 
@@ -32,7 +38,7 @@ type SpacedFetch = Fetch & { [UNSPACED]: Fetch };
  * between the caller and the wire (Octokit's limiters, token requests, retries) can bunch them up
  * again; a retried write is spaced as a new one. Wrapping a spaced fetch wraps the plain one under it.
  */
-export function spacedFetch(fetch: Fetch, spacing: WriteSpacing, key: string): Fetch {
+export function spacedFetch(fetch: Fetch, spacing: WriteSlots, key: string): Fetch {
   const plain = (fetch as Partial<SpacedFetch>)[UNSPACED] ?? fetch;
   const spaced = async (input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
