@@ -12,8 +12,6 @@ import { KUBECTL, kustomizeBuild } from "../helpers/kustomize-oracle.js";
 const ROOT = join(import.meta.dirname, "../../deploy/kubernetes");
 const SECRET = "gitops-image-bot";
 const REQUIRED_KEYS = ["APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET"];
-/** Set by the fleet overlay for the Redis-backed state, which the app does not read yet (next slice of #19). */
-const NOT_READ_YET = ["REDIS_URL"];
 
 if (!KUBECTL) {
   console.warn("NOTICE: kubectl is not installed; the deploy/kubernetes rendering checks are skipped.");
@@ -172,13 +170,8 @@ describe("deploy/kubernetes", () => {
     },
   );
 
-  test("the fleet overlay says at its top that the app does not read REDIS_URL yet, and it does not", () => {
-    const top = readFileSync(join(ROOT, "overlays/fleet/kustomization.yaml"), "utf8").split(
-      "\napiVersion",
-    )[0];
-    expect(top).toMatch(/does not read REDIS_URL/);
-    // When the Redis-backed state lands, this fails: remove the note and NOT_READ_YET.
-    expect(appEnvironment().has("REDIS_URL")).toBe(false);
+  test("the fleet overlay's REDIS_URL is one the app reads (the Redis-backed state)", () => {
+    expect(appEnvironment().has("REDIS_URL")).toBe(true);
   });
 
   renderTest.each(overlays)(
@@ -283,9 +276,7 @@ describe("deploy/kubernetes", () => {
     (dir) => {
       const env = botContainer(docs(dir))["env"] as Json[];
       const read = appEnvironment();
-      const unknown = env
-        .map((e) => e["name"] as string)
-        .filter((n) => !read.has(n) && !NOT_READ_YET.includes(n));
+      const unknown = env.map((e) => e["name"] as string).filter((n) => !read.has(n));
       expect(unknown).toEqual([]);
       const refs = env.filter((e) => e["valueFrom"]?.["secretKeyRef"]);
       for (const entry of refs) {
