@@ -27,7 +27,9 @@ import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { BuildRouter } from "./routing/build-router.js";
 import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
-import { DeployQueue } from "./routing/deploy-queue.js";
+import { MemoryDeployQueue } from "./routing/deploy-queue.js";
+import type { DeployQueuePort } from "./routing/deploy-queue-port.js";
+import { RedisDeployQueue } from "./runtime/redis-deploy-queue.js";
 import { ExternalBuilds } from "./routing/external-builds.js";
 import { forgetOnForeignPush } from "./routing/manifests-push.js";
 import { buildsSecrets, registerBuilds } from "./http/builds-route.js";
@@ -119,7 +121,8 @@ export function createBot(options: BotOptions = {}): Bot {
     return found;
   };
   const deliveries = new Deliveries();
-  let queue: DeployQueue | undefined;
+  let queue: DeployQueuePort | undefined;
+  const queued = async (): Promise<number> => (queue ? (await queue.figures()).depth : 0);
   let deployerRef: Deployer | undefined;
   let reconcilerRef: Reconciler | undefined;
   let scheduler: Scheduler | undefined;
@@ -135,7 +138,7 @@ export function createBot(options: BotOptions = {}): Bot {
   let fleet: Fleet | undefined;
   /** Resolves when no build is being routed, queued or written. */
   const settleBuilds = async (): Promise<void> => {
-    while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0) {
+    while (deliveries.pending > 0 || (await queued()) > 0) {
       await deliveries.settled();
       await queue?.idle();
     }
@@ -190,17 +193,22 @@ export function createBot(options: BotOptions = {}): Bot {
       now,
       ...deployerEvents(metrics, lastErrors, options.onCommit, feedback.landed),
       // Files found after a first pass (the index completed in the background): their builds again.
-      followUp: (item) => queue?.again(item),
+      followUp: (item) =>
+        void queue
+          ?.again(item)
+          .catch((error: unknown) => app.log.warn({ err: error }, "a build could not be queued again")),
     });
     deployerRef = deployer;
-    const deployQueue = new DeployQueue({
-      run: (items) => deployer.run(items),
+    const queueDeps = {
+      run: deployer.run.bind(deployer),
       batchWindowMs: options.batchWindowMs,
       lastErrors,
       log: app.log,
-    });
+    };
+    // A fleet shares one queue in Redis (at most one batch per repository across replicas).
+    const deployQueue = fleet ? new RedisDeployQueue(fleet, queueDeps) : new MemoryDeployQueue(queueDeps);
     queue = deployQueue;
-    metrics.setQueueDepth(() => deployQueue.depth);
+    if (deployQueue instanceof MemoryDeployQueue) metrics.setQueueDepth(() => deployQueue.depth);
     const { enqueue } = deployQueue;
     const observer = new Observer(index);
     const reconciler = new Reconciler({
@@ -328,6 +336,8 @@ export function createBot(options: BotOptions = {}): Bot {
     stop,
     close: async () => {
       stop();
+      // The queue first: its running batch ends (or is handed back) while Redis is still there.
+      await queue?.close();
       await fleet?.close();
     },
     observe: async (observed) => {
@@ -348,7 +358,7 @@ export function createBot(options: BotOptions = {}): Bot {
       do {
         await settleBuilds();
         await deployerRef?.indexCompleted();
-      } while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0);
+      } while (deliveries.pending > 0 || (await queued()) > 0);
       await deployerRef?.reportsSent();
       await feedbackRef?.idle();
     },
