@@ -155,24 +155,32 @@ export class RedisDeployQueue implements DeployQueuePort {
   }
 
   /**
-   * Takes no new batch, waits for the running ones; a batch still running after `handBackAfterMs` is
-   * left to another replica (its lock expires once this process exits or its connections close).
+   * Takes no new batch, waits for the running ones; after `handBackAfterMs` it stops waiting: a batch
+   * still running is left to another replica (its lock expires once this process exits), and so is a
+   * close that BullMQ cannot finish while its connections are reconnecting (Redis just came back).
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.sweeper);
+      const closed = (async () => {
+        await this.worker.close();
+        await this.results.close();
+        await this.queue.close();
+        return "closed" as const;
+      })();
       let timer: NodeJS.Timeout | undefined;
       const handBack = new Promise<"hand-back">((resolve) => {
         timer = setTimeout(() => resolve("hand-back"), this.timings.handBackAfterMs);
       });
-      const ended = await Promise.race([this.worker.close().then(() => "closed" as const), handBack]);
+      const ended = await Promise.race([closed, handBack]);
       clearTimeout(timer);
       if (ended === "hand-back") {
-        this.deps.log.warn({}, "a batch still running at shutdown is handed back to another replica");
-        await this.worker.disconnect().catch(() => undefined);
+        this.deps.log.warn(
+          {},
+          "the deploy queue did not close in time: its batch is handed back to another replica",
+        );
+        void this.worker.disconnect().catch(() => undefined);
       }
-      await this.results.close();
-      await this.queue.close();
     })();
     return this.closing;
   }
