@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DelayedError, Queue, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, WaitingError, Worker, type Job } from "bullmq";
 import { DEFAULT_MAX_BATCH, DEFAULT_MAX_WAITING } from "../queue/batch-queue.js";
 import type { DeployQueuePort, QueueFigures } from "../routing/deploy-queue-port.js";
 import {
@@ -81,6 +81,8 @@ export class RedisDeployQueue implements DeployQueuePort {
   private readonly maxWaiting: number;
   private readonly sweeper: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
+  /** Set when closing: a job BullMQ fetched anyway goes back to the queue for another replica. */
+  private stopping = false;
 
   constructor(
     private readonly fleet: Fleet,
@@ -160,6 +162,7 @@ export class RedisDeployQueue implements DeployQueuePort {
    * close that BullMQ cannot finish while its connections are reconnecting (Redis just came back).
    */
   close(): Promise<void> {
+    this.stopping = true;
     this.closing ??= (async () => {
       clearInterval(this.sweeper);
       const closed = (async () => {
@@ -224,6 +227,11 @@ export class RedisDeployQueue implements DeployQueuePort {
   }
 
   private async process(job: Job<{ key: string }>, token: string | undefined): Promise<void> {
+    if (this.stopping) {
+      // Fetched while this replica closes: another takes it.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     const { key } = job.data;
     const redis = this.fleet.redis;
     const names = keyNames(this.fleet.prefix, key);
