@@ -99,7 +99,7 @@ function overlaps(batches: readonly Batch[]): string[] {
 
 describeWithRedis("the deploy queue of a fleet, on Redis with BullMQ", () => {
   let server: RedisServer;
-  let replicas: Replica[] = [];
+  const replicas: Replica[] = [];
   let recorder: Recorder;
 
   const replica = (
