@@ -10,7 +10,7 @@ import { registerHealthz } from "./http/healthz.js";
 import { guardWebhooks } from "./http/webhook-guard.js";
 import { appHealthCheck } from "./http/app-health.js";
 import { CompareCache } from "./services/compare-cache.js";
-import { Deployer, type DeployerDeps } from "./services/deployer.js";
+import { Deployer, type DeployItem, type DeployerDeps } from "./services/deployer.js";
 import { MemoryCommandBudget } from "./services/command-budget.js";
 import { ManifestIndex } from "./services/manifest-index.js";
 import { ManifestsRegistry } from "./services/manifests-registry.js";
@@ -29,7 +29,9 @@ import type { EnvironmentObservation } from "./core/feedback/observation.js";
 import { BuildRouter } from "./routing/build-router.js";
 import { routeComment } from "./routing/comment-router.js";
 import { Deliveries } from "./routing/deliveries.js";
-import { DeployQueue } from "./routing/deploy-queue.js";
+import { MemoryDeployQueue } from "./routing/deploy-queue.js";
+import type { DeployQueuePort } from "./routing/deploy-queue-port.js";
+import { RedisDeployQueue } from "./runtime/redis-deploy-queue.js";
 import { ExternalBuilds } from "./routing/external-builds.js";
 import { forgetOnForeignPush } from "./routing/manifests-push.js";
 import { buildsSecrets, registerBuilds } from "./http/builds-route.js";
@@ -132,7 +134,8 @@ export function createBot(options: BotOptions = {}): Bot {
     claim: (keys) => shared.seen.claim(keys),
     release: (keys) => shared.seen.release(keys),
   });
-  let queue: DeployQueue | undefined;
+  let queue: DeployQueuePort | undefined;
+  const queued = async (): Promise<number> => (queue ? (await queue.figures()).depth : 0);
   let deployerRef: Deployer | undefined;
   let reconcilerRef: Reconciler | undefined;
   let scheduler: Scheduler | undefined;
@@ -151,7 +154,7 @@ export function createBot(options: BotOptions = {}): Bot {
       await deliveries.settled();
       await intakeRef?.idle();
       await queue?.idle();
-    } while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0);
+    } while (deliveries.pending > 0 || (await queued()) > 0);
   };
 
   const appFn = (app: Probot, appOptions?: ApplicationFunctionOptions): void => {
@@ -210,12 +213,15 @@ export function createBot(options: BotOptions = {}): Bot {
       now,
       ...deployerEvents(metrics, lastErrors, options.onCommit, feedback.landed, now),
       // Files found after a first pass (the index completed in the background): their builds again.
-      followUp: (item) => queue?.again(item),
+      followUp: (item) =>
+        void queue
+          ?.again(item)
+          .catch((error: unknown) => app.log.warn({ err: error }, "a build could not be queued again")),
     });
     deployerRef = deployer;
-    const deployQueue = new DeployQueue({
+    const queueDeps = {
       // A batch that fails for good is counted (gitops_image_bot_batches_failed_total) and passed on.
-      run: (items) =>
+      run: (items: readonly DeployItem[]) =>
         deployer.run(items).catch((error: unknown) => {
           metrics.batchFailed(batchFailure(error));
           throw error;
@@ -223,9 +229,12 @@ export function createBot(options: BotOptions = {}): Bot {
       batchWindowMs: options.batchWindowMs,
       lastErrors,
       log: app.log,
-    });
+    };
+    // A fleet shares one queue in Redis (at most one batch per repository across replicas).
+    const deployQueue = fleet ? new RedisDeployQueue(fleet, queueDeps) : new MemoryDeployQueue(queueDeps);
     queue = deployQueue;
-    metrics.setQueueDepth(() => deployQueue.depth);
+    // Depth and the oldest waiting item's age: this process's queue, or the fleet's.
+    metrics.setQueueFigures(() => deployQueue.figures());
     const { enqueue } = deployQueue;
     const observer = new Observer(index);
     const reconciler = new Reconciler({
@@ -364,7 +373,9 @@ export function createBot(options: BotOptions = {}): Bot {
     stop,
     close: async () => {
       stop();
+      // The intake and the queue first: what they run ends (or is handed back) while Redis is still there.
       await intakeRef?.close();
+      await queue?.close();
       await fleet?.close();
     },
     observe: async (observed) => {
@@ -385,7 +396,7 @@ export function createBot(options: BotOptions = {}): Bot {
       do {
         await settleBuilds();
         await deployerRef?.indexCompleted();
-      } while (deliveries.pending > 0 || (queue?.depth ?? 0) > 0);
+      } while (deliveries.pending > 0 || (await queued()) > 0);
       await deployerRef?.reportsSent();
       await feedbackRef?.idle();
     },

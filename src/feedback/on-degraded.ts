@@ -1,3 +1,4 @@
+import { notQueued } from "../routing/deploy-queue-port.js";
 import { renderImageName, shaFromTag, sourceForImage, type Config } from "../config/index.js";
 import type { Octokit, RepoId } from "../adapters/github/octokit.js";
 import type { CommandJob, CommandResult } from "../commands/command-job.js";
@@ -28,7 +29,7 @@ export interface OnDegradedDeps {
   readonly auth: (installationId: number) => Promise<Octokit>;
   readonly pacer: (installationId: number) => Pacer;
   /** The deploy queue, as commands use it: the ordering guard, batching and the state file rules apply. */
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => Promise<void>;
   readonly log: Logger;
   readonly now: () => number;
 }
@@ -83,13 +84,15 @@ export class OnDegraded {
     const octokit = await this.deps.auth(installationId);
     const job = await this.job(octokit, key, environment, image, found, reaction, observed);
     const result = new Promise<CommandResult>((settle) =>
-      this.deps.enqueue(installationId, repo, {
-        kind: "command",
-        installationId,
-        repo: { owner: repo.owner, name: repo.name },
-        job,
-        settle,
-      }),
+      this.deps
+        .enqueue(installationId, repo, {
+          kind: "command",
+          installationId,
+          repo: { owner: repo.owner, name: repo.name },
+          job,
+          settle,
+        })
+        .catch((error: unknown) => settle({ kind: "failed", message: notQueued(error) })),
     );
     this.deps.log.info(
       {

@@ -40,7 +40,7 @@ export interface FeedbackWiringDeps {
 
 /** What the rest of the app needs to join the deploy pipeline: the deploy queue and the installations. */
 export interface FeedbackConnections {
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => Promise<void>;
   readonly installations: () => Promise<readonly number[]>;
 }
 

@@ -18,7 +18,7 @@ export interface LifecycleDeps {
   readonly auth: (installationId: number) => Promise<Octokit>;
   readonly identity: () => Promise<AppIdentity>;
   readonly pacer: (installationId: number) => Pacer;
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => Promise<void>;
   readonly log: Logger;
   readonly now: () => number;
   readonly onApplied?: (requests: number) => void;

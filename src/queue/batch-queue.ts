@@ -3,6 +3,8 @@ export type BatchRunner<T> = (key: string, items: T[]) => Promise<void>;
 
 interface Lane<T> {
   items: T[];
+  /** When each waiting item was added (ms), in the items' order. */
+  addedAt: number[];
   /** The next batch's start, while it waits. */
   timer: NodeJS.Timeout | undefined;
   running: Promise<void> | undefined;
@@ -39,6 +41,7 @@ export class BatchQueue<T> {
   private readonly lanes = new Map<string, Lane<T>>();
   private waiters: (() => void)[] = [];
   private readonly limits: BatchLimits<T>;
+  private closed = false;
 
   constructor(
     private readonly run: BatchRunner<T>,
@@ -59,7 +62,14 @@ export class BatchQueue<T> {
   add(key: string, item: T): boolean {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { items: [], timer: undefined, running: undefined, endedAt: undefined, rest: undefined };
+      lane = {
+        items: [],
+        addedAt: [],
+        timer: undefined,
+        running: undefined,
+        endedAt: undefined,
+        rest: undefined,
+      };
       this.lanes.set(key, lane);
     }
     if (lane.items.length >= this.limits.maxWaiting) {
@@ -67,9 +77,10 @@ export class BatchQueue<T> {
       return false;
     }
     lane.items.push(item);
+    lane.addedAt.push(Date.now());
     if (lane.rest) clearTimeout(lane.rest);
     lane.rest = undefined;
-    if (!lane.timer && !lane.running) {
+    if (!lane.timer && !lane.running && !this.closed) {
       const since = lane.endedAt === undefined ? Infinity : Date.now() - lane.endedAt;
       this.schedule(key, lane, Math.max(0, this.windowMs(key) - since));
     }
@@ -82,6 +93,31 @@ export class BatchQueue<T> {
     return depth;
   }
 
+  /** When the longest-waiting item was added (ms since the epoch); undefined when nothing waits. */
+  get oldestAddedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const lane of this.lanes.values()) {
+      const first = lane.addedAt[0];
+      if (first !== undefined && (oldest === undefined || first < oldest)) oldest = first;
+    }
+    return oldest;
+  }
+
+  /**
+   * Starts no batch from now on (waiting items stay where they are) and resolves when the running
+   * batches have ended.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const lane of this.lanes.values()) {
+      if (lane.timer) clearTimeout(lane.timer);
+      lane.timer = undefined;
+      if (lane.rest) clearTimeout(lane.rest);
+      lane.rest = undefined;
+    }
+    await Promise.all([...this.lanes.values()].map((lane) => lane.running));
+  }
+
   idle(): Promise<void> {
     if (![...this.lanes.values()].some(busy)) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
@@ -92,11 +128,13 @@ export class BatchQueue<T> {
       lane.timer = undefined;
       const items = lane.items.slice(0, this.limits.maxBatch);
       lane.items = lane.items.slice(items.length);
+      lane.addedAt = lane.addedAt.slice(items.length);
       lane.running = this.run(key, items)
         .catch((error: unknown) => this.onError(key, error))
         .finally(() => {
           lane.running = undefined;
           lane.endedAt = Date.now();
+          if (this.closed) return;
           // A full batch's worth already waiting: no reason to wait a window for more.
           if (lane.items.length >= this.limits.maxBatch) this.schedule(key, lane, 0);
           else if (lane.items.length > 0) this.schedule(key, lane, this.windowMs(key));

@@ -14,7 +14,7 @@ export interface BuildRouterDeps {
   readonly registry: ManifestsRegistry;
   readonly deliveries: Deliveries;
   /** Adds an item to the manifests repository's deploy queue. */
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => Promise<void>;
   /** Every Octokit the app uses is counted (metrics). */
   readonly observeOctokit: (octokit: Octokit) => void;
   /** Where an accepted build goes to be routed (`route`): in the background, or through the fleet's Redis. */
@@ -93,7 +93,7 @@ export class BuildRouter {
       const source = repo.config.ok ? matchSource(repo.config.config, fullName(build.repository)) : undefined;
       if (repo.config.ok && !source) continue;
       const hintImage = build.image?.name ?? (source ? hintFor(source, build) : undefined);
-      this.deps.enqueue(installationId, repo, {
+      await this.deps.enqueue(installationId, repo, {
         kind: "build",
         installationId,
         repo: { owner: repo.owner, name: repo.name },

@@ -27,7 +27,7 @@ export interface ExternalBuildsDeps {
   /** Every installation of the app (listed with the app's JWT). */
   readonly installations: () => Promise<readonly number[]>;
   readonly auth: (installationId: number) => Promise<Octokit>;
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: DeployItem) => Promise<void>;
   readonly now: () => number;
   /** What the manifests repositories' files reference, as of the last tree the app read. */
   readonly index?: ManifestIndex;
@@ -95,7 +95,7 @@ export class ExternalBuilds {
     if (targets.length > 0 && !(await this.deps.deliveries.first(build.id)))
       return { queued: [], ignored, duplicate: true };
     for (const { installationId, repo } of targets)
-      this.deps.enqueue(installationId, repo, {
+      await this.deps.enqueue(installationId, repo, {
         kind: "build",
         installationId,
         repo: { owner: repo.owner, name: repo.name },

@@ -1,3 +1,4 @@
+import { notQueued } from "../routing/deploy-queue-port.js";
 import { matchSource } from "../config/index.js";
 import { limitCommands, type LimitedCommands } from "../commands/limit-commands.js";
 import { repeatedText, slowDownText } from "../core/render/command-limits.js";
@@ -25,7 +26,7 @@ export interface CommandRunnerDeps {
   /** Who the app is: `/retag` in the app's own pull request (and only its own) changes that pull request. */
   readonly identity: () => Promise<AppIdentity>;
   /** Adds a command to the manifests repository's deploy queue (the same queue builds go through). */
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => Promise<void>;
   readonly pacer: (installationId: number) => Pacer;
   readonly log: Logger;
   readonly now: () => number;
@@ -158,13 +159,17 @@ export class CommandRunner {
       checked.planned.map(
         (planned) =>
           new Promise<{ planned: Planned; result: CommandResult }>((resolve) =>
-            this.deps.enqueue(installationId, planned.target.repo, {
-              kind: "command",
-              installationId,
-              repo: { owner: planned.target.repo.owner, name: planned.target.repo.name },
-              job: planned.job,
-              settle: (result) => resolve({ planned, result }),
-            }),
+            this.deps
+              .enqueue(installationId, planned.target.repo, {
+                kind: "command",
+                installationId,
+                repo: { owner: planned.target.repo.owner, name: planned.target.repo.name },
+                job: planned.job,
+                settle: (result) => resolve({ planned, result }),
+              })
+              .catch((error: unknown) =>
+                resolve({ planned, result: { kind: "failed", message: notQueued(error) } }),
+              ),
           ),
       ),
     );

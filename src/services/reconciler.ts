@@ -1,3 +1,4 @@
+import { notQueued } from "../routing/deploy-queue-port.js";
 import { resolveBuild } from "../core/plan/resolve-build.js";
 import type { Build } from "../core/plan/build.js";
 import type { Wanted } from "../core/plan/wanted.js";
@@ -22,7 +23,7 @@ export interface ReconcilerDeps {
   readonly observer: Observer;
   readonly auth: (installationId: number) => Promise<Octokit>;
   /** Adds a job to the manifests repository's deploy queue (the queue builds and commands go through). */
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => Promise<void>;
   readonly pacer: (installationId: number) => Pacer;
   readonly lastErrors: LastErrors;
   readonly log: Logger;
@@ -310,13 +311,15 @@ export class Reconciler {
         if (sameImage(one.image, image)) wanted.push({ ...one, only: [...environments] });
     }
     return new Promise<CommandResult>((settle) =>
-      this.deps.enqueue(installationId, repo, {
-        kind: "command",
-        installationId,
-        repo: { owner: repo.owner, name: repo.name },
-        job: { id: `reconcile-${now}`, by: "reconciliation", edits: [], wanted },
-        settle,
-      }),
+      this.deps
+        .enqueue(installationId, repo, {
+          kind: "command",
+          installationId,
+          repo: { owner: repo.owner, name: repo.name },
+          job: { id: `reconcile-${now}`, by: "reconciliation", edits: [], wanted },
+          settle,
+        })
+        .catch((error: unknown) => settle({ kind: "failed", message: notQueued(error) })),
     );
   }
 }

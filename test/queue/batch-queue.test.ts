@@ -141,3 +141,44 @@ test("idle() waits for the running batch and the one queued behind it, not for t
   expect(idle).toBe(true);
   expect(batches.map((batch) => batch.items)).toEqual([[1, 2], [3]]);
 });
+
+test("the oldest waiting item's age is known; a running item no longer waits", async () => {
+  const queue = new BatchQueue<number>(
+    () => new Promise((resolve) => setTimeout(resolve, 1000)),
+    () => 2000,
+    () => undefined,
+  );
+  expect(queue.oldestAddedAt).toBeUndefined();
+  queue.add("repo", 1);
+  await jest.advanceTimersByTimeAsync(10);
+  // The first item runs at once; the next two wait.
+  queue.add("repo", 2);
+  await jest.advanceTimersByTimeAsync(100);
+  queue.add("other", 3);
+  expect(queue.oldestAddedAt).toBe(10);
+  expect(queue.depth).toBe(2);
+  await jest.advanceTimersByTimeAsync(5000);
+  expect(queue.oldestAddedAt).toBeUndefined();
+});
+
+test("close waits for the running batch and starts no other", async () => {
+  const ran: number[][] = [];
+  const queue = new BatchQueue<number>(
+    async (_key, items) => {
+      ran.push(items);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    },
+    () => 2000,
+    () => undefined,
+  );
+  queue.add("repo", 1);
+  await jest.advanceTimersByTimeAsync(10);
+  queue.add("repo", 2);
+  let closed = false;
+  void queue.close().then(() => (closed = true));
+  await jest.advanceTimersByTimeAsync(500);
+  expect(closed).toBe(false);
+  await jest.advanceTimersByTimeAsync(10_000);
+  expect(closed).toBe(true);
+  expect(ran).toEqual([[1]]);
+});

@@ -12,7 +12,7 @@ export interface AlertFreezerDeps {
   readonly auth: (installationId: number) => Promise<Octokit>;
   readonly registry: ManifestsRegistry;
   /** The deploy queue, as commands use it: the edits ride in the batch's commit. */
-  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => void;
+  readonly enqueue: (installationId: number, repo: ManifestsRepo, item: CommandItem) => Promise<void>;
   readonly log: Logger;
   readonly now: () => number;
 }
@@ -62,7 +62,7 @@ export class AlertFreezer {
           );
         if (decision.edits.length === 0) continue;
         queued++;
-        this.deps.enqueue(installationId, repo, {
+        await this.deps.enqueue(installationId, repo, {
           kind: "command",
           installationId,
           repo: { owner: repo.owner, name: repo.name },
