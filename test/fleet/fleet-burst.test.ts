@@ -94,6 +94,20 @@ describeWithRedis("a fleet of three replicas on Redis", () => {
     return { redelivered };
   }
 
+  /**
+   * Waits until every overlay deploys its service's newest build (or the deadline, a hang's bound, not a
+   * speed target): the overlays still behind. The statuses trail the commits for minutes (paced under
+   * GitHub's limit, fleet-wide), so the test does not wait for the fleet to be idle.
+   */
+  async function converged(newest: ReadonlyMap<string, string>, deadlineMs = 75_000): Promise<string[]> {
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      const stale = await behind(newest);
+      if (stale.length === 0 || Date.now() > until) return stale;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
   async function behind(newest: ReadonlyMap<string, string>): Promise<string[]> {
     const stale: string[] = [];
     for (const [name, sha] of newest)
@@ -120,8 +134,7 @@ describeWithRedis("a fleet of three replicas on Redis", () => {
   test("a burst of 300 builds across the replicas: every overlay at its newest build, few commits, under GitHub's limit", async () => {
     const { builds, newest } = await commitBuilds();
     await burst(builds);
-    await fleet.idle();
-    expect(await behind(newest)).toEqual([]);
+    expect(await converged(newest)).toEqual([]);
     expect(fleet.commits.length).toBeLessThanOrEqual(15);
     // The work was spread: more than one replica committed or routed (each replica answers webhooks).
     expect(new Set(fleet.commits.map((commit) => commit.replica)).size).toBeGreaterThanOrEqual(1);
@@ -135,8 +148,7 @@ describeWithRedis("a fleet of three replicas on Redis", () => {
     const victim = fleet.replicas[1]!;
     await burst(builds, new Map([[120, () => victim.stop("SIGKILL")]]));
     expect(victim.alive()).toBe(false);
-    await fleet.idle();
-    expect(await behind(newest)).toEqual([]);
+    expect(await converged(newest)).toEqual([]);
     expect(contentFigures().refusals).toBe(0);
   });
 
@@ -155,8 +167,7 @@ describeWithRedis("a fleet of three replicas on Redis", () => {
         [220, restart(2)],
       ]),
     );
-    await fleet.idle();
-    expect(await behind(newest)).toEqual([]);
+    expect(await converged(newest)).toEqual([]);
     expect(contentFigures().refusals).toBe(0);
   });
 });
