@@ -274,7 +274,9 @@ export function createBot(options: BotOptions = {}): Bot {
         registry,
         index,
         log: app.log,
-        quiet: settleBuilds,
+        // Gives way to this replica's own deliveries; with a fleet, not to the whole fleet's queue (a
+        // replica started into a busy fleet would otherwise not warm up until the fleet is quiet).
+        quiet: fleet ? () => deliveries.settled() : settleBuilds,
       });
       warmUpRef.start();
     }
@@ -361,10 +363,14 @@ export function createBot(options: BotOptions = {}): Bot {
     app.on("installation", async () => external.invalidate());
   };
 
-  const stop = (): void => {
+  /** Stops what starts work by itself: the scheduler, the warm-up, the feedback pipeline's timers. */
+  const stopStarting = (): void => {
     scheduler?.stop();
     warmUpRef?.stop();
     feedbackRef?.stop();
+  };
+  const stop = (): void => {
+    stopStarting();
     for (const found of pacers.values()) found.close();
   };
   return {
@@ -372,10 +378,11 @@ export function createBot(options: BotOptions = {}): Bot {
     metrics,
     stop,
     close: async () => {
-      stop();
-      // The intake and the queue first: what they run ends (or is handed back) while Redis is still there.
-      await intakeRef?.close();
-      await queue?.close();
+      stopStarting();
+      // The intake and the queue first, with the pacers still serving the batch under way: what they run
+      // ends (or is handed back) while Redis is still there; each is given at most CLOSE_MS.
+      await Promise.all([within(CLOSE_MS, intakeRef?.close()), within(CLOSE_MS, queue?.close())]);
+      for (const found of pacers.values()) found.close();
       await fleet?.close();
     },
     observe: async (observed) => {
@@ -401,6 +408,24 @@ export function createBot(options: BotOptions = {}): Bot {
       await feedbackRef?.idle();
     },
   };
+}
+
+/** How long `close()` waits for the intake and the queue (BullMQ's close can hang while Redis reconnects). */
+const CLOSE_MS = 25_000;
+
+/** Resolves when `work` settles or after `ms`, whichever comes first; never rejects. */
+async function within(ms: number, work: Promise<void> | undefined): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  try {
+    await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What the deployer tells: commits, outcomes and pull requests to the metrics, a commit clears the dashboard's error. */

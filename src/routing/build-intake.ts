@@ -79,8 +79,9 @@ export class RedisBuildIntake implements BuildIntake {
       connection: fleet.redis,
       prefix,
       defaultJobOptions: {
-        attempts: options.attempts ?? 5,
-        backoff: { type: "exponential", delay: 1000 },
+        // About 17 minutes of tries in all (2 s, 4 s, ... 512 s): a GitHub outage does not drop the build.
+        attempts: options.attempts ?? 10,
+        backoff: { type: "exponential", delay: 2000 },
         removeOnComplete: true,
         removeOnFail: { count: 1000 },
       },

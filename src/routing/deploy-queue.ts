@@ -76,9 +76,6 @@ export class MemoryDeployQueue implements DeployQueuePort {
   }
 }
 
-/** Kept for callers of the name before the port: the in-memory queue. */
-export { MemoryDeployQueue as DeployQueue };
-
 /** The queue's key: one installation's manifests repository. */
 export function queueKey(installationId: number, repo: { owner: string; name: string }): string {
   return `${installationId}:${repoKey(repo)}`;

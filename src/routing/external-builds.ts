@@ -94,15 +94,21 @@ export class ExternalBuilds {
       };
     if (targets.length > 0 && !(await this.deps.deliveries.first(build.id)))
       return { queued: [], ignored, duplicate: true };
-    for (const { installationId, repo } of targets)
-      await this.deps.enqueue(installationId, repo, {
-        kind: "build",
-        installationId,
-        repo: { owner: repo.owner, name: repo.name },
-        build,
-        hintImage: build.image?.name,
-        ...(repo.config.ok ? { config: repo.config.config } : {}),
-      });
+    try {
+      for (const { installationId, repo } of targets)
+        await this.deps.enqueue(installationId, repo, {
+          kind: "build",
+          installationId,
+          repo: { owner: repo.owner, name: repo.name },
+          build,
+          hintImage: build.image?.name,
+          ...(repo.config.ok ? { config: repo.config.config } : {}),
+        });
+    } catch (error) {
+      // Claimed but not (all) queued: the sender's retry must be taken (a target queued twice writes once).
+      await this.deps.deliveries.forget(build.id).catch(() => undefined);
+      throw error;
+    }
     return {
       queued: targets.map(({ repo, images }) => ({ manifests: `${repo.owner}/${repo.name}`, images })),
       ignored,

@@ -19,7 +19,10 @@ export interface Fleet {
   readonly url: string;
   /** Which replica this is, in logs and metrics: REPLICA_ID, else the host name (a pod's name). */
   readonly replicaId: string;
-  /** Every key the app writes starts with it (`gib:`), so one Redis can serve other tenants too. */
+  /**
+   * Every key the app writes starts with it (`gib:`). Whoever can write to this Redis can queue deploys:
+   * give the app a Redis of its own, reachable by its pods only.
+   */
   readonly prefix: string;
   /**
    * A connection of its own, for blocking commands and BullMQ (which needs `maxRetriesPerRequest: null`);
@@ -43,7 +46,7 @@ export function redisUrlFrom(env: FleetEnv): string | undefined {
   return url ? url : undefined;
 }
 
-/** Opens the fleet's command connection (lazily: no connection is made before the first command). */
+/** Opens the fleet's command connection (it connects at once; BullMQ's connections are opened by their users). */
 export function openFleet(url: string, replicaId: string): Fleet {
   const opened: Redis[] = [];
   const open = (purpose: string, options: RedisOptions): Redis => {
@@ -53,7 +56,8 @@ export function openFleet(url: string, replicaId: string): Fleet {
     opened.push(client);
     return client;
   };
-  const redis = open("commands", { maxRetriesPerRequest: 1 });
+  // A webhook must be answered within GitHub's 10 s: a Redis that does not answer fails the command well before.
+  const redis = open("commands", { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 5_000 });
   return {
     redis,
     url,

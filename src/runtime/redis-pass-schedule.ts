@@ -22,4 +22,8 @@ export class RedisPassSchedule implements PassSchedule {
     const { redis, prefix } = this.fleet;
     return (await redis.eval(CLAIM, 1, `${prefix}reconcile:next:${key}`, now, next, keep)) === 1;
   }
+
+  async release(key: string): Promise<void> {
+    await this.fleet.redis.del(`${this.fleet.prefix}reconcile:next:${key}`);
+  }
 }

@@ -8,6 +8,8 @@ export interface PassSchedule {
    * it is next due at `next`. False (and nothing changes) when another claim got it first.
    */
   claim(key: string, now: number, next: number): Promise<boolean>;
+  /** Gives a claim back (its pass did not run: another pass held the installation): due again now. */
+  release(key: string): Promise<void>;
 }
 
 /** In memory: this process's schedule (a pass is due right after a start). */
@@ -18,5 +20,9 @@ export class MemoryPassSchedule implements PassSchedule {
     if (now < (this.next.get(key) ?? 0)) return false;
     this.next.set(key, next);
     return true;
+  }
+
+  async release(key: string): Promise<void> {
+    this.next.delete(key);
   }
 }

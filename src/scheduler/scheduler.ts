@@ -69,15 +69,21 @@ export class Scheduler {
         const octokit = await this.deps.auth(installationId);
         const now = this.deps.now();
         const due: ManifestsRepo[] = [];
+        const claimed: string[] = [];
         for (const repo of await this.deps.registry.list(installationId, octokit)) {
           if (!repo.config.ok || repo.config.config.reconcile.intervalMinutes === 0) continue;
           const interval = repo.config.config.reconcile.intervalMinutes * 60_000;
           const jitter = 1 - JITTER + 2 * JITTER * this.deps.random();
           const next = now + Math.round(interval * jitter);
-          if (await this.schedule.claim(`${installationId}:${repoKey(repo)}`, now, next)) due.push(repo);
+          const key = `${installationId}:${repoKey(repo)}`;
+          if (!(await this.schedule.claim(key, now, next))) continue;
+          due.push(repo);
+          claimed.push(key);
         }
         if (due.length === 0) continue;
-        await this.deps.reconciler.installation(installationId, due);
+        const pass = await this.deps.reconciler.installation(installationId, due);
+        // Another pass held the installation (here or on another replica): these are due at the next tick.
+        if (pass.kind === "busy") for (const key of claimed) await this.schedule.release(key);
       } catch (error) {
         this.deps.log.error({ err: error, installationId }, "a scheduled reconciliation failed");
       }

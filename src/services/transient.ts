@@ -1,4 +1,5 @@
 import { statusOf } from "../adapters/github/compare-commits.js";
+import { isRedisUnavailable } from "../runtime/redis-errors.js";
 
 /** How long to wait before retrying a failed GitHub call, or undefined when retrying cannot help. */
 export function retryDelayMs(error: unknown, attempt: number): number | undefined {
@@ -12,6 +13,8 @@ export function retryDelayMs(error: unknown, attempt: number): number | undefine
   if (status !== undefined && status >= 500) return Math.min(1000 * 2 ** (attempt - 1), 30_000);
   if (status === undefined && /ECONNRESET|ECONNREFUSED|ETIMEDOUT|fetch failed|socket/i.test(message))
     return Math.min(1000 * 2 ** (attempt - 1), 30_000);
+  // The fleet's Redis (pacing, write slots) did not answer: a blip, tried again like a network failure.
+  if (isRedisUnavailable(error)) return Math.min(1000 * 2 ** (attempt - 1), 30_000);
   return undefined;
 }
 

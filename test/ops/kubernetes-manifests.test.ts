@@ -170,6 +170,19 @@ describe("deploy/kubernetes", () => {
     },
   );
 
+  renderTest("the fleet's Redis admits only the app's pods, on Redis's port", () => {
+    const fleet = docs("overlays/fleet");
+    const policy = one(fleet, "NetworkPolicy", "gitops-image-bot-redis");
+    const redis = one(fleet, "Deployment", "gitops-image-bot-redis");
+    expect(policy["spec"]["podSelector"]["matchLabels"]).toEqual(redis["spec"]["selector"]["matchLabels"]);
+    const [rule, ...others] = policy["spec"]["ingress"] as Json[];
+    expect(others).toEqual([]);
+    expect(rule!["from"]).toEqual([
+      { podSelector: { matchLabels: bot(fleet)["spec"]["selector"]["matchLabels"] } },
+    ]);
+    expect(rule!["ports"]).toEqual([{ port: 6379, protocol: "TCP" }]);
+  });
+
   test("the fleet overlay's REDIS_URL is one the app reads (the Redis-backed state)", () => {
     expect(appEnvironment().has("REDIS_URL")).toBe(true);
   });
