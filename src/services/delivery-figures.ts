@@ -92,7 +92,8 @@ export class DeliveryFigures {
   /** Lead times of deployments new to this process, each once. */
   #report(key: string, deployments: readonly Deployment[]): void {
     for (const deployment of deployments) {
-      if (deployment.at < this.options.startedAt) continue;
+      // Commit dates have whole seconds: a deployment in the second the process started counts.
+      if (deployment.at < Math.floor(this.options.startedAt / 1000) * 1000) continue;
       const id = `${key}\n${deployment.oid}\n${deployment.environment}\n${deployment.image}`;
       if (this.#seen.has(id)) continue;
       this.#seen.add(id);
