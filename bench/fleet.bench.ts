@@ -194,9 +194,12 @@ async function burstOf(fleet: FleetRig, names: readonly string[]) {
   };
 }
 
-/** All replicas stopped; one started afresh (Redis keeps what the fleet knew): its first build, then a warm one. */
+/**
+ * All replicas stopped (SIGTERM: the burst's statuses still waiting in their pacers are dropped, as in a
+ * rollout); one started afresh, Redis keeping what the fleet knew: its first build, then a warm one, each
+ * timed from the webhook to the commit that carries it.
+ */
 async function coldAndWarm(fleet: FleetRig, names: readonly string[]) {
-  await fleet.idle();
   for (const replica of fleet.replicas) await replica.stop("SIGTERM");
   const fresh = fleet.replicas[0]!;
   await fresh.start();
@@ -205,11 +208,11 @@ async function coldAndWarm(fleet: FleetRig, names: readonly string[]) {
     const build = sendBuild(fleet, name, sha);
     await build.sent;
     while (!fleet.committedAt.has(build.id)) await sleep(10);
-    const ms = fleet.committedAt.get(build.id)! - build.sentAt;
-    await fleet.idle();
-    return ms;
+    return fleet.committedAt.get(build.id)! - build.sentAt;
   };
   const coldUpdateMs = await timed(names[0]!);
+  // A window after the first commit, so that the second build is a lone one too (not batched behind it).
+  await sleep(5_000);
   const warmUpdateMs = await timed(names[1]!);
   return { coldUpdateMs, warmUpdateMs };
 }
