@@ -98,8 +98,19 @@ class FleetReplica implements Replica {
     return this.process?.alive() ?? false;
   }
 
+  /** Starts the process and waits until `/healthz` says it is ready (as the Service would), at most 30 s. */
   async start(): Promise<void> {
     this.process = await forkApp(this.env, this.onCommit);
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+      const status = await fetch(`http://127.0.0.1:${this.port}/healthz`).then(
+        (answer) => answer.status,
+        () => 0,
+      );
+      if (status === 200) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`replica ${this.id} was not ready within 30 s`);
   }
 
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {

@@ -42,7 +42,7 @@ import { wireFeedback, type FeedbackWiring } from "./feedback/wire-feedback.js";
 import { registerRegistries, registrySecrets, type RegistrySecrets } from "./http/registry/registry-route.js";
 import { RegistryPushes } from "./routing/registry-pushes.js";
 import { openFleet, redisUrlFrom, replicaIdFrom, type Fleet } from "./runtime/fleet.js";
-import { fleetHealthCheck, fleetUnavailable } from "./runtime/fleet-health.js";
+import { fleetHealthCheck, fleetUnavailable, untilWarm } from "./runtime/fleet-health.js";
 import { LocalBuildIntake, RedisBuildIntake, type BuildIntake } from "./routing/build-intake.js";
 import { sharedDiscovery } from "./runtime/shared-discovery.js";
 import { sharedState } from "./runtime/shared-state.js";
@@ -173,7 +173,9 @@ export function createBot(options: BotOptions = {}): Bot {
     });
     if (appOptions) {
       const github = appHealthCheck(() => app.auth());
-      registerHealthz(appOptions, redis ? fleetHealthCheck(redis, github) : github);
+      // With a fleet, a fresh replica is ready once warm (the others take the webhooks meanwhile).
+      const warm = untilWarm(github, () => warmUpRef?.done ?? true, now(), now);
+      registerHealthz(appOptions, redis ? fleetHealthCheck(redis, warm) : github);
       registerMetrics(appOptions, metrics, { token: process.env["METRICS_TOKEN"] });
     }
     const observeOctokit = (octokit: Octokit): void => metrics.observeOctokit(octokit);

@@ -9,6 +9,28 @@ export function fleetUnavailable(fleet: Fleet): string | undefined {
   return `Redis (REDIS_URL) is unreachable (connection ${status}): builds cannot be queued; deliver again later`;
 }
 
+/** How long a fresh replica of a fleet may say "warming up" on `/healthz` at most. */
+export const WARM_READY_MS = 15_000;
+
+/**
+ * A fresh replica of a fleet is not ready until its warm-up has read what the fleet knows (the other
+ * replicas take the webhooks meanwhile), for at most `maxMs` after its start: then its first build costs
+ * what a warm one does. After that, `next` decides.
+ */
+export function untilWarm(
+  next: HealthCheck,
+  warm: () => boolean,
+  startedAt: number,
+  now: () => number,
+  maxMs = WARM_READY_MS,
+): HealthCheck {
+  return async (): Promise<Health> => {
+    if (!warm() && now() - startedAt < maxMs)
+      return { ok: false, reason: "warming up: reading the installations' manifests repositories" };
+    return next();
+  };
+}
+
 /**
  * `/healthz`'s fleet part: Redis answers PING within `timeoutMs`; otherwise unhealthy, saying why, and
  * then the app's own check (GitHub) is not asked.

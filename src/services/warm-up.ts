@@ -37,11 +37,17 @@ export const WARM_INSTALLATIONS = 10;
 export class WarmUp {
   private running: Promise<void> | undefined;
   private stopped = false;
+  private ended = false;
 
   constructor(private readonly deps: WarmUpDeps) {}
 
   start(): void {
-    this.running ??= this.run();
+    this.running ??= this.run().finally(() => (this.ended = true));
+  }
+
+  /** Whether the warm-up has ended (true when it was never started). */
+  get done(): boolean {
+    return this.ended || this.running === undefined;
   }
 
   /** Sends nothing more: the warm-up ends at its next step (the request in flight is answered). */
