@@ -1,7 +1,6 @@
 // One reconciliation pass per installation across the fleet: the lock (SET NX PX, renewed, released
 // by compare-and-delete) and the shared schedule, with two or three replicas (a Fleet each) on one
 // real redis-server.
-import { openFleet, type Fleet } from "../../src/runtime/fleet.js";
 import { RedisPassLock } from "../../src/runtime/redis-pass-lock.js";
 import { RedisPassSchedule } from "../../src/runtime/redis-pass-schedule.js";
 import { Reconciler, type ReconcilerDeps } from "../../src/services/reconciler.js";
@@ -9,7 +8,7 @@ import { Scheduler } from "../../src/scheduler/scheduler.js";
 import type { ManifestsRegistry, ManifestsRepo } from "../../src/services/manifests-registry.js";
 import type { Octokit } from "../../src/adapters/github/octokit.js";
 import { validConfig } from "../helpers/plan-fixtures.js";
-import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { describeWithRedis, replicasOnRedis } from "../helpers/redis-server.js";
 import { until } from "./until.js";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -27,26 +26,7 @@ reconcile:
 `);
 
 describeWithRedis("one reconciliation pass per installation across the fleet", () => {
-  let server: RedisServer;
-  let fleets: Fleet[] = [];
-  const replica = (id: string): Fleet => {
-    const fleet = openFleet(server.url, id);
-    fleets.push(fleet);
-    return fleet;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(fleets.map((fleet) => fleet.close()));
-    fleets = [];
-    const admin = openFleet(server.url, "admin");
-    await admin.redis.flushall();
-    await admin.close();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const { replica } = replicasOnRedis();
 
   test("of three replicas asking at once, one holds the lock; after its release another may", async () => {
     const locks = ["r1", "r2", "r3"].map((id) => new RedisPassLock(replica(id)));

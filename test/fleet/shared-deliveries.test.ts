@@ -1,33 +1,13 @@
 // Delivery dedupe and the dashboard's last errors across replicas: each replica here is a Fleet of its
 // own (its own connections) on one real redis-server, as three app processes would be.
 import { Deliveries } from "../../src/routing/deliveries.js";
-import { openFleet, type Fleet } from "../../src/runtime/fleet.js";
 import { DELIVERY_SEEN_TTL_MS, RedisDeliverySeen } from "../../src/runtime/redis-delivery-seen.js";
 import { LAST_ERROR_TTL_MS, RedisLastErrors } from "../../src/runtime/redis-last-errors.js";
-import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { describeWithRedis, replicasOnRedis } from "../helpers/redis-server.js";
 import { until } from "./until.js";
 
 describeWithRedis("shared deliveries and last errors on a real redis-server", () => {
-  let server: RedisServer;
-  let fleets: Fleet[] = [];
-  const replica = (id: string): Fleet => {
-    const fleet = openFleet(server.url, id);
-    fleets.push(fleet);
-    return fleet;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(fleets.map((fleet) => fleet.close()));
-    fleets = [];
-    const admin = openFleet(server.url, "admin");
-    await admin.redis.flushall();
-    await admin.close();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const { replica, server } = replicasOnRedis();
 
   test("a delivery that reaches three replicas at once is handled by exactly one", async () => {
     const replicas = ["r1", "r2", "r3"].map((id) => new Deliveries(new RedisDeliverySeen(replica(id))));
@@ -84,7 +64,7 @@ describeWithRedis("shared deliveries and last errors on a real redis-server", ()
       message: "a batch failed: HttpError: Bad credentials",
     });
     expect(await b.get({ owner: "acme", name: "other" })).toBeUndefined();
-    const fleet = fleets[0]!;
+    const fleet = replica("reader");
     const left = await fleet.redis.pttl(`${fleet.prefix}last-error:acme/manifests`);
     expect(left).toBeGreaterThan(LAST_ERROR_TTL_MS - 60_000);
     b.clear(repo);
@@ -98,13 +78,13 @@ describeWithRedis("shared deliveries and last errors on a real redis-server", ()
     const refused: unknown[] = [];
     const errors = new RedisLastErrors(fleet, Date.now, (error) => refused.push(error));
     await fleet.redis.ping();
-    await server.kill();
+    await server().kill();
     try {
       await expect(deliveries.first("d-9")).rejects.toThrow();
       expect(() => errors.set({ owner: "acme", name: "manifests" }, "boom")).not.toThrow();
       await until(() => refused.length === 1);
     } finally {
-      await server.restart();
+      await server().restart();
     }
   });
 });

@@ -1,12 +1,11 @@
 // Content-creating pacing and write spacing shared by replicas (a Fleet each) on one real
 // redis-server: the budget and the one-second spacing hold fleet-wide. The pacer's windows run on a
 // fake clock (the times passed in), so the assertions are on recorded times, not on speed.
-import { openFleet, type Fleet } from "../../src/runtime/fleet.js";
 import { RedisPacerWindows } from "../../src/runtime/redis-pacer-windows.js";
 import { RedisWriteSpacing } from "../../src/runtime/redis-write-spacing.js";
 import { Pacer, type PacerLane } from "../../src/services/pacer.js";
 import { pacerLimits } from "../../src/services/pacer-windows.js";
-import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { describeWithRedis, replicasOnRedis } from "../helpers/redis-server.js";
 import { until } from "./until.js";
 
 /** The most requests in any `windowMs` (sliding) of the recorded times. */
@@ -22,26 +21,7 @@ function peak(times: readonly number[], windowMs: number): number {
 }
 
 describeWithRedis("pacing shared by the fleet on a real redis-server", () => {
-  let server: RedisServer;
-  let fleets: Fleet[] = [];
-  const replica = (id: string): Fleet => {
-    const fleet = openFleet(server.url, id);
-    fleets.push(fleet);
-    return fleet;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(fleets.map((fleet) => fleet.close()));
-    fleets = [];
-    const admin = openFleet(server.url, "admin");
-    await admin.redis.flushall();
-    await admin.close();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const { replica, server } = replicasOnRedis();
 
   test("three replicas asking every second for three minutes never exceed one budget in any minute", async () => {
     const limits = pacerLimits(6, 100);
@@ -56,7 +36,7 @@ describeWithRedis("pacing shared by the fleet on a real redis-server", () => {
     const minute = (m: number) => [0, 0, 0, 1_000, 1_000, 1_000].map((at) => at + m * 60_000);
     expect(sent).toEqual([...minute(0), ...minute(1), ...minute(2)]);
     // Another installation has a budget of its own.
-    expect(await new RedisPacerWindows(fleets[0]!, 8, limits).reserve("write", 0)).toBe(0);
+    expect(await new RedisPacerWindows(replica("r4"), 8, limits).reserve("write", 0)).toBe(0);
   });
 
   test("the hour's budget holds fleet-wide when each minute allows more", async () => {
@@ -106,12 +86,12 @@ describeWithRedis("pacing shared by the fleet on a real redis-server", () => {
     const fleet = replica("r1");
     const pacer = new Pacer(6, 100, Date.now, new RedisPacerWindows(fleet, 7, pacerLimits(6, 100)));
     await fleet.redis.ping();
-    await server.kill();
+    await server().kill();
     try {
       await expect(pacer.take(true)).rejects.toThrow();
       expect(pacer.waiting).toBe(0);
     } finally {
-      await server.restart();
+      await server().restart();
       pacer.close();
     }
   });

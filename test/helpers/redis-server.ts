@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { freePort } from "../../twin/harness.js";
+import { openFleet, type Fleet } from "../../src/runtime/fleet.js";
 
 /**
  * A real redis-server (Debian's `redis-server` package), started by the tests on a free loopback port
@@ -99,4 +100,42 @@ async function untilPing(port: number): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Inside a `describeWithRedis` body: one redis-server for the suite, and `replica(id)`, a fleet
+ * connection standing in for one app process. Each test's replicas are closed and Redis emptied after it.
+ */
+export function replicasOnRedis(): {
+  readonly server: () => RedisServer;
+  readonly replica: (id: string) => Fleet;
+} {
+  let server: RedisServer | undefined;
+  let opened: Fleet[] = [];
+  const running = (): RedisServer => {
+    if (!server)
+      throw new Error("redis-server is not started (use replicasOnRedis inside describeWithRedis)");
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.map((fleet) => fleet.close()));
+    opened = [];
+    const admin = openFleet(running().url, "admin");
+    await admin.redis.flushall();
+    await admin.close();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    server: running,
+    replica: (id) => {
+      const fleet = openFleet(running().url, id);
+      opened.push(fleet);
+      return fleet;
+    },
+  };
 }
