@@ -5,6 +5,7 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import { freePort, startHarness, type Harness, type HarnessOptions } from "../twin/harness.js";
 import { forkApp, type AppCommit } from "./app-child.js";
+import { manifestsRepoFiles } from "../twin/fixtures/manifests-repo.js";
 
 type AppProcess = Awaited<ReturnType<typeof forkApp>>;
 
@@ -184,4 +185,25 @@ function forward(req: IncomingMessage, body: Buffer, port: number, res: ServerRe
     });
     upstream.end(body);
   });
+}
+
+/**
+ * The repositories of a fleet run: acme/manifests with `config` and one service folder per name (an
+ * overlay per environment), and one source repository per service.
+ */
+export function serviceRepos(
+  config: string,
+  names: readonly string[],
+  environments: readonly string[],
+): NonNullable<HarnessOptions["repos"]> {
+  return [
+    {
+      name: "manifests",
+      files: [
+        { path: ".github/gitops-image-bot.yml", content: config },
+        ...manifestsRepoFiles({ services: names.length, environments }),
+      ],
+    },
+    ...names.map((name) => ({ name, files: [{ path: "Dockerfile", content: "FROM scratch\n" }] })),
+  ];
 }

@@ -4,10 +4,10 @@
 // spread across the replicas), then the first build on a freshly started replica against a warm one.
 // BENCH_FLEET_RUNS (default 3) sets the runs.
 import { randomUUID } from "node:crypto";
-import { manifestsRepoFiles, serviceNames } from "../twin/fixtures/manifests-repo.js";
+import { serviceNames } from "../twin/fixtures/manifests-repo.js";
 import { startRedis } from "../test/helpers/redis-server.js";
 import { CONFIG, ENVIRONMENTS, LATENCY_MS } from "./app.bench.js";
-import { startFleet, type FleetRig } from "./fleet-rig.js";
+import { serviceRepos, startFleet, type FleetRig } from "./fleet-rig.js";
 import type { Measurement } from "./run.js";
 import { median, type Target } from "./targets.js";
 
@@ -97,16 +97,7 @@ async function fleetRun(run: number): Promise<RunFigures> {
   const fleet = await startFleet({
     replicas: REPLICAS,
     redisUrl: redis.url,
-    repos: [
-      {
-        name: "manifests",
-        files: [
-          { path: ".github/gitops-image-bot.yml", content: CONFIG },
-          ...manifestsRepoFiles({ services: SERVICES, environments: ENVIRONMENTS }),
-        ],
-      },
-      ...names.map((name) => ({ name, files: [{ path: "Dockerfile", content: "FROM scratch\n" }] })),
-    ],
+    repos: serviceRepos(CONFIG, names, ENVIRONMENTS),
   });
   try {
     fleet.harness.twin.faults.setLatency("*", LATENCY_MS);

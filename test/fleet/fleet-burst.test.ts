@@ -1,8 +1,8 @@
 // Three real app processes (the built app, as production runs it) on one real Redis, behind a balancer
 // that plays the Kubernetes Service, against the twin: a burst spread across the replicas, one replica
 // SIGKILLed in the middle, and a rolling restart. Needs `npm run build` (npm test runs it first).
-import { startFleet, type FleetRig } from "../../bench/fleet-rig.js";
-import { manifestsRepoFiles, serviceNames } from "../../twin/fixtures/manifests-repo.js";
+import { serviceRepos, startFleet, type FleetRig } from "../../bench/fleet-rig.js";
+import { serviceNames } from "../../twin/fixtures/manifests-repo.js";
 import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
 
 const SERVICES = 100;
@@ -27,16 +27,7 @@ describeWithRedis("a fleet of three replicas on Redis", () => {
       replicas: 3,
       redisUrl: redis.url,
       env: { WARM_UP: "off" },
-      repos: [
-        {
-          name: "manifests",
-          files: [
-            { path: ".github/gitops-image-bot.yml", content: CONFIG },
-            ...manifestsRepoFiles({ services: SERVICES, environments: ["dev", "qa"] }),
-          ],
-        },
-        ...names.map((name) => ({ name, files: [{ path: "Dockerfile", content: "FROM scratch\n" }] })),
-      ],
+      repos: serviceRepos(CONFIG, names, ["dev", "qa"]),
     });
   });
   afterEach(async () => {

@@ -1,7 +1,7 @@
 // Three real app processes on one Redis: builds of the same services spread across the replicas give
 // each (environment, image) one pull request, carrying the newest build: no duplicate.
-import { startFleet, type FleetRig } from "../../bench/fleet-rig.js";
-import { manifestsRepoFiles, serviceNames } from "../../twin/fixtures/manifests-repo.js";
+import { serviceRepos, startFleet, type FleetRig } from "../../bench/fleet-rig.js";
+import { serviceNames } from "../../twin/fixtures/manifests-repo.js";
 import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
 
 const SERVICES = 4;
@@ -27,16 +27,7 @@ describeWithRedis("pull requests from a fleet of three replicas", () => {
       replicas: 3,
       redisUrl: redis.url,
       env: { WARM_UP: "off" },
-      repos: [
-        {
-          name: "manifests",
-          files: [
-            { path: ".github/gitops-image-bot.yml", content: CONFIG },
-            ...manifestsRepoFiles({ services: SERVICES, environments: ["prod"] }),
-          ],
-        },
-        ...names.map((name) => ({ name, files: [{ path: "Dockerfile", content: "FROM scratch\n" }] })),
-      ],
+      repos: serviceRepos(CONFIG, names, ["prod"]),
     });
   });
   afterAll(async () => {
